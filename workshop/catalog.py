@@ -1,0 +1,130 @@
+"""The exercises, in the order a student meets them, with their cases, hints and the
+mistakes the grader knows by name."""
+
+from .grader import rules
+from .grader.exercise import Case, Mistake
+from .grader.layer_exercise import LayerExercise
+
+
+
+def _mistakes(module, *entries):
+    return tuple(Mistake(key, message, f"solutions.mistakes.{module}", attr) for key, attr, message in entries)
+
+
+CONV = LayerExercise(
+    id="1.1",
+    slug="conv",
+    title="Conv2D: local receptive fields, shared weights and biases",
+    section="notes §1.1–1.2",
+    module="conv",
+    name="Conv2D",
+    cases=(
+        Case({"filters": 20, "kernel_size": 5}, (1, 28, 28, 1)),
+        Case({"filters": 4, "kernel_size": 3}, (2, 9, 7, 3)),
+        Case({"filters": 3, "kernel_size": (2, 3), "strides": 2}, (2, 11, 8, 2)),
+        Case({"filters": 2, "kernel_size": 3, "activation": "sigmoid"}, (3, 6, 5, 2)),
+    ),
+    banned_names=rules.CONVOLUTION_NAMES,
+    banned_kernels=rules.CONVOLUTION_KERNELS,
+    mistakes=_mistakes(
+        "conv",
+        ("flipped-kernel", "FlippedKernelConv2D",
+         "flipped kernel: your output is a true convolution (kernel turned 180°); the notes' "
+         "formula pairs w[l, m] with a[j+l, k+m], cross-correlation, no flip"),
+        ("transposed-field", "TransposedFieldConv2D",
+         "rows and columns swapped: w[l, m] must meet a[j+l, k+m], with l down the rows "
+         "(height) and m along the columns (width)"),
+        ("no-bias", "NoBiasConv2D", "bias missing: add the shared bias b of each feature map"),
+        ("bias-per-position", "BiasPerPositionConv2D",
+         "one bias per position: the notes share ONE bias per feature map, shape (filters,)"),
+        ("off-by-one", "OffByOneConv2D",
+         "output one row and column too small: there are H - kh + 1 positions, not H - kh"),
+        ("stride-ignored", "StrideIgnoredConv2D",
+         "stride ignored: the field must move `strides` pixels at a time"),
+        ("no-activation", "NoActivationConv2D",
+         "activation missing: apply self.activation (σ) after adding the bias"),
+    ),
+    hints=(
+        "Start from the notes' formula for one hidden neuron: b + Σ_l Σ_m w[l, m] a[j+l, k+m]. "
+        "With channels, also sum over c, and do it for every feature map f at once.",
+        "For a fixed (l, m), the values a[j+l, k+m] for all (j, k) form one slice of the input: "
+        "inputs[:, l : l + H', m : m + W', :] (with a step of `stride`). Multiply it by "
+        "kernel[l, m] (a (channels, filters) matrix) with keras.ops.matmul and add up over (l, m).",
+        "out = bias; for l in range(kh): for m in range(kw): out += ops.matmul(inputs[:, l:l+(H'-1)*sh+1:sh, "
+        "m:m+(W'-1)*sw+1:sw, :], kernel[l, m]); return activation(out). Faster: concatenate "
+        "the slices along the last axis and do one matmul with the reshaped kernel.",
+    ),
+)
+
+MAX_POOL = LayerExercise(
+    id="1.2",
+    slug="maxpool",
+    title="MaxPool2D: max pooling",
+    section="notes §1.3",
+    module="pooling",
+    name="MaxPool2D",
+    cases=(
+        Case({}, (1, 24, 24, 20)),
+        Case({"pool_size": 2}, (2, 7, 9, 3)),
+        Case({"pool_size": (3, 2), "strides": (2, 1)}, (2, 9, 8, 2)),
+        Case({"pool_size": 3, "strides": 1}, (1, 6, 5, 4)),
+    ),
+    banned_names=rules.POOLING_NAMES | rules.CONVOLUTION_NAMES,
+    banned_kernels=rules.POOLING_KERNELS | rules.CONVOLUTION_KERNELS,
+    mistakes=_mistakes(
+        "pooling",
+        ("window-sum", "SumMaxPool2D", "window sum: max pooling takes the largest value, not the sum"),
+        ("window-mean", "MeanMaxPool2D", "window average: that is average pooling; max pooling takes the largest value"),
+        ("stride-one", "StrideOneMaxPool2D",
+         "windows moved one pixel at a time: use `strides` (by default the pool size, so windows do not overlap)"),
+        ("off-by-one", "OffByOneMaxPool2D",
+         "output one row and column too small: there are floor((H - ph) / s) + 1 windows"),
+    ),
+    hints=(
+        "For a fixed offset (p, q) inside the window, x[:, s·i + p, s·j + q, :] for all (i, j) is one "
+        "strided slice of the input.",
+        "Take the slices for every (p, q) of the window; the output is their element-wise maximum "
+        "(keras.ops.maximum), or ops.max of them stacked on a new axis.",
+        "out = None; for p in range(ph): for q in range(pw): s = inputs[:, p:p+(H'-1)*sh+1:sh, "
+        "q:q+(W'-1)*sw+1:sw, :]; out = s if out is None else ops.maximum(out, s).",
+    ),
+)
+
+L2_POOL = LayerExercise(
+    id="1.3",
+    slug="l2pool",
+    title="L2Pool2D: L2 pooling",
+    section="notes §1.3",
+    module="pooling",
+    name="L2Pool2D",
+    cases=MAX_POOL.cases + (Case({"pool_size": 2}, (2, 8, 8, 3), zero_window=True),),
+    banned_names=rules.POOLING_NAMES | rules.CONVOLUTION_NAMES,
+    banned_kernels=rules.POOLING_KERNELS | rules.CONVOLUTION_KERNELS,
+    mistakes=_mistakes(
+        "pooling",
+        ("mean", "MeanL2Pool2D", "average pooling: L2 pooling squares, sums and takes the square root"),
+        ("no-sqrt", "NoRootL2Pool2D", "square root missing: you return the sum of squares"),
+        ("rms", "RootMeanSquareL2Pool2D",
+         "divided by the window size: the notes take the root of the SUM of squares, not the mean"),
+        ("max", "MaxL2Pool2D", "max pooling: L2 pooling is sqrt(Σ x²) over the window"),
+        ("nan-gradient", "UnguardedL2Pool2D",
+         "NaN gradient for an all-zero window: sqrt'(0) is infinite; take the root only where the "
+         "sum is positive (ops.where twice) so the gradient there is 0"),
+    ),
+    hints=(
+        "The notes: the square root of the sum of the squares of the activations in the window.",
+        "Same slices as max pooling: add up ops.square of each slice, then ops.sqrt of the total.",
+        "sqrt has an infinite slope at 0: total > 0 picks the windows to root; use "
+        "ops.where(pos, total, 1) inside the sqrt and ops.where(pos, root, 0) outside.",
+    ),
+)
+
+EXERCISES = (CONV, MAX_POOL, L2_POOL)
+
+
+def find(name):
+    """The exercise with this id or slug ("1.1" or "conv"), or None."""
+    for exercise in EXERCISES:
+        if name in (exercise.id, exercise.slug):
+            return exercise
+    return None

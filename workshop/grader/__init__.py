@@ -1,0 +1,1 @@
+"""The autograder: compares a student's layers with the reference, check by check."""

@@ -1,0 +1,114 @@
+"""What every exercise shares: identity, hints, known mistakes, and the grading frame
+that turns 'not written yet' and broken files into a status instead of a crash."""
+
+import importlib
+import re
+from dataclasses import dataclass
+
+from . import results
+from .compare import close
+from .loading import Unavailable
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A realistic wrong implementation, kept to recognise the same mistake in a student's."""
+
+    key: str  # short id, e.g. "flipped-kernel"
+    message: str  # what the student is told when their code behaves like this
+    module: str  # where the wrong implementation lives
+    attr: str
+
+    def load(self):
+        return getattr(importlib.import_module(self.module), self.attr)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input on which student and reference are compared."""
+
+    config: dict  # constructor (or builder) keyword arguments
+    input_shape: tuple  # including the batch axis
+    zero_window: bool = False  # non-negative input with an all-zero corner (after a ReLU)
+
+    @property
+    def label(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
+        return f"({args}) on input {tuple(self.input_shape)}"
+
+
+STUB_MESSAGE = re.compile(r"Exercise (\d+\.\d+): ([\w.]+)")
+
+
+def not_written(error, exercise_id):
+    """(status, reason) when `error` is a stub's NotImplementedError, else None."""
+    if not isinstance(error, NotImplementedError):
+        return None
+    stub = STUB_MESSAGE.search(str(error))
+    if stub is None:
+        return results.NOT_ATTEMPTED, "raises NotImplementedError: not written yet"
+    other, where = stub.groups()
+    if other != exercise_id:
+        return results.BLOCKED, (
+            f"this runs your {where} (Exercise {other}), which is not written yet: "
+            f"finish Exercise {other} first"
+        )
+    return results.NOT_ATTEMPTED, f"{where} is still the stub"
+
+
+def matches(observations, reference, candidate, tolerance, grad_tolerance):
+    """True when the student's observations equal the candidate's on every case they
+    both ran, and differ from the reference's on at least one."""
+    compared = differs = 0
+    for mine, ref, theirs in zip(observations, reference, candidate):
+        if mine.error is not None or theirs.error is not None:
+            continue
+        if mine.weight_shapes != theirs.weight_shapes:
+            return False
+        if not close(theirs.output, mine.output, tolerance):
+            return False
+        for name, grad in theirs.grads.items():
+            other = mine.grads.get(name)
+            if (grad is None) != (other is None):
+                return False
+            if grad is not None and not close(grad, other, grad_tolerance):
+                return False
+        compared += 1
+        if ref.error is None and (
+            mine.weight_shapes != ref.weight_shapes
+            or not close(ref.output, mine.output, tolerance)
+            or any(
+                (g is None) != (mine.grads.get(n) is None)
+                or (g is not None and not close(g, mine.grads.get(n), grad_tolerance))
+                for n, g in ref.grads.items()
+            )
+        ):
+            differs += 1
+    return compared > 0 and differs > 0
+
+
+def start_result(exercise, seed):
+    return results.ExerciseResult(
+        exercise_id=exercise.id,
+        slug=exercise.slug,
+        title=exercise.title,
+        status=results.FAILED,
+        max_points=exercise.max_points,
+        seed=seed,
+    )
+
+
+def resolve(exercise, implementation, result):
+    """The student's object, or None with the result's status and reason set."""
+    try:
+        return implementation.get(exercise.module, exercise.name)
+    except Unavailable as unavailable:
+        result.status = unavailable.status
+        result.reason = unavailable.reason
+        return None
+
+
+def finish(result):
+    if result.status == results.FAILED and all(c.passed for c in result.checks):
+        result.status = results.PASSED
+    return result

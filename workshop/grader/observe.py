@@ -1,0 +1,122 @@
+"""Run a layer or a model on one test case and record everything the checks compare.
+
+The same function runs the student's object, the reference and each known mistake,
+with the same inputs, the same weights and the same upstream gradient, so any two
+observations of one case can be compared element by element.
+"""
+
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import tensorflow as tf
+
+
+@dataclass
+class Observation:
+    error: BaseException = None
+    weight_shapes: tuple = ()  # ((name, shape), ...) in creation order
+    output: np.ndarray = None
+    output_kind: str = ""  # e.g. "tf.Tensor float32"
+    grads: dict = field(default_factory=dict)  # "input" and weight names -> array or None
+    extra: dict = field(default_factory=dict)
+
+
+def rng_for(seed, *keys):
+    """A generator that depends only on the seed and the keys (stable across runs)."""
+    words = [seed] + [zlib.crc32(str(key).encode()) for key in keys]
+    return np.random.default_rng(words)
+
+
+def random_weights(shapes, seed, case_index):
+    """Weights of a typical scale: std 1/sqrt(fan-in) for matrices, 0.5 for vectors.
+
+    Weight k depends on its position and shape only, so two objects with the same
+    weight shapes get identical values.
+    """
+    values = []
+    for position, shape in enumerate(shapes):
+        rng = rng_for(seed, "weight", case_index, position, shape)
+        if len(shape) >= 2:
+            scale = 1.0 / np.sqrt(max(int(np.prod(shape[:-1])), 1))
+        else:
+            scale = 0.5
+        values.append((rng.standard_normal(shape) * scale).astype(np.float32))
+    return values
+
+
+def output_kind(value):
+    if isinstance(value, (tf.Tensor, tf.Variable)):
+        return f"tf.Tensor {value.dtype.name}"
+    if isinstance(value, np.ndarray):
+        return f"numpy.ndarray {value.dtype}"
+    return type(value).__name__
+
+
+def _to_numpy(value):
+    if value is None:
+        return None
+    if isinstance(value, (tf.Tensor, tf.Variable)):
+        return value.numpy()
+    return np.asarray(value)
+
+
+def run_with_gradients(forward, inputs, variables, seed, case_index):
+    """Run `forward(inputs)`, then backpropagate a fixed random upstream gradient.
+
+    Returns (output, kind, grads) where grads maps "input" and each variable's name
+    (or position) to the gradient as an array, or None where no gradient flows.
+    """
+    x = tf.constant(inputs)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = forward(x)
+        kind = output_kind(y)
+        y_tensor = tf.cast(tf.convert_to_tensor(y), tf.float32)
+        upstream = rng_for(seed, "upstream", case_index).standard_normal(
+            tuple(y_tensor.shape)
+        ).astype(np.float32)
+        loss = tf.reduce_sum(y_tensor * upstream)
+    grads = tape.gradient(loss, [x] + list(variables))
+    names = ["input"] + [name for name, _ in variables_names(variables)]
+    return _to_numpy(y), kind, {n: _to_numpy(g) for n, g in zip(names, grads)}
+
+
+def variables_names(variables):
+    """Readable, unique names: a layer's own names ('kernel'), or 'layer_i/name'."""
+    seen = {}
+    for variable in variables:
+        name = variable.name
+        seen[name] = seen.get(name, 0) + 1
+    counts = {}
+    for variable in variables:
+        name = variable.name
+        if seen[name] > 1:
+            counts[name] = counts.get(name, 0) + 1
+            name = f"{name} #{counts[name]}"
+        yield name, variable
+
+
+def observe_layer(layer_class, config, inputs, seed, case_index):
+    """Build `layer_class(**config)` on `inputs`, give it seeded weights, run it."""
+    observation = Observation()
+    try:
+        layer = layer_class(**config)
+        if not layer.built:
+            layer.build(tuple(inputs.shape))
+        observation.weight_shapes = tuple(
+            (w.name, tuple(int(d) for d in w.shape)) for w in layer.weights
+        )
+        values = random_weights([s for _, s in observation.weight_shapes], seed, case_index)
+        for variable, value in zip(layer.weights, values):
+            variable.assign(value)
+        observation.extra["layer"] = layer
+        observation.extra["weights"] = values
+        observation.output, observation.output_kind, observation.grads = run_with_gradients(
+            layer, inputs, layer.trainable_weights, seed, case_index
+        )
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # student code may raise anything, even SystemExit
+        observation.error = error
+    return observation

@@ -1,0 +1,88 @@
+"""The 'write it yourself' rule: no ready-made convolution or pooling op.
+
+Two independent looks: the source is read for calls to banned functions, and the
+traced TensorFlow graph is searched for the kernels those functions would run, which
+also catches a banned op reached through `getattr` or a helper module.
+"""
+
+import ast
+import inspect
+from pathlib import Path
+
+import tensorflow as tf
+
+CONVOLUTION_NAMES = frozenset(
+    {
+        "conv", "conv1d", "conv2d", "conv3d", "convolution", "conv_transpose",
+        "conv2d_transpose", "depthwise_conv", "depthwise_conv2d", "separable_conv",
+        "separable_conv2d", "Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2D",
+        "SeparableConv2D", "Conv2DTranspose", "Convolution2D",
+        "correlate", "correlate2d", "convolve", "convolve2d", "fftconvolve", "oaconvolve",
+    }
+)
+# Libraries whose ready-made ops are off limits; importing from the student's own
+# package (or the workshop's) is fine.
+LIBRARIES = frozenset(
+    {"tensorflow", "tf", "keras", "tf_keras", "jax", "torch", "scipy", "numpy", "skimage", "cv2", "PIL"}
+)
+POOLING_NAMES = frozenset(
+    {
+        "max_pool", "max_pool2d", "max_pool_v2", "avg_pool", "avg_pool2d", "average_pool",
+        "pool", "l2_pool", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D",
+        "GlobalMaxPooling2D", "GlobalAveragePooling2D", "max_pool_with_argmax",
+        "fractional_max_pool", "fractional_avg_pool", "block_reduce",
+    }
+)
+CONVOLUTION_KERNELS = frozenset(
+    {"Conv2D", "Conv3D", "Conv", "DepthwiseConv2dNative", "Conv2DBackpropInput",
+     "Conv2DBackpropInputV2", "_FusedConv2D", "Conv1D"}
+)
+POOLING_KERNELS = frozenset(
+    {"MaxPool", "MaxPoolV2", "AvgPool", "MaxPool3D", "AvgPool3D", "MaxPoolWithArgmax",
+     "FractionalMaxPool", "FractionalAvgPool"}
+)
+
+
+def banned_in_source(source, banned_names, own_names=()):
+    """Uses of banned names as attributes (`tf.nn.conv2d`), imports or strings.
+
+    A bare name is allowed unless it was imported, so the student's own class
+    `Conv2D` is not mistaken for Keras's.
+    """
+    tree = ast.parse(source)
+    imported = set()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            library = (node.module or "").split(".")[0]
+            for alias in node.names if library in LIBRARIES else ():
+                if alias.name in banned_names:
+                    imported.add(alias.asname or alias.name)
+                    found.append((node.lineno, f"from {node.module} import {alias.name}"))
+        elif isinstance(node, ast.Attribute) and node.attr in banned_names:
+            found.append((node.lineno, ast.unparse(node)))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value in banned_names and node.value not in own_names:
+                found.append((node.lineno, repr(node.value)))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in imported:
+            found.append((node.lineno, node.id))
+    return sorted(set(found))
+
+
+def module_source(obj):
+    """The whole source file of the module that defines `obj`."""
+    path = inspect.getsourcefile(obj)
+    return Path(path).read_text(encoding="utf-8"), path
+
+
+def banned_in_graph(compute, banned_kernels):
+    """Op types from `banned_kernels` in the graph that `compute()` traces to.
+
+    Nested functions (a `@tf.function` inside the student's code) are searched too.
+    """
+    graph_def = tf.function(compute).get_concrete_function().graph.as_graph_def()
+    ops = {node.op for node in graph_def.node}
+    for function in graph_def.library.function:
+        ops.update(node.op for node in function.node_def)
+    return sorted(ops & set(banned_kernels))
