@@ -4,6 +4,7 @@ mistakes the grader knows by name."""
 from .grader import rules
 from .grader.exercise import Case, Mistake
 from .grader.layer_exercise import LayerExercise
+from .grader.network_exercise import NetworkExercise
 
 
 
@@ -119,7 +120,50 @@ L2_POOL = LayerExercise(
     ),
 )
 
-EXERCISES = (CONV, MAX_POOL, L2_POOL)
+NETWORK = NetworkExercise(
+    id="1.4",
+    slug="network",
+    title="build_network: the Figure 4 network from your own layers",
+    section="notes §1.3, Figure 4",
+    module="network",
+    name="build_network",
+    cases=(
+        Case({}, (2, 28, 28, 1)),
+        Case({"hidden_units": ()}, (2, 28, 28, 1)),
+        Case(
+            {"conv_layers": ((20, 5), (40, 5)), "pool": "l2", "activation": "relu",
+             "hidden_units": (30,)},
+            (2, 28, 28, 1),
+        ),
+        Case({"conv_layers": (), "hidden_units": (30,)}, (2, 28, 28, 1)),
+        Case(
+            {"input_shape": (12, 10, 3), "conv_layers": ((4, 3),), "hidden_units": (8, 6),
+             "num_classes": 5, "dropout": 0.5},
+            (3, 12, 10, 3),
+        ),
+    ),
+    mistakes=_mistakes(
+        "network",
+        ("no-softmax", "no_softmax",
+         "softmax missing: the last Dense layer needs activation='softmax' to give probabilities"),
+        ("no-pooling", "no_pooling", "pooling missing: every Conv2D is followed by a 2×2 pooling layer"),
+        ("linear-hidden", "linear_hidden",
+         "hidden layers without activation: pass `activation` to each hidden Dense layer"),
+        ("dropout-ignored", "dropout_ignored",
+         "dropout ignored: with dropout > 0 put keras.layers.Dropout before every Dense layer"),
+    ),
+    hints=(
+        "Use the Keras functional API: x = keras.Input(shape=input_shape), then x = SomeLayer(...)(x) "
+        "for each layer, and keras.Model(inputs, outputs) at the end.",
+        "Loop over conv_layers: x = Conv2D(filters, kernel_size, activation=activation)(x); "
+        "x = POOLS[pool](2)(x). Then keras.layers.Flatten(), and one keras.layers.Dense(units, "
+        "activation=activation) per hidden layer.",
+        "Dropout goes right before each Dense (hidden and output) when dropout > 0; the output layer is "
+        "keras.layers.Dense(num_classes, activation='softmax').",
+    ),
+)
+
+EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK)
 
 
 def find(name):

@@ -63,7 +63,7 @@ def matches(observations, reference, candidate, tolerance, grad_tolerance):
     for mine, ref, theirs in zip(observations, reference, candidate):
         if mine.error is not None or theirs.error is not None:
             continue
-        if mine.weight_shapes != theirs.weight_shapes:
+        if mine.weight_shapes != theirs.weight_shapes or mine.signature != theirs.signature:
             return False
         if not close(theirs.output, mine.output, tolerance):
             return False
@@ -76,6 +76,7 @@ def matches(observations, reference, candidate, tolerance, grad_tolerance):
         compared += 1
         if ref.error is None and (
             mine.weight_shapes != ref.weight_shapes
+            or mine.signature != ref.signature
             or not close(ref.output, mine.output, tolerance)
             or any(
                 (g is None) != (mine.grads.get(n) is None)

@@ -9,14 +9,13 @@ import numpy as np
 import tensorflow as tf
 
 from . import exercise as base
-from . import rules
-from .compare import Tolerance, compare
+from . import numeric, rules
+from .compare import compare
 from .observe import observe_layer, rng_for
 from .results import CheckResult
 from .student_errors import explain
 
-FORWARD_TOLERANCE = Tolerance(atol=1e-4, rtol=1e-4)
-GRADIENT_TOLERANCE = Tolerance(atol=1e-4, rtol=1e-3)
+from .numeric import FORWARD_TOLERANCE, GRADIENT_TOLERANCE
 
 # Points per check; the contract checks come first, then the numbers.
 POINTS = {
@@ -113,10 +112,7 @@ class LayerExercise:
         return f"{self.name}{self.cases[index].label}"
 
     def _first_error(self, observations, source_dir):
-        for i, observation in enumerate(observations):
-            if observation.error is not None:
-                return f"{self._describe(i)} raised " + explain(observation.error, source_dir)
-        return None
+        return numeric.first_error(observations, self._describe, source_dir)
 
     def _built(self, observation):
         return observation.extra.get("layer")
@@ -249,57 +245,13 @@ class LayerExercise:
     # --- numeric checks ------------------------------------------------------------
 
     def _check_forward(self, mine, ref, source_dir):
-        error = self._first_error(mine, source_dir)
-        if error:
-            return False, error
-        failures = []
-        for i, (m, r) in enumerate(zip(mine, ref)):
-            comparison = compare("forward output", r.output, m.output, FORWARD_TOLERANCE)
-            if not comparison.ok:
-                failures.append(f"{self._describe(i)}: {comparison.summary}")
-        if failures:
-            return False, _first_of(failures)
-        return True, f"forward output matches the reference on {len(mine)} cases ({FORWARD_TOLERANCE})"
+        return numeric.check_forward(mine, ref, self._describe, source_dir)
 
     def _check_gradients(self, mine, ref, source_dir):
-        error = self._first_error(mine, source_dir)
-        if error:
-            return False, error
-        failures = []
-        for i, (m, r) in enumerate(zip(mine, ref)):
-            forward_ok = compare("", r.output, m.output, FORWARD_TOLERANCE).ok
-            for name, expected in r.grads.items():
-                what = f"gradient w.r.t. the {name}"
-                got = m.grads.get(name, None)
-                if got is None:
-                    failures.append(
-                        f"{self._describe(i)}: no {what} flows back: the computation left "
-                        "TensorFlow (NumPy, .numpy(), a Python float) or does not use it"
-                    )
-                    continue
-                comparison = compare(what, expected, got, GRADIENT_TOLERANCE)
-                if not comparison.ok:
-                    note = (
-                        " (the forward output is right: only the gradient is wrong)"
-                        if forward_ok
-                        else " (the forward output is wrong too: fix that first)"
-                    )
-                    failures.append(f"{self._describe(i)}: {comparison.summary}{note}")
-        if failures:
-            return False, _first_of(failures)
-        return True, (
-            f"gradients w.r.t. the input and every weight match on {len(mine)} cases "
-            f"({GRADIENT_TOLERANCE})"
-        )
+        return numeric.check_gradients(mine, ref, self._describe, source_dir)
 
 
 def _shapes(weight_shapes):
     if not weight_shapes:
         return "none"
     return ", ".join(f"{name} {shape}" for name, shape in weight_shapes)
-
-
-def _first_of(failures):
-    more = f" (and {len(failures) - 1} more failures)" if len(failures) > 1 else ""
-    return failures[0] + more
-

@@ -8,6 +8,7 @@ observations of one case can be compared element by element.
 import zlib
 from dataclasses import dataclass, field
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -19,6 +20,7 @@ class Observation:
     output: np.ndarray = None
     output_kind: str = ""  # e.g. "tf.Tensor float32"
     grads: dict = field(default_factory=dict)  # "input" and weight names -> array or None
+    signature: tuple = ()  # a model's layers, described (empty for a single layer)
     extra: dict = field(default_factory=dict)
 
 
@@ -114,6 +116,52 @@ def observe_layer(layer_class, config, inputs, seed, case_index):
         observation.extra["weights"] = values
         observation.output, observation.output_kind, observation.grads = run_with_gradients(
             layer, inputs, layer.trainable_weights, seed, case_index
+        )
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # student code may raise anything, even SystemExit
+        observation.error = error
+    return observation
+
+
+def describe_layer(layer):
+    """'Conv2D(filters=20, kernel_size=(5, 5), activation=sigmoid) -> (24, 24, 20)'."""
+    config = layer.get_config()
+    shown = []
+    for key in ("filters", "kernel_size", "strides", "pool_size", "units", "activation", "rate"):
+        if key in config:
+            value = config[key]
+            if isinstance(value, list):
+                value = tuple(value)
+            if isinstance(value, dict):  # a serialised activation
+                value = value.get("config", {}).get("name", value.get("class_name"))
+            shown.append(f"{key}={value}")
+    shape = tuple(layer.output.shape[1:]) if hasattr(layer, "output") else "?"
+    return f"{type(layer).__name__}({', '.join(shown)}) -> {shape}"
+
+
+def observe_model(build, config, inputs, seed, case_index):
+    """Build `build(**config)`, give it seeded weights, run it in inference mode."""
+    observation = Observation()
+    try:
+        model = build(**config)
+        if not isinstance(model, keras.Model):
+            raise TypeError(f"build_network returned a {type(model).__name__}, not a keras.Model")
+        observation.extra["model"] = model
+        observation.signature = tuple(
+            describe_layer(layer)
+            for layer in model.layers
+            if not isinstance(layer, keras.layers.InputLayer)
+        )
+        named = list(variables_names(model.weights))
+        observation.weight_shapes = tuple(
+            (name, tuple(int(d) for d in w.shape)) for name, w in named
+        )
+        values = random_weights([s for _, s in observation.weight_shapes], seed, case_index)
+        for variable, value in zip(model.weights, values):
+            variable.assign(value)
+        observation.output, observation.output_kind, observation.grads = run_with_gradients(
+            lambda x: model(x, training=False), inputs, model.trainable_weights, seed, case_index
         )
     except KeyboardInterrupt:
         raise

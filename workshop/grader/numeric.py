@@ -1,0 +1,69 @@
+"""The numeric checks every exercise shares: forward output and gradients, case by case."""
+
+from .compare import Tolerance, compare
+from .student_errors import explain
+
+FORWARD_TOLERANCE = Tolerance(atol=1e-4, rtol=1e-4)
+GRADIENT_TOLERANCE = Tolerance(atol=1e-4, rtol=1e-3)
+
+
+def first_error(observations, describe, source_dir):
+    """The first case whose run raised, explained for the student, or None."""
+    for i, observation in enumerate(observations):
+        if observation.error is not None:
+            return f"{describe(i)} raised " + explain(observation.error, source_dir)
+    return None
+
+
+def _first_of(failures):
+    more = f" (and {len(failures) - 1} more failures)" if len(failures) > 1 else ""
+    return failures[0] + more
+
+
+def check_forward(mine, ref, describe, source_dir):
+    error = first_error(mine, describe, source_dir)
+    if error:
+        return False, error
+    failures = []
+    for i, (m, r) in enumerate(zip(mine, ref)):
+        comparison = compare("forward output", r.output, m.output, FORWARD_TOLERANCE)
+        if not comparison.ok:
+            failures.append(f"{describe(i)}: {comparison.summary}")
+    if failures:
+        return False, _first_of(failures)
+    return True, f"forward output matches the reference on {len(mine)} cases ({FORWARD_TOLERANCE})"
+
+
+def check_gradients(mine, ref, describe, source_dir):
+    error = first_error(mine, describe, source_dir)
+    if error:
+        return False, error
+    failures = []
+    for i, (m, r) in enumerate(zip(mine, ref)):
+        forward_ok = compare("", r.output, m.output, FORWARD_TOLERANCE).ok
+        for name, expected in r.grads.items():
+            what = f"gradient w.r.t. the {name}"
+            if name not in m.grads:
+                failures.append(f"{describe(i)}: there is no weight {name!r} to compare")
+                continue
+            got = m.grads[name]
+            if got is None:
+                failures.append(
+                    f"{describe(i)}: no {what} flows back: the computation left "
+                    "TensorFlow (NumPy, .numpy(), a Python float) or does not use it"
+                )
+                continue
+            comparison = compare(what, expected, got, GRADIENT_TOLERANCE)
+            if not comparison.ok:
+                note = (
+                    " (the forward output is right: only the gradient is wrong)"
+                    if forward_ok
+                    else " (the forward output is wrong too: fix that first)"
+                )
+                failures.append(f"{describe(i)}: {comparison.summary}{note}")
+    if failures:
+        return False, _first_of(failures)
+    return True, (
+        f"gradients w.r.t. the input and every weight match on {len(mine)} cases "
+        f"({GRADIENT_TOLERANCE})"
+    )
