@@ -8,8 +8,27 @@ from .grader.network_exercise import NetworkExercise
 
 
 
-def _mistakes(module, *entries):
-    return tuple(Mistake(key, message, f"solutions.mistakes.{module}", attr) for key, attr, message in entries)
+def _mistakes(module, *entries, diagnosed=True):
+    return tuple(
+        Mistake(key, message, f"solutions.mistakes.{module}", attr, diagnosed)
+        for key, attr, message in entries
+    )
+
+
+def _contract_mistakes(name, ready_made_message):
+    """Right numbers, broken contract: each must fail its own contract check."""
+    return _mistakes(
+        "contract",
+        ("float64", f"Float64{name}", "returns float64: keep the layer's float32"),
+        ("numpy", f"Numpy{name}",
+         "goes through NumPy: no gradient flows and it fails inside tf.function"),
+        ("forgetful-config", f"ForgetfulConfig{name}", "get_config() forgets `strides`"),
+        ("unregistered", f"Unregistered{name}",
+         "not registered with keras.saving: a saved model cannot find the class"),
+        diagnosed=False,
+    ) + _mistakes(
+        "ready_made", ("ready-made-op", f"ReadyMade{name}", ready_made_message), diagnosed=False
+    )
 
 
 CONV = LayerExercise(
@@ -44,7 +63,7 @@ CONV = LayerExercise(
          "stride ignored: the field must move `strides` pixels at a time"),
         ("no-activation", "NoActivationConv2D",
          "activation missing: apply self.activation (σ) after adding the bias"),
-    ),
+    ) + _contract_mistakes("Conv2D", "uses tf.nn.conv2d"),
     hints=(
         "Start from the notes' formula for one hidden neuron: b + Σ_l Σ_m w[l, m] a[j+l, k+m]. "
         "With channels, also sum over c, and do it for every feature map f at once.",
@@ -72,6 +91,7 @@ MAX_POOL = LayerExercise(
     ),
     banned_names=rules.POOLING_NAMES | rules.CONVOLUTION_NAMES,
     banned_kernels=rules.POOLING_KERNELS | rules.CONVOLUTION_KERNELS,
+    has_weights=False,
     mistakes=_mistakes(
         "pooling",
         ("window-sum", "SumMaxPool2D", "window sum: max pooling takes the largest value, not the sum"),
@@ -80,7 +100,7 @@ MAX_POOL = LayerExercise(
          "windows moved one pixel at a time: use `strides` (by default the pool size, so windows do not overlap)"),
         ("off-by-one", "OffByOneMaxPool2D",
          "output one row and column too small: there are floor((H - ph) / s) + 1 windows"),
-    ),
+    ) + _contract_mistakes("MaxPool2D", "uses keras.ops.max_pool"),
     hints=(
         "For a fixed offset (p, q) inside the window, x[:, s·i + p, s·j + q, :] for all (i, j) is one "
         "strided slice of the input.",
@@ -101,6 +121,7 @@ L2_POOL = LayerExercise(
     cases=MAX_POOL.cases + (Case({"pool_size": 2}, (2, 8, 8, 3), zero_window=True),),
     banned_names=rules.POOLING_NAMES | rules.CONVOLUTION_NAMES,
     banned_kernels=rules.POOLING_KERNELS | rules.CONVOLUTION_KERNELS,
+    has_weights=False,
     mistakes=_mistakes(
         "pooling",
         ("mean", "MeanL2Pool2D", "average pooling: L2 pooling squares, sums and takes the square root"),
@@ -108,10 +129,12 @@ L2_POOL = LayerExercise(
         ("rms", "RootMeanSquareL2Pool2D",
          "divided by the window size: the notes take the root of the SUM of squares, not the mean"),
         ("max", "MaxL2Pool2D", "max pooling: L2 pooling is sqrt(Σ x²) over the window"),
+        ("stride-one", "StrideOneL2Pool2D",
+         "windows moved one pixel at a time: use `strides` (by default the pool size, so windows do not overlap)"),
         ("nan-gradient", "UnguardedL2Pool2D",
          "NaN gradient for an all-zero window: sqrt'(0) is infinite; take the root only where the "
          "sum is positive (ops.where twice) so the gradient there is 0"),
-    ),
+    ) + _contract_mistakes("L2Pool2D", "uses keras.ops.average_pool"),
     hints=(
         "The notes: the square root of the sum of the squares of the activations in the window.",
         "Same slices as max pooling: add up ops.square of each slice, then ops.sqrt of the total.",
@@ -151,6 +174,12 @@ NETWORK = NetworkExercise(
          "hidden layers without activation: pass `activation` to each hidden Dense layer"),
         ("dropout-ignored", "dropout_ignored",
          "dropout ignored: with dropout > 0 put keras.layers.Dropout before every Dense layer"),
+    ) + _mistakes(
+        "network",
+        ("keras-layers", "keras_layers", "uses keras.layers.Conv2D and MaxPooling2D"),
+        ("lambda-softmax", "lambda_softmax", "softmax in a Lambda layer: the model will not load"),
+        ("returns-nothing", "returns_nothing", "forgets to return the model"),
+        diagnosed=False,
     ),
     hints=(
         "Use the Keras functional API: x = keras.Input(shape=input_shape), then x = SomeLayer(...)(x) "

@@ -90,6 +90,14 @@ class MaxL2Pool2D(L2Pool2D):
 
 
 @register
+class StrideOneL2Pool2D(L2Pool2D):
+    """Moves the window one pixel at a time whatever the stride."""
+
+    def call(self, inputs):
+        return ops.sqrt(ops.maximum(_window_sum(self, inputs, ops.square, strides=(1, 1)), 1e-30))
+
+
+@register
 class UnguardedL2Pool2D(L2Pool2D):
     """Plain sqrt: right forward, NaN gradient for an all-zero window."""
 

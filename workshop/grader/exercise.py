@@ -18,6 +18,9 @@ class Mistake:
     message: str  # what the student is told when their code behaves like this
     module: str  # where the wrong implementation lives
     attr: str
+    # False for mistakes whose numbers are right (a contract broken): a check's own
+    # message explains those, and no output comparison can recognise them.
+    diagnosed: bool = True
 
     def load(self):
         return getattr(importlib.import_module(self.module), self.attr)

@@ -29,6 +29,10 @@ POINTS = {
     "forward output": 2,
     "gradients": 1,
 }
+# A layer without weights (pooling) has no weights to check; its gradient, the only
+# way anything is learned through it, counts double instead.
+POINTS_WITHOUT_WEIGHTS = {**POINTS, "gradients": 2}
+del POINTS_WITHOUT_WEIGHTS["weights"]
 
 
 def make_input(case, seed, case_index):
@@ -52,9 +56,17 @@ class LayerExercise:
     banned_kernels: frozenset
     mistakes: tuple
     hints: tuple
+    has_weights: bool = True
 
     kind = "layer"
-    max_points = sum(POINTS.values())
+
+    @property
+    def points(self):
+        return POINTS if self.has_weights else POINTS_WITHOUT_WEIGHTS
+
+    @property
+    def max_points(self):
+        return sum(self.points.values())
 
     def grade(self, implementation, reference, seed):
         result = base.start_result(self, seed)
@@ -81,13 +93,15 @@ class LayerExercise:
             ("forward output", lambda: self._check_forward(mine, ref, source_dir)),
             ("gradients", lambda: self._check_gradients(mine, ref, source_dir)),
         ):
+            if name not in self.points:
+                continue
             try:
                 passed, message = check()
             except KeyboardInterrupt:
                 raise
             except BaseException as error:  # a check must never crash the grader
                 passed, message = False, explain(error, source_dir)
-            result.checks.append(CheckResult(name, POINTS[name], passed, message))
+            result.checks.append(CheckResult(name, self.points[name], passed, message))
         if not all(c.passed for c in result.checks[1:]):
             result.diagnoses.extend(self._diagnose(mine, ref, inputs, seed))
         return base.finish(result)
@@ -132,7 +146,11 @@ class LayerExercise:
         if layer is None:
             return False, "the layer could not be built, so its graph could not be read"
         x = tf.constant(inputs[0])
-        kernels = rules.banned_in_graph(lambda: layer(x), self.banned_kernels)
+        try:
+            kernels = rules.banned_in_graph(lambda: layer(x), self.banned_kernels)
+        except Exception:
+            # It does not trace at all; 'inside tf.function' reports why.
+            return True, "no ready-made op in the source; the graph does not trace"
         if kernels:
             return False, (
                 f"the traced graph runs the ready-made kernel(s) {', '.join(kernels)}: "
@@ -182,24 +200,32 @@ class LayerExercise:
         return True, "returns float32 tensors"
 
     def _check_config(self, student_class, mine, inputs):
-        layer = self._built(mine[-1])
-        if layer is None:
-            return False, "the layer could not be built"
-        config = layer.get_config()
-        clone = student_class.from_config(config)
-        if clone.get_config() != config:
-            return False, (
-                f"from_config(get_config()) gives {clone.get_config()}, not {config}:"
-                " get_config must return every constructor argument"
+        for i, observation in enumerate(mine):
+            layer = self._built(observation)
+            if layer is None:
+                return False, f"{self._describe(i)} could not be built"
+            config = layer.get_config()
+            clone = student_class.from_config(config)
+            if clone.get_config() != config:
+                return False, (
+                    f"{self._describe(i)}: from_config(get_config()) gives "
+                    f"{clone.get_config()}, not {config}: get_config must return every "
+                    "constructor argument"
+                )
+            clone.build(tuple(inputs[i].shape))
+            clone.set_weights(layer.get_weights())
+            comparison = compare(
+                "output of the clone",
+                np.asarray(layer(inputs[i])),
+                np.asarray(clone(inputs[i])),
+                FORWARD_TOLERANCE,
             )
-        clone.build(tuple(inputs[-1].shape))
-        clone.set_weights(layer.get_weights())
-        expected = np.asarray(layer(inputs[-1]))
-        comparison = compare(
-            "output of the clone", expected, np.asarray(clone(inputs[-1])), FORWARD_TOLERANCE
-        )
-        if not comparison.ok:
-            return False, comparison.summary + ": the rebuilt layer computes something else"
+            if not comparison.ok:
+                return False, (
+                    f"{self._describe(i)}: {comparison.summary}: the layer rebuilt from its "
+                    "config computes something else: get_config must return every "
+                    "constructor argument"
+                )
         return True, "from_config(get_config()) rebuilds the same layer"
 
     def _check_saving(self, mine, inputs):

@@ -1,0 +1,58 @@
+"""Layers that compute the right numbers but break the layer contract: the checks
+for dtype, config, saving and tf.function each catch one."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from solutions.conv import Conv2D
+from solutions.pooling import L2Pool2D, MaxPool2D
+
+LAYERS = (Conv2D, MaxPool2D, L2Pool2D)
+
+
+def _register(cls, kind):
+    cls.__name__ = cls.__qualname__ = f"{kind}{cls.__bases__[0].__name__}"
+    return keras.saving.register_keras_serializable(package="mistakes")(cls)
+
+
+def float64_output(layer_class):
+    class Layer(layer_class):
+        def call(self, inputs):
+            return ops.cast(super().call(inputs), "float64")
+
+    return _register(Layer, "Float64")
+
+
+def through_numpy(layer_class):
+    class Layer(layer_class):
+        def call(self, inputs):
+            return ops.convert_to_tensor(np.asarray(super().call(inputs)))
+
+    return _register(Layer, "Numpy")
+
+
+def forgetful_config(layer_class):
+    class Layer(layer_class):
+        def get_config(self):
+            config = super().get_config()
+            del config["strides"]
+            return config
+
+    return _register(Layer, "ForgetfulConfig")
+
+
+def unregistered(layer_class):
+    class Layer(layer_class):
+        pass
+
+    Layer.__name__ = Layer.__qualname__ = f"Unregistered{layer_class.__name__}"
+    return Layer
+
+
+Float64Conv2D, Float64MaxPool2D, Float64L2Pool2D = map(float64_output, LAYERS)
+NumpyConv2D, NumpyMaxPool2D, NumpyL2Pool2D = map(through_numpy, LAYERS)
+ForgetfulConfigConv2D, ForgetfulConfigMaxPool2D, ForgetfulConfigL2Pool2D = map(
+    forgetful_config, LAYERS
+)
+UnregisteredConv2D, UnregisteredMaxPool2D, UnregisteredL2Pool2D = map(unregistered, LAYERS)

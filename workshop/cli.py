@@ -1,0 +1,170 @@
+"""The `workshop` command: list, check, hint and selfcheck.
+
+Arguments are parsed before TensorFlow is imported, so a typo is answered at once.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+USAGE_EXIT = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{message}. See `{self.prog} --help`.")
+
+
+def build_parser():
+    parser = Parser(
+        prog="workshop",
+        description="Write the layers of chapter 6 of Nielsen's book and get them graded.",
+    )
+    parser.add_argument(
+        "--root",
+        help="the folder that holds exercises/ (default: found from the current folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    commands.required = True
+    commands.add_parser("list", help="the exercises, their points and your last status")
+    check = commands.add_parser("check", help="grade exercises (all by default)")
+    check.add_argument("exercises", nargs="*", metavar="EXERCISE", help="id or name, e.g. 1.1 or conv")
+    check.add_argument("--json", action="store_true", help="print the results as JSON")
+    check.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+    hint = commands.add_parser("hint", help="one more hint for an exercise each time")
+    hint.add_argument("exercise", metavar="EXERCISE")
+    selfcheck = commands.add_parser(
+        "selfcheck", help="prove the grader: solutions full marks, stubs 0, every mistake caught"
+    )
+    selfcheck.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+    return parser
+
+
+def find_root(given):
+    """The folder with exercises/: --root, else the current folder or a parent of it,
+    else the checkout the workshop is installed from."""
+    if given:
+        root = Path(given).expanduser().resolve()
+        if not (root / "exercises" / "__init__.py").is_file():
+            raise UsageError(f"--root {given}: no exercises/ folder there")
+        return root
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "exercises" / "__init__.py").is_file():
+            return folder
+    installed = Path(__file__).resolve().parent.parent
+    if (installed / "exercises" / "__init__.py").is_file():
+        return installed
+    raise UsageError("no exercises/ folder here or above: cd into the workshop, or pass --root")
+
+
+def pick_exercises(names):
+    from . import catalog
+
+    if not names:
+        return list(catalog.EXERCISES)
+    picked = []
+    for name in names:
+        exercise = catalog.find(name)
+        if exercise is None:
+            known = ", ".join(f"{e.id} ({e.slug})" for e in catalog.EXERCISES)
+            raise UsageError(f"unknown exercise '{name}'; choose from {known}")
+        if exercise not in picked:
+            picked.append(exercise)
+    return picked
+
+
+def command_list(args, root):
+    from . import catalog
+    from .state import State
+
+    state = State(root)
+    print(f"{'id':<5} {'name':<8} {'points':>6}  {'last check':<16} title")
+    for exercise in catalog.EXERCISES:
+        seen = state.progress(exercise.slug)
+        status = f"{seen['status']} {seen['points']:g}" if seen else "not checked yet"
+        print(f"{exercise.id:<5} {exercise.slug:<8} {exercise.max_points:>6g}  {status:<16} {exercise.title}")
+    return 0
+
+
+def command_check(args, root):
+    exercises = pick_exercises(args.exercises)
+    from . import report
+    from .grader import results
+    from .grader.loading import FolderImplementation
+    from .grading import DEFAULT_SEED, grade
+    from .state import State
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    graded = grade(exercises, FolderImplementation(root), seed)
+    state = State(root)
+    for result in graded:
+        state.record(result)
+    state.save()
+    if args.json:
+        print(report.as_json(graded, seed))
+    else:
+        print(report.text(graded, seed, "workshop check"))
+    return 0 if all(r.status == results.PASSED for r in graded) else 1
+
+
+def command_hint(args, root):
+    exercise = pick_exercises([args.exercise])[0]
+    from .state import State
+
+    state = State(root)
+    tier, text = state.next_hint(exercise.slug, exercise.hints)
+    state.save()
+    print(f"Exercise {exercise.id} ({exercise.slug}), hint {tier} of {len(exercise.hints)}:")
+    print(f"  {text}")
+    if tier == len(exercise.hints):
+        print("  That is the last hint; the docstring in the stub has the formula and shapes.")
+    return 0
+
+
+def command_selfcheck(args, root):
+    from . import catalog, selfcheck
+    from .grading import DEFAULT_SEED
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    report = selfcheck.run(list(catalog.EXERCISES), root, seed)
+    if report.ok:
+        print(f"selfcheck passed (seed {seed})")
+        return 0
+    print(f"selfcheck FAILED (seed {seed}):")
+    for problem in report.problems:
+        print(f"  - {problem}")
+    return 1
+
+
+COMMANDS = {
+    "list": command_list,
+    "check": command_check,
+    "hint": command_hint,
+    "selfcheck": command_selfcheck,
+}
+
+
+def main(argv=None):
+    try:
+        args = build_parser().parse_args(argv)
+        root = find_root(args.root)
+        if args.command in ("check", "selfcheck"):
+            from .quiet import import_tensorflow
+
+            import_tensorflow()
+        return COMMANDS[args.command](args, root)
+    except UsageError as error:
+        print(f"workshop: {error}", file=sys.stderr)
+        return USAGE_EXIT
+    except KeyboardInterrupt:
+        print("workshop: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
