@@ -44,9 +44,7 @@ class Conv2D(keras.layers.Layer):
     def __init__(self, filters, kernel_size, strides=1, activation=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(filters, int) or isinstance(filters, bool) or filters < 1:
-            raise ValueError(
-                f"`filters` must be a positive int. Received: filters={filters!r}"
-            )
+            raise ValueError(f"`filters` must be a positive int. Received: filters={filters!r}")
         self.filters = filters
         self.kernel_size = pair(kernel_size, "kernel_size")
         self.strides = pair(strides, "strides")
@@ -60,9 +58,7 @@ class Conv2D(keras.layers.Layer):
             shape=(kh, kw, in_channels, self.filters),
             initializer="glorot_uniform",
         )
-        self.bias = self.add_weight(
-            name="bias", shape=(self.filters,), initializer="zeros"
-        )
+        self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer="zeros")
 
     def call(self, inputs):
         # Exercise 1.1: slide the kh×kw field over the input with the given strides;

@@ -3,9 +3,7 @@ mistakes the grader knows by name."""
 
 from .grader import rules
 from .grader.exercise import Case, Mistake
-from .grader.layer_exercise import LayerExercise
-from .grader.network_exercise import NetworkExercise
-
+from .grader.specs import LayerExercise, NetworkExercise
 
 
 def _mistakes(module, *entries, diagnosed=True):
@@ -20,11 +18,17 @@ def _contract_mistakes(name, ready_made_message):
     return _mistakes(
         "contract",
         ("float64", f"Float64{name}", "returns float64: keep the layer's float32"),
-        ("numpy", f"Numpy{name}",
-         "goes through NumPy: no gradient flows and it fails inside tf.function"),
+        (
+            "numpy",
+            f"Numpy{name}",
+            "goes through NumPy: no gradient flows and it fails inside tf.function",
+        ),
         ("forgetful-config", f"ForgetfulConfig{name}", "get_config() forgets `strides`"),
-        ("unregistered", f"Unregistered{name}",
-         "not registered with keras.saving: a saved model cannot find the class"),
+        (
+            "unregistered",
+            f"Unregistered{name}",
+            "not registered with keras.saving: a saved model cannot find the class",
+        ),
         diagnosed=False,
     ) + _mistakes(
         "ready_made", ("ready-made-op", f"ReadyMade{name}", ready_made_message), diagnosed=False
@@ -48,22 +52,41 @@ CONV = LayerExercise(
     banned_kernels=rules.CONVOLUTION_KERNELS,
     mistakes=_mistakes(
         "conv",
-        ("flipped-kernel", "FlippedKernelConv2D",
-         "flipped kernel: your output is a true convolution (kernel turned 180°); the notes' "
-         "formula pairs w[l, m] with a[j+l, k+m], cross-correlation, no flip"),
-        ("transposed-field", "TransposedFieldConv2D",
-         "rows and columns swapped: w[l, m] must meet a[j+l, k+m], with l down the rows "
-         "(height) and m along the columns (width)"),
+        (
+            "flipped-kernel",
+            "FlippedKernelConv2D",
+            "flipped kernel: your output is a true convolution (kernel turned 180°); the notes' "
+            "formula pairs w[l, m] with a[j+l, k+m], cross-correlation, no flip",
+        ),
+        (
+            "transposed-field",
+            "TransposedFieldConv2D",
+            "rows and columns swapped: w[l, m] must meet a[j+l, k+m], with l down the rows "
+            "(height) and m along the columns (width)",
+        ),
         ("no-bias", "NoBiasConv2D", "bias missing: add the shared bias b of each feature map"),
-        ("bias-per-position", "BiasPerPositionConv2D",
-         "one bias per position: the notes share ONE bias per feature map, shape (filters,)"),
-        ("off-by-one", "OffByOneConv2D",
-         "output one row and column too small: there are H - kh + 1 positions, not H - kh"),
-        ("stride-ignored", "StrideIgnoredConv2D",
-         "stride ignored: the field must move `strides` pixels at a time"),
-        ("no-activation", "NoActivationConv2D",
-         "activation missing: apply self.activation (σ) after adding the bias"),
-    ) + _contract_mistakes("Conv2D", "uses tf.nn.conv2d"),
+        (
+            "bias-per-position",
+            "BiasPerPositionConv2D",
+            "one bias per position: the notes share ONE bias per feature map, shape (filters,)",
+        ),
+        (
+            "off-by-one",
+            "OffByOneConv2D",
+            "output one row and column too small: there are H - kh + 1 positions, not H - kh",
+        ),
+        (
+            "stride-ignored",
+            "StrideIgnoredConv2D",
+            "stride ignored: the field must move `strides` pixels at a time",
+        ),
+        (
+            "no-activation",
+            "NoActivationConv2D",
+            "activation missing: apply self.activation (σ) after adding the bias",
+        ),
+    )
+    + _contract_mistakes("Conv2D", "uses tf.nn.conv2d"),
     hints=(
         "Start from the notes' formula for one hidden neuron: b + Σ_l Σ_m w[l, m] a[j+l, k+m]. "
         "With channels, also sum over c, and do it for every feature map f at once.",
@@ -94,13 +117,28 @@ MAX_POOL = LayerExercise(
     has_weights=False,
     mistakes=_mistakes(
         "pooling",
-        ("window-sum", "SumMaxPool2D", "window sum: max pooling takes the largest value, not the sum"),
-        ("window-mean", "MeanMaxPool2D", "window average: that is average pooling; max pooling takes the largest value"),
-        ("stride-one", "StrideOneMaxPool2D",
-         "windows moved one pixel at a time: use `strides` (by default the pool size, so windows do not overlap)"),
-        ("off-by-one", "OffByOneMaxPool2D",
-         "output one row and column too small: there are floor((H - ph) / s) + 1 windows"),
-    ) + _contract_mistakes("MaxPool2D", "uses keras.ops.max_pool"),
+        (
+            "window-sum",
+            "SumMaxPool2D",
+            "window sum: max pooling takes the largest value, not the sum",
+        ),
+        (
+            "window-mean",
+            "MeanMaxPool2D",
+            "window average: that is average pooling; max pooling takes the largest value",
+        ),
+        (
+            "stride-one",
+            "StrideOneMaxPool2D",
+            "windows moved one pixel at a time: use `strides` (by default the pool size, so windows do not overlap)",
+        ),
+        (
+            "off-by-one",
+            "OffByOneMaxPool2D",
+            "output one row and column too small: there are floor((H - ph) / s) + 1 windows",
+        ),
+    )
+    + _contract_mistakes("MaxPool2D", "uses keras.ops.max_pool"),
     hints=(
         "For a fixed offset (p, q) inside the window, x[:, s·i + p, s·j + q, :] for all (i, j) is one "
         "strided slice of the input.",
@@ -124,17 +162,31 @@ L2_POOL = LayerExercise(
     has_weights=False,
     mistakes=_mistakes(
         "pooling",
-        ("mean", "MeanL2Pool2D", "average pooling: L2 pooling squares, sums and takes the square root"),
+        (
+            "mean",
+            "MeanL2Pool2D",
+            "average pooling: L2 pooling squares, sums and takes the square root",
+        ),
         ("no-sqrt", "NoRootL2Pool2D", "square root missing: you return the sum of squares"),
-        ("rms", "RootMeanSquareL2Pool2D",
-         "divided by the window size: the notes take the root of the SUM of squares, not the mean"),
+        (
+            "rms",
+            "RootMeanSquareL2Pool2D",
+            "divided by the window size: the notes take the root of the SUM of squares, not the mean",
+        ),
         ("max", "MaxL2Pool2D", "max pooling: L2 pooling is sqrt(Σ x²) over the window"),
-        ("stride-one", "StrideOneL2Pool2D",
-         "windows moved one pixel at a time: use `strides` (by default the pool size, so windows do not overlap)"),
-        ("nan-gradient", "UnguardedL2Pool2D",
-         "NaN gradient for an all-zero window: sqrt'(0) is infinite; take the root only where the "
-         "sum is positive (ops.where twice) so the gradient there is 0"),
-    ) + _contract_mistakes("L2Pool2D", "uses keras.ops.average_pool"),
+        (
+            "stride-one",
+            "StrideOneL2Pool2D",
+            "windows moved one pixel at a time: use `strides` (by default the pool size, so windows do not overlap)",
+        ),
+        (
+            "nan-gradient",
+            "UnguardedL2Pool2D",
+            "NaN gradient for an all-zero window: sqrt'(0) is infinite; take the root only where the "
+            "sum is positive (ops.where twice) so the gradient there is 0",
+        ),
+    )
+    + _contract_mistakes("L2Pool2D", "uses keras.ops.average_pool"),
     hints=(
         "The notes: the square root of the sum of the squares of the activations in the window.",
         "Same slices as max pooling: add up ops.square of each slice, then ops.sqrt of the total.",
@@ -154,27 +206,50 @@ NETWORK = NetworkExercise(
         Case({}, (2, 28, 28, 1)),
         Case({"hidden_units": ()}, (2, 28, 28, 1)),
         Case(
-            {"conv_layers": ((20, 5), (40, 5)), "pool": "l2", "activation": "relu",
-             "hidden_units": (30,)},
+            {
+                "conv_layers": ((20, 5), (40, 5)),
+                "pool": "l2",
+                "activation": "relu",
+                "hidden_units": (30,),
+            },
             (2, 28, 28, 1),
         ),
         Case({"conv_layers": (), "hidden_units": (30,)}, (2, 28, 28, 1)),
         Case(
-            {"input_shape": (12, 10, 3), "conv_layers": ((4, 3),), "hidden_units": (8, 6),
-             "num_classes": 5, "dropout": 0.5},
+            {
+                "input_shape": (12, 10, 3),
+                "conv_layers": ((4, 3),),
+                "hidden_units": (8, 6),
+                "num_classes": 5,
+                "dropout": 0.5,
+            },
             (3, 12, 10, 3),
         ),
     ),
     mistakes=_mistakes(
         "network",
-        ("no-softmax", "no_softmax",
-         "softmax missing: the last Dense layer needs activation='softmax' to give probabilities"),
-        ("no-pooling", "no_pooling", "pooling missing: every Conv2D is followed by a 2×2 pooling layer"),
-        ("linear-hidden", "linear_hidden",
-         "hidden layers without activation: pass `activation` to each hidden Dense layer"),
-        ("dropout-ignored", "dropout_ignored",
-         "dropout ignored: with dropout > 0 put keras.layers.Dropout before every Dense layer"),
-    ) + _mistakes(
+        (
+            "no-softmax",
+            "no_softmax",
+            "softmax missing: the last Dense layer needs activation='softmax' to give probabilities",
+        ),
+        (
+            "no-pooling",
+            "no_pooling",
+            "pooling missing: every Conv2D is followed by a 2×2 pooling layer",
+        ),
+        (
+            "linear-hidden",
+            "linear_hidden",
+            "hidden layers without activation: pass `activation` to each hidden Dense layer",
+        ),
+        (
+            "dropout-ignored",
+            "dropout_ignored",
+            "dropout ignored: with dropout > 0 put keras.layers.Dropout before every Dense layer",
+        ),
+    )
+    + _mistakes(
         "network",
         ("keras-layers", "keras_layers", "uses keras.layers.Conv2D and MaxPooling2D"),
         ("lambda-softmax", "lambda_softmax", "softmax in a Lambda layer: the model will not load"),

@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .quiet import import_tensorflow
+
 USAGE_EXIT = 2
 
 
@@ -32,7 +34,9 @@ def build_parser():
     commands.required = True
     commands.add_parser("list", help="the exercises, their points and your last status")
     check = commands.add_parser("check", help="grade exercises (all by default)")
-    check.add_argument("exercises", nargs="*", metavar="EXERCISE", help="id or name, e.g. 1.1 or conv")
+    check.add_argument(
+        "exercises", nargs="*", metavar="EXERCISE", help="id or name, e.g. 1.1 or conv"
+    )
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.add_argument("--seed", type=int, help="seed for the random inputs and weights")
     hint = commands.add_parser("hint", help="one more hint for an exercise each time")
@@ -87,12 +91,15 @@ def command_list(args, root):
     for exercise in catalog.EXERCISES:
         seen = state.progress(exercise.slug)
         status = f"{seen['status']} {seen['points']:g}" if seen else "not checked yet"
-        print(f"{exercise.id:<5} {exercise.slug:<8} {exercise.max_points:>6g}  {status:<16} {exercise.title}")
+        print(
+            f"{exercise.id:<5} {exercise.slug:<8} {exercise.max_points:>6g}  {status:<16} {exercise.title}"
+        )
     return 0
 
 
 def command_check(args, root):
-    exercises = pick_exercises(args.exercises)
+    exercises = pick_exercises(args.exercises)  # before the slow import: typos answer at once
+    import_tensorflow()
     from . import report
     from .grader import results
     from .grader.loading import FolderImplementation
@@ -130,6 +137,7 @@ def command_selfcheck(args, root):
     from . import catalog, selfcheck
     from .grading import DEFAULT_SEED
 
+    import_tensorflow()
     seed = DEFAULT_SEED if args.seed is None else args.seed
     report = selfcheck.run(list(catalog.EXERCISES), root, seed)
     if report.ok:
@@ -153,10 +161,6 @@ def main(argv=None):
     try:
         args = build_parser().parse_args(argv)
         root = find_root(args.root)
-        if args.command in ("check", "selfcheck"):
-            from .quiet import import_tensorflow
-
-            import_tensorflow()
         return COMMANDS[args.command](args, root)
     except UsageError as error:
         print(f"workshop: {error}", file=sys.stderr)

@@ -1,14 +1,29 @@
 """Grading results as a table for people, or as JSON for tools."""
 
 import json
+import textwrap
 
 from .grader import results
 
 MARK = {True: "ok  ", False: "FAIL"}
 
 
-def _indent(text, prefix="        "):
-    return "\n".join(prefix + line for line in text.splitlines())
+def _indent(text, prefix="        ", width=100):
+    """Indent every line and wrap long ones, so messages stay readable in a terminal."""
+    lines = []
+    for line in text.splitlines():
+        lines.extend(
+            textwrap.wrap(
+                line,
+                width,
+                initial_indent=prefix,
+                subsequent_indent=prefix + "  ",
+                break_on_hyphens=False,
+                drop_whitespace=True,
+            )
+            or [prefix]
+        )
+    return "\n".join(lines)
 
 
 def exercise_text(result):
@@ -20,11 +35,13 @@ def exercise_text(result):
     if result.reason:
         lines.append(_indent(result.reason, "    "))
     for check in result.checks:
-        lines.append(f"  {MARK[check.passed]} {check.name:<24} {check.points:g}/{check.max_points:g}")
+        lines.append(
+            f"  {MARK[check.passed]} {check.name:<24} {check.points:g}/{check.max_points:g}"
+        )
         if not check.passed:
             lines.append(_indent(check.message))
     for diagnosis in result.diagnoses:
-        lines.append(f"  likely mistake: {diagnosis}")
+        lines.append(_indent(f"likely mistake: {diagnosis}", "  "))
     return "\n".join(lines)
 
 

@@ -29,7 +29,9 @@ def run(exercises, root, seed, progress=print):
         progress(line)
         if result.status != results.PASSED or result.points != result.max_points:
             failed = [f"{c.name}: {c.message}" for c in result.checks if not c.passed]
-            report.problems.append(f"solution of {result.slug} is not full marks: {result.reason} {failed}")
+            report.problems.append(
+                f"solution of {result.slug} is not full marks: {result.reason} {failed}"
+            )
 
     for result in grade(exercises, FolderImplementation(root), seed):
         progress(f"stub      {result.exercise_id} {result.slug:<8} {result.status}")

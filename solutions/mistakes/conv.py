@@ -50,9 +50,7 @@ class BiasPerPositionConv2D(Conv2D):
         kh, kw = self.kernel_size
         out_h = valid_length(input_shape[1], kh, self.strides[0])
         out_w = valid_length(input_shape[2], kw, self.strides[1])
-        self.kernel = self.add_weight(
-            name="kernel", shape=(kh, kw, input_shape[-1], self.filters)
-        )
+        self.kernel = self.add_weight(name="kernel", shape=(kh, kw, input_shape[-1], self.filters))
         self.bias = self.add_weight(name="bias", shape=(out_h, out_w, self.filters))
 
     def call(self, inputs):

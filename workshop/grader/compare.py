@@ -56,7 +56,7 @@ def compare(what, expected, got, tolerance):
             f"NaN in {int(nan_got.sum())} of {got.size} elements, first at {_fmt_index(first)}"
         )
     finite = np.where(np.isfinite(error), error, -1.0)
-    if (finite >= 0).any() and finite.max() > 0:
+    if (bad & np.isfinite(error)).any():
         where = np.unravel_index(int(np.argmax(finite)), error.shape)
         relative = finite / np.maximum(np.abs(expected), 1e-12)
         parts.append(
@@ -65,9 +65,7 @@ def compare(what, expected, got, tolerance):
             f"largest relative error {relative.max():.3g}"
         )
     share = bad.sum() / bad.size
-    parts.append(
-        f"{100 * share:.1f}% of {bad.size} elements out of tolerance ({tolerance})"
-    )
+    parts.append(f"{100 * share:.1f}% of {bad.size} elements out of tolerance ({tolerance})")
     return Comparison(what, False, f"{what}: " + "; ".join(parts))
 
 

@@ -49,7 +49,9 @@ class FolderImplementation:
                 f"{init} is missing: run `workshop` from the folder that holds exercises/,"
                 " or pass --root",
             )
-        for name in [m for m in sys.modules if m == self.package or m.startswith(self.package + ".")]:
+        for name in [
+            m for m in sys.modules if m == self.package or m.startswith(self.package + ".")
+        ]:
             del sys.modules[name]
         spec = importlib.util.spec_from_file_location(
             self.package, init, submodule_search_locations=[str(self.source_dir)]
@@ -81,11 +83,14 @@ class FolderImplementation:
         except Unavailable as unavailable:
             return unavailable
         except SyntaxError as error:
-            where = Path(error.filename).name if error.filename else shown
+            where = shown
+            if error.filename and Path(error.filename).resolve().is_relative_to(self.root):
+                where = Path(error.filename).resolve().relative_to(self.root).as_posix()
+            code = f"\n    {error.text.strip()}" if error.text else ""
             return Unavailable(
                 results.BROKEN,
-                f"{shown} cannot be imported: {where} line {error.lineno}: {error.msg}."
-                " Fix the syntax and check again.",
+                f"{shown} cannot be imported: syntax error in {where} line {error.lineno}:"
+                f" {error.msg}.{code}\nFix the syntax and check again.",
             )
         except BaseException as error:  # student code may raise anything, even SystemExit
             if isinstance(error, KeyboardInterrupt):

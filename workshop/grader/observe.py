@@ -75,9 +75,11 @@ def run_with_gradients(forward, inputs, variables, seed, case_index):
         y = forward(x)
         kind = output_kind(y)
         y_tensor = tf.cast(tf.convert_to_tensor(y), tf.float32)
-        upstream = rng_for(seed, "upstream", case_index).standard_normal(
-            tuple(y_tensor.shape)
-        ).astype(np.float32)
+        upstream = (
+            rng_for(seed, "upstream", case_index)
+            .standard_normal(tuple(y_tensor.shape))
+            .astype(np.float32)
+        )
         loss = tf.reduce_sum(y_tensor * upstream)
     grads = tape.gradient(loss, [x] + list(variables))
     names = ["input"] + [name for name, _ in variables_names(variables)]

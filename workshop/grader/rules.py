@@ -9,47 +9,106 @@ import ast
 import inspect
 from pathlib import Path
 
-import tensorflow as tf
-
 CONVOLUTION_NAMES = frozenset(
     {
-        "conv", "conv1d", "conv2d", "conv3d", "convolution", "conv_transpose",
-        "conv2d_transpose", "depthwise_conv", "depthwise_conv2d", "separable_conv",
-        "separable_conv2d", "Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2D",
-        "SeparableConv2D", "Conv2DTranspose", "Convolution2D",
-        "correlate", "correlate2d", "convolve", "convolve2d", "fftconvolve", "oaconvolve",
+        "conv",
+        "conv1d",
+        "conv2d",
+        "conv3d",
+        "convolution",
+        "conv_transpose",
+        "conv2d_transpose",
+        "depthwise_conv",
+        "depthwise_conv2d",
+        "separable_conv",
+        "separable_conv2d",
+        "Conv1D",
+        "Conv2D",
+        "Conv3D",
+        "DepthwiseConv2D",
+        "SeparableConv2D",
+        "Conv2DTranspose",
+        "Convolution2D",
+        "correlate",
+        "correlate2d",
+        "convolve",
+        "convolve2d",
+        "fftconvolve",
+        "oaconvolve",
     }
 )
 # Libraries whose ready-made ops are off limits; importing from the student's own
 # package (or the workshop's) is fine.
 LIBRARIES = frozenset(
-    {"tensorflow", "tf", "keras", "tf_keras", "jax", "torch", "scipy", "numpy", "skimage", "cv2", "PIL"}
+    {
+        "tensorflow",
+        "tf",
+        "keras",
+        "tf_keras",
+        "jax",
+        "torch",
+        "scipy",
+        "numpy",
+        "skimage",
+        "cv2",
+        "PIL",
+    }
 )
 POOLING_NAMES = frozenset(
     {
-        "max_pool", "max_pool2d", "max_pool_v2", "avg_pool", "avg_pool2d", "average_pool",
-        "pool", "l2_pool", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D",
-        "GlobalMaxPooling2D", "GlobalAveragePooling2D", "max_pool_with_argmax",
-        "fractional_max_pool", "fractional_avg_pool", "block_reduce",
+        "max_pool",
+        "max_pool2d",
+        "max_pool_v2",
+        "avg_pool",
+        "avg_pool2d",
+        "average_pool",
+        "pool",
+        "l2_pool",
+        "MaxPooling2D",
+        "MaxPool2D",
+        "AveragePooling2D",
+        "AvgPool2D",
+        "GlobalMaxPooling2D",
+        "GlobalAveragePooling2D",
+        "max_pool_with_argmax",
+        "fractional_max_pool",
+        "fractional_avg_pool",
+        "block_reduce",
     }
 )
 CONVOLUTION_KERNELS = frozenset(
-    {"Conv2D", "Conv3D", "Conv", "DepthwiseConv2dNative", "Conv2DBackpropInput",
-     "Conv2DBackpropInputV2", "_FusedConv2D", "Conv1D"}
+    {
+        "Conv2D",
+        "Conv3D",
+        "Conv",
+        "DepthwiseConv2dNative",
+        "Conv2DBackpropInput",
+        "Conv2DBackpropInputV2",
+        "_FusedConv2D",
+        "Conv1D",
+    }
 )
 POOLING_KERNELS = frozenset(
-    {"MaxPool", "MaxPoolV2", "AvgPool", "MaxPool3D", "AvgPool3D", "MaxPoolWithArgmax",
-     "FractionalMaxPool", "FractionalAvgPool"}
+    {
+        "MaxPool",
+        "MaxPoolV2",
+        "AvgPool",
+        "MaxPool3D",
+        "AvgPool3D",
+        "MaxPoolWithArgmax",
+        "FractionalMaxPool",
+        "FractionalAvgPool",
+    }
 )
 
 
-def banned_in_source(source, banned_names, own_names=()):
-    """Uses of banned names as attributes (`tf.nn.conv2d`), imports or strings.
+def banned_in_source(tree, banned_names, own_names=()):
+    """Uses of banned names in a parsed module: as attributes (`tf.nn.conv2d`), in
+    imports from libraries, or as strings. Returns [(line, text), ...].
 
     A bare name is allowed unless it was imported, so the student's own class
     `Conv2D` is not mistaken for Keras's.
     """
-    tree = ast.parse(source)
     imported = set()
     found = []
     for node in ast.walk(tree):
@@ -70,10 +129,21 @@ def banned_in_source(source, banned_names, own_names=()):
     return sorted(set(found))
 
 
-def module_source(obj):
-    """The whole source file of the module that defines `obj`."""
+def module_tree(obj):
+    """The source that `obj` can run: its module's file without the other classes
+    (pooling.py holds two exercises; each is judged on its own code), but with the
+    module's functions and its base classes.
+
+    Returns (tree, path); the tree keeps the file's line numbers.
+    """
     path = inspect.getsourcefile(obj)
-    return Path(path).read_text(encoding="utf-8"), path
+    source = Path(path).read_text(encoding="utf-8")
+    own = {cls.__name__ for cls in getattr(obj, "__mro__", ())}
+    tree = ast.parse(source)
+    tree.body = [
+        node for node in tree.body if not isinstance(node, ast.ClassDef) or node.name in own
+    ]
+    return tree, path
 
 
 def banned_in_graph(compute, banned_kernels):
@@ -81,6 +151,8 @@ def banned_in_graph(compute, banned_kernels):
 
     Nested functions (a `@tf.function` inside the student's code) are searched too.
     """
+    import tensorflow as tf
+
     graph_def = tf.function(compute).get_concrete_function().graph.as_graph_def()
     ops = {node.op for node in graph_def.node}
     for function in graph_def.library.function:

@@ -1,0 +1,37 @@
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+IMPLEMENTATIONS = Path(__file__).resolve().parent / "implementations"
+
+sys.path.insert(0, str(REPO))
+
+from workshop.quiet import import_tensorflow  # noqa: E402
+
+import_tensorflow()
+
+
+@pytest.fixture
+def student_root(tmp_path):
+    """A fresh copy of the untouched stubs, as a student's checkout; returns a writer."""
+    shutil.copytree(REPO / "exercises", tmp_path / "exercises")
+
+    class Root:
+        path = tmp_path
+
+        def write(self, module, text):
+            (tmp_path / "exercises" / f"{module}.py").write_text(text, encoding="utf-8")
+
+        def use(self, module, implementation):
+            self.write(module, (IMPLEMENTATIONS / implementation).read_text(encoding="utf-8"))
+
+        def edit(self, module, old, new):
+            path = tmp_path / "exercises" / f"{module}.py"
+            text = path.read_text(encoding="utf-8")
+            assert old in text, f"{old!r} not in {module}.py"
+            path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return Root()

@@ -1,0 +1,87 @@
+"""The command line, run as a student runs it: in a subprocess, exit codes and messages."""
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def run(*args, cwd=REPO):
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", "workshop", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def test_unknown_exercise_is_one_line_and_exit_2():
+    done = run("check", "convolution")
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert "unknown exercise 'convolution'; choose from 1.1 (conv)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_flag_and_command_are_one_line_and_exit_2():
+    for args in (["check", "--sed", "3"], ["grade-all"], []):
+        done = run(*args)
+        assert done.returncode == 2, args
+        assert done.stderr.startswith("workshop: ") and done.stderr.strip().count("\n") == 0, args
+
+
+def test_missing_root_is_said(tmp_path):
+    done = run("--root", str(tmp_path), "list")
+    assert done.returncode == 2 and "no exercises/ folder there" in done.stderr
+
+
+def test_check_untouched_stubs_json_and_list(student_root):
+    done = run("--root", str(student_root.path), "check", "--json", "--seed", "5")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["seed"] == 5 and report["points"] == 0 and report["max_points"] == 40
+    assert {e["status"] for e in report["exercises"]} == {"not attempted"}
+    listed = run("--root", str(student_root.path), "list")
+    assert listed.returncode == 0
+    assert listed.stdout.count("not attempted 0") == 4
+
+
+def test_syntax_error_is_reported_and_the_rest_graded(student_root):
+    student_root.use("conv", "conv_loops.py")
+    student_root.edit(
+        "pooling",
+        "def call(self, inputs):",
+        "def call(self, inputs)",
+    )
+    done = run("--root", str(student_root.path), "check")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "Exercise 1.1" in done.stdout and "10/10  passed" in done.stdout
+    assert "syntax error in exercises/pooling.py line" in done.stdout
+    assert "Reproduce exactly: workshop check maxpool l2pool network --seed 20261127" in done.stdout
+
+
+def test_a_passing_exercise_exits_0(student_root):
+    student_root.use("pooling", "pooling_stacked.py")
+    done = run("--root", str(student_root.path), "check", "1.2", "l2pool")
+    assert done.returncode == 0, done.stdout
+    assert "Total 20/20." in done.stdout
+
+
+def test_hints_come_one_tier_at_a_time(student_root):
+    texts = [run("--root", str(student_root.path), "hint", "conv").stdout for _ in range(4)]
+    assert "hint 1 of 3" in texts[0] and "hint 2 of 3" in texts[1]
+    assert "hint 3 of 3" in texts[2] and "hint 3 of 3" in texts[3]
+    assert "last hint" in texts[3]
+
+
+def test_selfcheck_passes_on_the_repository():
+    done = run("selfcheck")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "selfcheck passed" in done.stdout
+    assert "NOTHING" not in done.stdout

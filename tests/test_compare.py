@@ -1,0 +1,46 @@
+import numpy as np
+
+from workshop.grader.compare import Tolerance, close, compare
+
+TOL = Tolerance(atol=1e-4, rtol=1e-4)
+
+
+def test_equal_arrays_match():
+    x = np.arange(6.0).reshape(2, 3)
+    assert compare("out", x, x + 1e-6, TOL).ok
+
+
+def test_reports_largest_error_where_and_share():
+    expected = np.zeros((2, 3))
+    got = expected.copy()
+    got[1, 2] = 0.5
+    result = compare("forward output", expected, got, TOL)
+    assert not result.ok
+    assert "at [1, 2]" in result.summary
+    assert "largest absolute error 0.5" in result.summary
+    assert "16.7% of 6 elements" in result.summary
+    assert "atol=0.0001, rtol=0.0001" in result.summary
+
+
+def test_shape_mismatch_is_named():
+    result = compare("out", np.zeros((1, 24, 24, 20)), np.zeros((1, 23, 23, 20)), TOL)
+    assert not result.ok
+    assert "expected shape (1, 24, 24, 20), got (1, 23, 23, 20)" in result.summary
+
+
+def test_nan_where_a_number_is_expected_fails():
+    got = np.array([1.0, np.nan])
+    result = compare("gradient", np.array([1.0, 0.0]), got, TOL)
+    assert not result.ok
+    assert "NaN in 1 of 2 elements, first at [1]" in result.summary
+
+
+def test_relative_tolerance_scales_with_size():
+    assert compare("x", np.array([1e4]), np.array([1e4 + 0.5]), TOL).ok
+    assert not compare("x", np.array([1.0]), np.array([1.5]), TOL).ok
+
+
+def test_close_treats_nan_as_equal_and_shapes_as_different():
+    assert close(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]), TOL)
+    assert not close(np.zeros(3), np.zeros(4), TOL)
+    assert not close(np.zeros(3), "not numbers", TOL)

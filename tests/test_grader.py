@@ -1,0 +1,142 @@
+"""The grader on student code: right code passes whatever its style, wrong code fails
+with a named mistake, broken code gets a status and a reason, never a crash."""
+
+import pytest
+
+from workshop import catalog
+from workshop.grader import results
+from workshop.grader.loading import FolderImplementation
+from workshop.grading import grade
+
+SEED = 7
+
+
+def grade_root(root, *slugs):
+    exercises = [catalog.find(s) for s in slugs] if slugs else list(catalog.EXERCISES)
+    return {r.slug: r for r in grade(exercises, FolderImplementation(root.path), SEED)}
+
+
+def failed_checks(result):
+    return [c.name for c in result.checks if not c.passed]
+
+
+def test_untouched_stubs_are_not_attempted_with_zero_points(student_root):
+    for result in grade_root(student_root).values():
+        assert result.status == results.NOT_ATTEMPTED
+        assert result.points == 0
+        assert result.checks == []
+
+
+def test_independent_correct_implementations_get_full_points(student_root):
+    student_root.use("conv", "conv_loops.py")
+    student_root.use("pooling", "pooling_stacked.py")
+    student_root.use("network", "network_sequential.py")
+    for slug, result in grade_root(student_root).items():
+        assert result.status == results.PASSED, (slug, failed_checks(result))
+        assert result.points == result.max_points == 10
+
+
+def test_a_students_own_flipped_kernel_is_named(student_root):
+    # Written with loops, not the grader's variant: the diagnosis must still find it.
+    student_root.use("conv", "conv_loops.py")
+    student_root.edit("conv", "field, self.kernel)", "field, self.kernel[::-1, ::-1])")
+    result = grade_root(student_root, "conv")["conv"]
+    assert result.status == results.FAILED
+    assert "forward output" in failed_checks(result)
+    assert any(d.startswith("flipped kernel") for d in result.diagnoses)
+
+
+def test_a_students_own_rms_pooling_is_named(student_root):
+    student_root.use("pooling", "pooling_stacked.py")
+    student_root.edit("pooling", "squares = ops.sum(", "squares = ops.mean(")
+    result = grade_root(student_root, "l2pool")["l2pool"]
+    assert any(d.startswith("divided by the window size") for d in result.diagnoses)
+    # The max pooling in the same file is still right.
+    assert grade_root(student_root, "maxpool")["maxpool"].status == results.PASSED
+
+
+def test_forward_right_gradient_wrong_is_said(student_root):
+    student_root.use("pooling", "pooling_stacked.py")
+    student_root.edit(
+        "pooling",
+        "return ops.where(positive, ops.sqrt(ops.where(positive, squares, 1.0)), 0.0)",
+        "return ops.sqrt(squares)",
+    )
+    result = grade_root(student_root, "l2pool")["l2pool"]
+    assert failed_checks(result) == ["gradients"]
+    message = result.checks[-1].message
+    assert "NaN" in message and "only the gradient is wrong" in message
+
+
+def test_exception_in_student_code_gives_their_line_and_advice(student_root):
+    student_root.edit(
+        "conv",
+        'raise NotImplementedError("Exercise 1.1: Conv2D.call")',
+        "return ops.matmul(inputs, self.kernel)",
+    )
+    result = grade_root(student_root, "conv")["conv"]
+    assert result.status == results.FAILED
+    message = next(c.message for c in result.checks if c.name == "output shape")
+    assert "exercises/conv.py" in message and "in call" in message
+    assert "advice:" in message
+
+
+def test_returning_numpy_loses_the_gradient_and_is_told(student_root):
+    student_root.use("conv", "conv_loops.py")
+    student_root.edit(
+        "conv",
+        "return self.activation(ops.stack(rows, axis=1) + self.bias)",
+        "return (self.activation(ops.stack(rows, axis=1) + self.bias)).numpy()",
+    )
+    result = grade_root(student_root, "conv")["conv"]
+    messages = {c.name: c.message for c in result.checks if not c.passed}
+    assert "numpy.ndarray" in messages["dtype"]
+    assert "no gradient" in messages["gradients"]
+
+
+def test_sys_exit_in_student_code_does_not_stop_the_grader(student_root):
+    student_root.edit(
+        "conv",
+        'raise NotImplementedError("Exercise 1.1: Conv2D.call")',
+        "import sys; sys.exit(3)",
+    )
+    result = grade_root(student_root, "conv")["conv"]
+    assert result.status == results.FAILED and result.points <= 4
+    assert "SystemExit" in next(c.message for c in result.checks if c.name == "forward output")
+
+
+def test_syntax_error_in_one_file_leaves_the_others_gradable(student_root):
+    student_root.use("conv", "conv_loops.py")
+    student_root.edit("pooling", "class MaxPool2D(_Pool2D):", "class MaxPool2D(_Pool2D)")
+    graded = grade_root(student_root)
+    assert graded["conv"].status == results.PASSED
+    for slug in ("maxpool", "l2pool"):
+        assert graded[slug].status == results.BROKEN
+        assert "syntax error in exercises/pooling.py line" in graded[slug].reason
+    # The network imports pooling.py, so it cannot load either, and says why.
+    assert graded["network"].status == results.BROKEN
+    assert "exercises/pooling.py" in graded["network"].reason
+
+
+def test_network_written_before_the_layers_is_blocked(student_root):
+    student_root.use("network", "network_sequential.py")
+    result = grade_root(student_root, "network")["network"]
+    assert result.status == results.BLOCKED
+    assert "finish Exercise 1.1 first" in result.reason
+
+
+def test_missing_class_is_reported(student_root):
+    student_root.edit("conv", "class Conv2D(", "class MyConv(")
+    result = grade_root(student_root, "conv")["conv"]
+    assert result.status == results.BROKEN
+    assert "has no `Conv2D`" in result.reason
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_grading_is_deterministic(student_root, seed):
+    student_root.use("pooling", "pooling_stacked.py")
+    student_root.edit("pooling", "squares = ops.sum(", "squares = ops.mean(")
+    exercise = [catalog.find("l2pool")]
+    first = grade(exercise, FolderImplementation(student_root.path), seed)[0].to_dict()
+    second = grade(exercise, FolderImplementation(student_root.path), seed)[0].to_dict()
+    assert first == second

@@ -1,0 +1,124 @@
+"""The reference layers against plain NumPy loops written from the notes' formulas,
+and against TensorFlow's own ops where those compute the same thing."""
+
+import doctest
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import solutions.conv
+import solutions.network
+import solutions.pooling
+from solutions.conv import Conv2D
+from solutions.network import build_network
+from solutions.pooling import L2Pool2D, MaxPool2D
+
+
+def numpy_conv(x, kernel, bias, stride, activation=lambda z: z):
+    """The notes' σ(b + Σ_l Σ_m w[l, m] a[j+l, k+m]), summed over channels, by loops."""
+    n, h, w, _ = x.shape
+    kh, kw, _, f = kernel.shape
+    sh, sw = stride
+    out = np.zeros((n, (h - kh) // sh + 1, (w - kw) // sw + 1, f))
+    for j in range(out.shape[1]):
+        for k in range(out.shape[2]):
+            field = x[:, j * sh : j * sh + kh, k * sw : k * sw + kw, :]
+            out[:, j, k, :] = np.tensordot(field, kernel, axes=([1, 2, 3], [0, 1, 2])) + bias
+    return activation(out)
+
+
+def numpy_pool(x, size, stride, reduce):
+    n, h, w, c = x.shape
+    (ph, pw), (sh, sw) = size, stride
+    out = np.zeros((n, (h - ph) // sh + 1, (w - pw) // sw + 1, c))
+    for i in range(out.shape[1]):
+        for j in range(out.shape[2]):
+            out[:, i, j, :] = reduce(x[:, i * sh : i * sh + ph, j * sw : j * sw + pw, :])
+    return out
+
+
+@pytest.mark.parametrize(
+    "shape, filters, kernel_size, strides",
+    [((1, 28, 28, 1), 20, (5, 5), (1, 1)), ((2, 9, 7, 3), 4, (3, 2), (2, 1))],
+)
+def test_conv_matches_the_notes_formula(shape, filters, kernel_size, strides):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape).astype(np.float32)
+    layer = Conv2D(filters, kernel_size, strides=strides, activation="sigmoid")
+    layer.build(shape)
+    kernel = rng.standard_normal(layer.kernel.shape).astype(np.float32)
+    bias = rng.standard_normal(layer.bias.shape).astype(np.float32)
+    layer.kernel.assign(kernel)
+    layer.bias.assign(bias)
+    expected = numpy_conv(x, kernel, bias, strides, lambda z: 1 / (1 + np.exp(-z)))
+    np.testing.assert_allclose(layer(x), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_conv_equals_keras_conv2d_with_the_same_weights():
+    x = np.random.default_rng(1).standard_normal((3, 11, 8, 2)).astype(np.float32)
+    ours = Conv2D(5, (3, 2), strides=2)
+    theirs = keras.layers.Conv2D(5, (3, 2), strides=2)
+    ours.build(x.shape)
+    theirs.build(x.shape)
+    ours.set_weights(theirs.get_weights())
+    np.testing.assert_allclose(ours(x), theirs(x), rtol=1e-4, atol=1e-5)
+    with tf.GradientTape(persistent=True) as tape:
+        a, b = ours(x), theirs(x)
+    np.testing.assert_allclose(
+        tape.gradient(a, ours.kernel), tape.gradient(b, theirs.kernel), rtol=1e-4, atol=1e-4
+    )
+
+
+def test_notes_geometry_28_to_24_to_12():
+    x = np.zeros((1, 28, 28, 1), np.float32)
+    assert tuple(MaxPool2D(2)(Conv2D(20, 5)(x)).shape) == (1, 12, 12, 20)
+
+
+@pytest.mark.parametrize("size, stride", [((2, 2), (2, 2)), ((3, 2), (2, 1)), ((3, 3), (1, 1))])
+def test_pooling_matches_numpy(size, stride):
+    x = np.random.default_rng(2).standard_normal((2, 9, 8, 3)).astype(np.float32)
+    np.testing.assert_allclose(
+        MaxPool2D(size, stride)(x),
+        numpy_pool(x, size, stride, lambda w: w.max(axis=(1, 2))),
+        rtol=1e-6,
+    )
+    np.testing.assert_allclose(
+        L2Pool2D(size, stride)(x),
+        numpy_pool(x, size, stride, lambda w: np.sqrt((w**2).sum(axis=(1, 2)))),
+        rtol=1e-5,
+    )
+
+
+def test_max_pool_equals_keras():
+    x = np.random.default_rng(3).standard_normal((2, 7, 9, 3)).astype(np.float32)
+    np.testing.assert_allclose(MaxPool2D(2)(x), keras.layers.MaxPooling2D(2)(x))
+
+
+def test_l2_pool_gradient_is_zero_not_nan_on_a_zero_window():
+    x = tf.constant(np.zeros((1, 4, 4, 1), np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.reduce_sum(L2Pool2D(2)(x))
+    grad = tape.gradient(loss, x).numpy()
+    assert np.all(grad == 0)
+
+
+def test_network_shapes_for_both_figure_4_variants():
+    one = build_network(hidden_units=())
+    assert [tuple(layer.output.shape[1:]) for layer in one.layers[1:]] == [
+        (24, 24, 20),
+        (12, 12, 20),
+        (2880,),
+        (10,),
+    ]
+    two = build_network(conv_layers=((20, 5), (40, 5)), pool="l2")
+    assert tuple(two.layers[4].output.shape[1:]) == (4, 4, 40)
+    assert two.count_params() == 20 * 26 + 40 * (25 * 20 + 1) + (640 * 100 + 100) + (100 * 10 + 10)
+
+
+@pytest.mark.parametrize("module", [solutions.conv, solutions.pooling, solutions.network])
+def test_docstring_examples_run(module):
+    failures, tried = doctest.testmod(module, extraglobs={"np": np})
+    assert tried > 0 and failures == 0

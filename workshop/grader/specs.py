@@ -1,0 +1,90 @@
+"""What an exercise is, as data: identity, cases, points, hints and known mistakes.
+
+Kept free of TensorFlow so that `workshop list` and `workshop hint` answer at once;
+grading imports the heavy modules only when it runs.
+"""
+
+from dataclasses import dataclass
+
+# Points per check of a layer exercise; the contract checks come first, then the numbers.
+LAYER_POINTS = {
+    "no ready-made op": 1,
+    "weights": 1,
+    "output shape": 1,
+    "dtype": 1,
+    "config round trip": 1,
+    "save and load (.keras)": 1,
+    "inside tf.function": 1,
+    "forward output": 2,
+    "gradients": 1,
+}
+# A layer without weights (pooling) has no weights to check; its gradient, the only
+# way anything is learned through it, counts double instead.
+WEIGHTLESS_LAYER_POINTS = {
+    name: (2 if name == "gradients" else points)
+    for name, points in LAYER_POINTS.items()
+    if name != "weights"
+}
+NETWORK_POINTS = {
+    "returns a Keras model": 1,
+    "uses your own layers": 1,
+    "architecture": 2,
+    "softmax output": 1,
+    "save and load (.keras)": 1,
+    "forward output": 3,
+    "gradients": 1,
+}
+
+
+@dataclass(frozen=True)
+class LayerExercise:
+    """The answer is a Keras layer class (Conv2D, MaxPool2D, ...)."""
+
+    id: str
+    slug: str
+    title: str
+    section: str
+    module: str  # file in exercises/, without .py
+    name: str  # the class graded
+    cases: tuple
+    banned_names: frozenset  # ready-made ops the source may not use
+    banned_kernels: frozenset  # TensorFlow kernels the traced graph may not run
+    mistakes: tuple
+    hints: tuple
+    has_weights: bool = True
+
+    @property
+    def points(self):
+        return LAYER_POINTS if self.has_weights else WEIGHTLESS_LAYER_POINTS
+
+    @property
+    def max_points(self):
+        return sum(self.points.values())
+
+    def grade(self, implementation, reference, seed):
+        from .layer_grading import grade
+
+        return grade(self, implementation, reference, seed)
+
+
+@dataclass(frozen=True)
+class NetworkExercise:
+    """The answer is a function that assembles a Keras model."""
+
+    id: str
+    slug: str
+    title: str
+    section: str
+    module: str
+    name: str
+    cases: tuple
+    mistakes: tuple
+    hints: tuple
+
+    points = NETWORK_POINTS
+    max_points = sum(NETWORK_POINTS.values())
+
+    def grade(self, implementation, reference, seed):
+        from .network_grading import grade
+
+        return grade(self, implementation, reference, seed)
