@@ -1,6 +1,9 @@
 """Exercise 1.1: a convolutional layer with local receptive fields and shared weights."""
 
+import functools
+
 import keras
+import numpy as np
 from keras import ops
 
 from workshop.shapes import pair, valid_length
@@ -93,16 +96,28 @@ class Conv2D(keras.layers.Layer):
 def _receptive_fields(inputs, kernel_size, strides):
     """Every local receptive field as one vector: (batch, H', W', kh * kw * channels).
 
-    Built from strided slices (an "im2col"), so the layer becomes one matrix product.
-    Two stages keep the slice count at kh + kw instead of kh * kw. The vector is
-    ordered (l, m, c), the order of `kernel.reshape(-1, filters)`.
+    One gather (an "im2col"): `_field_index` lists, for each output position (j, k)
+    and each offset (l, m), the pixel (s·j + l, s·k + m) it reads. The vector is
+    ordered (l, m, c), the order of `kernel.reshape(-1, filters)`. A gather's
+    gradient is one scatter-add, several times cheaper than that of many slices.
     """
+    _, height, width, channels = inputs.shape
+    index = _field_index(height, width, kernel_size, strides)  # (H', W', kh * kw)
+    out_h, out_w, field = index.shape
+    # Pixels first, so that each gathered row is a whole (batch, channels) slab:
+    # copying long rows is far faster than copying one float at a time.
+    pixels = ops.transpose(ops.reshape(inputs, (-1, height * width, channels)), (1, 0, 2))
+    fields = ops.take(pixels, index.reshape(-1), axis=0)  # (H' W' kh kw, batch, channels)
+    fields = ops.reshape(fields, (out_h, out_w, field, -1, channels))
+    fields = ops.transpose(fields, (3, 0, 1, 2, 4))  # (batch, H', W', kh kw, channels)
+    return ops.reshape(fields, (-1, out_h, out_w, field * channels))
+
+
+@functools.lru_cache(maxsize=64)
+def _field_index(height, width, kernel_size, strides):
+    """index[j, k, l * kw + m] = (s_h·j + l) · width + (s_w·k + m), the flat pixel."""
     (kh, kw), (sh, sw) = kernel_size, strides
-    out_h = valid_length(inputs.shape[1], kh, sh)
-    out_w = valid_length(inputs.shape[2], kw, sw)
-    columns = ops.concatenate(
-        [inputs[:, :, m : m + (out_w - 1) * sw + 1 : sw, :] for m in range(kw)], axis=-1
-    )  # (batch, height, W', kw * channels), ordered (m, c)
-    return ops.concatenate(
-        [columns[:, l : l + (out_h - 1) * sh + 1 : sh] for l in range(kh)], axis=-1
-    )  # (batch, H', W', kh * kw * channels), ordered (l, m, c)
+    rows = sh * np.arange(valid_length(height, kh, sh))[:, None] + np.arange(kh)  # (H', kh)
+    cols = sw * np.arange(valid_length(width, kw, sw))[:, None] + np.arange(kw)  # (W', kw)
+    index = rows[:, None, :, None] * width + cols[None, :, None, :]  # (H', W', kh, kw)
+    return index.reshape(index.shape[0], index.shape[1], kh * kw).astype(np.int32)

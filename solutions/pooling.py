@@ -53,11 +53,7 @@ class MaxPool2D(_Pool2D):
     """
 
     def call(self, inputs):
-        windows = _windows(inputs, self.pool_size, self.strides)
-        result = next(windows)
-        for window in windows:
-            result = ops.maximum(result, window)
-        return result
+        return _reduce_windows(inputs, self.pool_size, self.strides, ops.max, ops.maximum)
 
 
 @keras.saving.register_keras_serializable(package="solutions")
@@ -84,10 +80,7 @@ class L2Pool2D(_Pool2D):
     """
 
     def call(self, inputs):
-        windows = _windows(inputs, self.pool_size, self.strides)
-        total = ops.square(next(windows))
-        for window in windows:
-            total = total + ops.square(window)
+        total = _reduce_windows(ops.square(inputs), self.pool_size, self.strides, ops.sum, ops.add)
         # The double `where` keeps NaN out of the gradient: sqrt never sees a 0.
         nonzero = total > 0
         safe = ops.where(nonzero, total, ops.ones_like(total))
@@ -103,3 +96,26 @@ def _windows(inputs, pool_size, strides):
     for p in range(ph):
         for q in range(pw):
             yield inputs[:, p : p + (out_h - 1) * sh + 1 : sh, q : q + (out_w - 1) * sw + 1 : sw, :]
+
+
+def _reduce_windows(inputs, pool_size, strides, reduce, combine):
+    """Reduce every window to one value: (batch, H', W', channels).
+
+    Windows that tile the input (stride = pool size, the usual case) are two extra
+    axes after a reshape, reduced by `reduce` (e.g. ops.max). Other strides
+    combine the strided slices pairwise (`combine`, e.g. ops.maximum).
+    """
+    (ph, pw), (sh, sw) = pool_size, strides
+    if (ph, pw) == (sh, sw):
+        out_h = valid_length(inputs.shape[1], ph, sh)
+        out_w = valid_length(inputs.shape[2], pw, sw)
+        tiles = ops.reshape(
+            inputs[:, : out_h * ph, : out_w * pw, :], (-1, out_h, ph, out_w, pw, inputs.shape[-1])
+        )  # (batch, H', ph, W', pw, channels)
+        # One axis at a time: TensorFlow reduces a single axis several times faster.
+        return reduce(reduce(tiles, axis=4), axis=2)
+    windows = _windows(inputs, pool_size, strides)
+    result = next(windows)
+    for window in windows:
+        result = combine(result, window)
+    return result
