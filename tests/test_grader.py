@@ -36,6 +36,12 @@ def test_independent_correct_implementations_get_full_points(student_root):
         assert result.points == result.max_points == 10
 
 
+def test_another_vectorisation_gets_full_points(student_root):
+    student_root.use("conv", "conv_shifted.py")
+    result = grade_root(student_root, "conv")["conv"]
+    assert result.status == results.PASSED, failed_checks(result)
+
+
 def test_a_students_own_flipped_kernel_is_named(student_root):
     # Written with loops, not the grader's variant: the diagnosis must still find it.
     student_root.use("conv", "conv_loops.py")

@@ -1,4 +1,4 @@
-"""The `workshop` command: list, check, hint and selfcheck.
+"""The `workshop` command: list, check, hint, selfcheck and run.
 
 Arguments are parsed before TensorFlow is imported, so a typo is answered at once.
 """
@@ -14,6 +14,10 @@ USAGE_EXIT = 2
 
 class UsageError(Exception):
     """Bad input from the user: one line, exit code 2."""
+
+
+class RunFailed(Exception):
+    """The command could not do its job for a reason the user can act on: exit 1."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -45,7 +49,57 @@ def build_parser():
         "selfcheck", help="prove the grader: solutions full marks, stubs 0, every mistake caught"
     )
     selfcheck.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+    add_run_parser(commands)
     return parser
+
+
+def add_run_parser(commands):
+    run = commands.add_parser("run", help="train an experiment end to end (cnn)")
+    run.add_argument("experiment", choices=["cnn"], help="which experiment")
+    run.add_argument(
+        "--impl",
+        choices=["solutions", "exercises"],
+        default="solutions",
+        help="whose layers to train: the reference or yours (default solutions)",
+    )
+    run.add_argument(
+        "--dataset",
+        default="digits",
+        choices=["digits", "mnist", "cifar10", "svhn_cropped"],
+        help="digits ships with scikit-learn; the others need a download",
+    )
+    run.add_argument(
+        "--data-dir", help="TensorFlow Datasets folder (default ~/.cache/nndl-workshop)"
+    )
+    run.add_argument(
+        "--download",
+        action="store_true",
+        help="let TensorFlow Datasets download a data set that is not prepared",
+    )
+    run.add_argument("--quick", action="store_true", help="one epoch per row: a smoke test")
+    run.add_argument("--rows", help="comma-separated rows, e.g. shallow,conv1 (default all)")
+    run.add_argument("--epochs", type=int, help="epochs for every row (default: per row)")
+    run.add_argument(
+        "--batch-size", type=int, default=10, help="global mini-batch size (default 10)"
+    )
+    run.add_argument(
+        "--patience",
+        type=int,
+        default=0,
+        help="stop a row after this many epochs without a better validation "
+        "accuracy (default 0: never, as the book)",
+    )
+    run.add_argument(
+        "--strategy", choices=["default", "mirrored", "multiworker"], default="default"
+    )
+    run.add_argument(
+        "--devices",
+        type=int,
+        default=2,
+        help="mirrored without GPUs: how many logical CPU devices (default 2)",
+    )
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--out", help="output folder (default runs/<experiment>-<dataset>-<impl>)")
 
 
 def find_root(given):
@@ -149,11 +203,112 @@ def command_selfcheck(args, root):
     return 1
 
 
+def command_run(args, root):
+    from .experiments import cnn
+    from .train import strategy as strategies
+
+    try:
+        rows = cnn.select_rows([k for k in (args.rows or "").split(",") if k])
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.devices < 1 or args.batch_size < 1 or (args.epochs is not None and args.epochs < 1):
+        raise UsageError("--devices, --batch-size and --epochs must be positive")
+    if args.patience < 0:
+        raise UsageError("--patience must be 0 (never stop early) or more")
+
+    made = {}
+
+    def configure(tf):  # before the first op: devices and collectives are fixed after it
+        if args.strategy == "mirrored":
+            strategies.split_cpu(tf, args.devices)
+        if args.strategy == "multiworker":
+            made["strategy"] = strategies.make_strategy(tf, "multiworker")
+
+    try:
+        tf = import_tensorflow(configure)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    strategy = made.get("strategy") or strategies.make_strategy(tf, args.strategy, args.devices)
+
+    build_network = _network_builder(args.impl, root)
+    for row in rows:
+        _preflight(build_network, row.network, args.impl)
+
+    from .data import DatasetUnavailable, load_splits
+
+    try:
+        splits = load_splits(args.dataset, args.data_dir, download=args.download)
+    except DatasetUnavailable as error:
+        raise RunFailed(str(error)) from None
+    out = Path(args.out or f"runs/cnn-{args.dataset}-{args.impl}")
+    print(
+        f"Training {len(rows)} row(s) with the {args.impl}' layers on {args.dataset} "
+        f"({strategy.num_replicas_in_sync} replica(s), {args.strategy} strategy), into {out}/"
+    )
+    table = cnn.run(
+        tf,
+        strategy,
+        build_network,
+        splits,
+        rows,
+        out,
+        seed=args.seed,
+        quick=args.quick,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        patience=args.patience,
+    )
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(table.to_string(index=False))
+    print(f"Book setup: {cnn.BOOK_SETUP}.")
+    print(f"Wrote {out}/results.csv, learning_curves.png, filters.png, and per-row logs.")
+    return 0
+
+
+def _network_builder(impl, root):
+    from .grader.loading import FolderImplementation, PackageImplementation, Unavailable
+
+    source = (
+        PackageImplementation("solutions") if impl == "solutions" else FolderImplementation(root)
+    )
+    try:
+        return source.get("network", "build_network")
+    except Unavailable as unavailable:
+        raise RunFailed(unavailable.reason.splitlines()[0]) from None
+
+
+def _preflight(build_network, network, impl):
+    """Build the row's network and run one image through it, so that an unwritten or
+    broken layer is one line here, not a traceback in the middle of training."""
+    import numpy as np
+
+    from .grader.exercise import STUB_MESSAGE
+    from .grader.student_errors import explain
+
+    try:
+        model = build_network(**network)
+        model(np.zeros((1,) + tuple(model.input_shape[1:]), np.float32), training=False)
+    except NotImplementedError as error:
+        stub = STUB_MESSAGE.search(str(error))
+        what = f"{stub.group(2)} (Exercise {stub.group(1)})" if stub else "a layer"
+        hint = f" (workshop check {stub.group(1)})" if stub else ""
+        raise RunFailed(
+            f"--impl {impl}: {what} is not written yet: finish it{hint} before training your layers"
+        ) from None
+    except Exception as error:
+        raise RunFailed(
+            f"--impl {impl}: building the network failed: " + explain(error, None).splitlines()[0]
+        ) from None
+
+
 COMMANDS = {
     "list": command_list,
     "check": command_check,
     "hint": command_hint,
     "selfcheck": command_selfcheck,
+    "run": command_run,
 }
 
 
@@ -165,6 +320,9 @@ def main(argv=None):
     except UsageError as error:
         print(f"workshop: {error}", file=sys.stderr)
         return USAGE_EXIT
+    except RunFailed as error:
+        print(f"workshop: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("workshop: interrupted", file=sys.stderr)
         return 130

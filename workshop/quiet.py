@@ -11,9 +11,13 @@ import sys
 import tempfile
 
 
-def import_tensorflow():
+def import_tensorflow(before_first_op=None):
+    """Import TensorFlow quietly; `before_first_op(tf)` runs before any device is
+    created, the only moment logical devices can still be configured."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if "tensorflow" in sys.modules:
+        if before_first_op is not None:
+            before_first_op(sys.modules["tensorflow"])
         return sys.modules["tensorflow"]
     sys.stderr.flush()
     saved = os.dup(2)
@@ -22,6 +26,8 @@ def import_tensorflow():
         try:
             import tensorflow as tf
 
+            if before_first_op is not None:
+                before_first_op(tf)
             tf.constant(0)  # the device probe prints on first use, not on import
         except BaseException:
             os.dup2(saved, 2)
@@ -32,7 +38,9 @@ def import_tensorflow():
             os.dup2(saved, 2)
             os.close(saved)
     tf.get_logger().setLevel("ERROR")
+    import absl.logging
     import keras
 
+    absl.logging.set_verbosity(absl.logging.ERROR)
     keras.config.disable_traceback_filtering()  # keep exceptions as the student raised them
     return tf

@@ -1,0 +1,78 @@
+"""The data sets: the embedded digits through our TFDS builder, the download path
+through tfds.load (mocked here: this machine is offline), expanded training data."""
+
+import time
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+from workshop.data.digits_builder import digit_images, split_indices
+from workshop.data.pipeline import DatasetUnavailable, expand_by_shifts, load_splits
+
+
+@pytest.fixture(scope="module")
+def digits(tmp_path_factory):
+    return load_splits("digits", str(tmp_path_factory.mktemp("tfds")))
+
+
+def labels_of(dataset):
+    return np.array([int(label) for _, label in dataset])
+
+
+def test_digits_split_is_fixed_stratified_and_disjoint():
+    _, labels = digit_images()
+    first, second = split_indices(labels), split_indices(labels)
+    assert all(np.array_equal(first[k], second[k]) for k in first)
+    sizes = {k: len(v) for k, v in first.items()}
+    assert sizes == {"train": 1077, "validation": 360, "test": 360}
+    union = np.concatenate(list(first.values()))
+    assert len(np.unique(union)) == len(labels) == 1797
+    for indices in first.values():
+        shares = np.bincount(labels[indices], minlength=10) / len(indices)
+        assert np.all(np.abs(shares - 0.1) < 0.015)
+
+
+def test_digits_reach_the_model_as_28x28_floats_with_mnist_margins(digits):
+    assert digits.image_shape == (28, 28, 1) and digits.num_classes == 10
+    images = np.stack([image.numpy() for image, _ in digits.test])
+    assert images.dtype == np.float32 and images.shape == (360, 28, 28, 1)
+    assert 0.0 <= images.min() and images.max() <= 1.0
+    assert images[:, :4].max() == 0 and images[:, :, -4:].max() == 0  # a 20×20 digit, centred
+    assert images.mean() > 0.05
+    assert np.array_equal(
+        np.bincount(labels_of(digits.test), minlength=10),
+        np.bincount(labels_of(digits.test), minlength=10),
+    )
+
+
+def test_expanded_data_adds_four_one_pixel_shifts():
+    image = np.zeros((5, 5, 1), np.float32)
+    image[2, 2] = 1.0
+    dataset = tf.data.Dataset.from_tensor_slices((image[None], np.array([7])))
+    views = list(expand_by_shifts(dataset))
+    assert len(views) == 5 and all(int(label) == 7 for _, label in views)
+    spots = [tuple(np.argwhere(v.numpy()[:, :, 0] == 1.0)[0]) for v, _ in views]
+    assert spots == [(2, 2), (1, 2), (3, 2), (2, 1), (2, 3)]  # itself, up, down, left, right
+
+
+def test_a_data_set_not_downloaded_fails_at_once_naming_digits(tmp_path):
+    started = time.perf_counter()
+    with pytest.raises(DatasetUnavailable, match="--dataset digits"):
+        load_splits("mnist", str(tmp_path))
+    assert time.perf_counter() - started < 10
+
+
+def test_unknown_data_set_is_named(tmp_path):
+    with pytest.raises(DatasetUnavailable, match="unknown data set 'emnist'"):
+        load_splits("emnist", str(tmp_path))
+
+
+def test_mnist_goes_through_tfds_load(tmp_path):
+    with tfds.testing.mock_data(num_examples=12):
+        mnist = load_splits("mnist", str(tmp_path))
+    assert mnist.image_shape == (28, 28, 1) and mnist.num_classes == 10
+    images = [image for image, _ in mnist.train]
+    assert len(images) == 12 and images[0].dtype == tf.float32
+    assert float(tf.reduce_max(tf.stack(images))) <= 1.0

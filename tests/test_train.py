@@ -1,0 +1,157 @@
+"""The training harness in this process (default strategy), and the run command with
+several replicas and several worker processes in subprocesses."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import tensorflow as tf
+
+from conftest import REPO
+from solutions.network import build_network
+from workshop.data.pipeline import load_splits
+from workshop.experiments.cnn import plurality_vote
+from workshop.train.loop import TrainConfig, train
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("tfds"))
+
+
+def small_net():
+    return build_network(conv_layers=((6, 5),), hidden_units=(30,), activation="relu")
+
+
+def test_plurality_vote():
+    votes = np.array([[0, 1, 2, 3], [0, 2, 2, 1], [1, 2, 0, 1]])
+    assert plurality_vote(votes, 4).tolist() == [0, 2, 2, 1]
+
+
+def test_training_learns_and_resumes_where_it_stopped(data_dir, tmp_path):
+    splits = load_splits("digits", data_dir)
+    strategy = tf.distribute.get_strategy()
+    config = TrainConfig(epochs=2, learning_rate=0.05, seed=3, verbose=0)
+    first = train(strategy, small_net, splits, splits.train, config, tmp_path)
+    assert list(first.history.columns) == [
+        "epoch",
+        "loss",
+        "accuracy",
+        "val_accuracy",
+        "test_accuracy",
+    ]
+    assert first.history["loss"].iloc[1] < first.history["loss"].iloc[0]
+    assert first.test_accuracy > 0.5
+    assert (tmp_path / "tensorboard").is_dir() and (tmp_path / "history.csv").is_file()
+
+    # Interrupted after 2 epochs, started again for 3: epochs 1-2 are not retrained.
+    resumed = train(
+        strategy,
+        small_net,
+        splits,
+        splits.train,
+        TrainConfig(**{**config.__dict__, "epochs": 3}),
+        tmp_path,
+    )
+    history = pd.read_csv(tmp_path / "history.csv")
+    assert history["epoch"].tolist() == [1, 2, 3]
+    pd.testing.assert_frame_equal(history.iloc[:2], first.history, check_dtype=False)
+    assert len(resumed.history) == 3
+
+
+def run_cli(*args, env=None, timeout=600):
+    return subprocess.run(
+        [sys.executable, "-m", "workshop", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO), **(env or {})),
+        timeout=timeout,
+    )
+
+
+def test_mirrored_strategy_on_two_logical_cpus(data_dir, tmp_path):
+    done = run_cli(
+        "run",
+        "cnn",
+        "--quick",
+        "--rows",
+        "relu",
+        "--strategy",
+        "mirrored",
+        "--devices",
+        "2",
+        "--data-dir",
+        data_dir,
+        "--out",
+        str(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "2 replica(s), mirrored strategy" in done.stdout
+    table = pd.read_csv(tmp_path / "results.csv")
+    assert table["row"].tolist() == ["relu"] and table["test accuracy %"].iloc[0] > 30
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def test_two_workers_on_localhost_end_with_identical_weights(data_dir, tmp_path):
+    workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    processes = []
+    for index in range(2):
+        tf_config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "workshop",
+                    "run",
+                    "cnn",
+                    "--quick",
+                    "--rows",
+                    "conv1",
+                    "--strategy",
+                    "multiworker",
+                    "--data-dir",
+                    data_dir,
+                    "--out",
+                    str(tmp_path / f"w{index}"),
+                ],
+                cwd=REPO,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=dict(os.environ, PYTHONPATH=str(REPO), TF_CONFIG=json.dumps(tf_config)),
+            )
+        )
+    outputs = []
+    try:
+        for process in processes:
+            outputs.append(process.communicate(timeout=600))
+    finally:
+        for process in processes:
+            process.kill()
+    for process, (out, err) in zip(processes, outputs):
+        assert process.returncode == 0, err[-3000:]
+    assert "2 replica(s), multiworker strategy" in outputs[0][0]
+    chief = tf.train.load_checkpoint(str(tmp_path / "w0" / "conv1" / "member-0" / "checkpoints"))
+    other = tf.train.load_checkpoint(
+        str(tmp_path / "w1" / "conv1" / "member-0" / "checkpoints-worker-1")
+    )
+    names = [n for n in chief.get_variable_to_shape_map() if "_trainable_variables/" in n]
+    assert len(names) >= 6
+    for name in names:
+        np.testing.assert_array_equal(chief.get_tensor(name), other.get_tensor(name), err_msg=name)

@@ -1,0 +1,124 @@
+"""Every data set reaches the models the same way: a TensorFlow Datasets pipeline of
+(image float32 in [0, 1], shape (height, width, channels); label int64).
+
+`digits` (the default) is built here from data inside scikit-learn and needs no
+network. The others go through the real `tfds.load`; since downloading needs the
+internet, it only downloads when asked (`download=True`), and otherwise fails at once
+with a message instead of retrying for minutes on a machine that is offline.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+# Splits per data set: train, validation, test, in TFDS's split syntax. The book held
+# out the last 10,000 MNIST training images for validation; the others follow suit.
+SPLITS = {
+    "digits": {"train": "train", "validation": "validation", "test": "test"},
+    "mnist": {"train": "train[:50000]", "validation": "train[50000:]", "test": "test"},
+    "cifar10": {"train": "train[:45000]", "validation": "train[45000:]", "test": "test"},
+    "svhn_cropped": {"train": "train[:90%]", "validation": "train[90%:]", "test": "test"},
+}
+TFDS_NAMES = {"digits": "workshop_digits"}
+
+
+tfds.display_progress_bar(False)  # the harness prints its own progress
+
+
+class DatasetUnavailable(Exception):
+    """The data set cannot be had here; the message says what to do instead."""
+
+
+@dataclass
+class Splits:
+    name: str
+    train: tf.data.Dataset
+    validation: tf.data.Dataset
+    test: tf.data.Dataset
+    image_shape: tuple
+    num_classes: int
+
+
+def default_data_dir():
+    return os.environ.get(
+        "WORKSHOP_DATA_DIR", str(Path.home() / ".cache" / "nndl-workshop" / "tensorflow_datasets")
+    )
+
+
+def _to_float(image, label):
+    return tf.cast(image, tf.float32) / 255.0, label
+
+
+def load_splits(name="digits", data_dir=None, download=False):
+    """Train, validation and test pipelines of one data set, unbatched."""
+    if name not in SPLITS:
+        raise DatasetUnavailable(
+            f"unknown data set '{name}'; choose from {', '.join(sorted(SPLITS))}"
+        )
+    data_dir = data_dir or default_data_dir()
+    tfds_name = TFDS_NAMES.get(name, name)
+    if name == "digits":
+        from .digits_builder import WorkshopDigits
+
+        builder = WorkshopDigits(data_dir=data_dir)
+        builder.download_and_prepare()  # built from scikit-learn's copy: no network
+        loaded = {
+            split: builder.as_dataset(split=s, as_supervised=True)
+            for split, s in SPLITS[name].items()
+        }
+        info = builder.info
+    else:
+        try:
+            loaded, info = {}, None
+            for split, selection in SPLITS[name].items():
+                loaded[split], info = tfds.load(
+                    tfds_name,
+                    split=selection,
+                    data_dir=data_dir,
+                    download=download,
+                    as_supervised=True,
+                    with_info=True,
+                )
+        except (AssertionError, tfds.core.registered.DatasetNotFoundError) as error:
+            if download:
+                raise DatasetUnavailable(f"{name} could not be prepared in {data_dir}: {error}")
+            raise DatasetUnavailable(
+                f"{name} is not in {data_dir} and is only downloaded on request: add "
+                "--download on a machine with internet (or copy a prepared data dir there "
+                "and pass --data-dir), or use --dataset digits, which ships with scikit-learn"
+            ) from None
+    image_shape = tuple(info.features["image"].shape)
+    num_classes = info.features["label"].num_classes
+    pipelines = {
+        split: ds.map(_to_float, num_parallel_calls=tf.data.AUTOTUNE)
+        for split, ds in loaded.items()
+    }
+    return Splits(name, image_shape=image_shape, num_classes=num_classes, **pipelines)
+
+
+def expand_by_shifts(dataset):
+    """Nielsen's expanded training data: each image, and copies shifted one pixel up,
+    down, left and right (the uncovered edge filled with 0). Five times the data."""
+
+    def shifted(image, label):
+        padded = tf.pad(image, [[1, 1], [1, 1], [0, 0]])
+        height, width = tf.shape(image)[0], tf.shape(image)[1]
+        views = [image]
+        for dy, dx in ((2, 1), (0, 1), (1, 2), (1, 0)):  # up, down, left, right
+            views.append(padded[dy : dy + height, dx : dx + width])
+        return tf.data.Dataset.from_tensor_slices((tf.stack(views), tf.fill([5], label)))
+
+    return dataset.flat_map(shifted)
+
+
+def batched(dataset, global_batch_size, shuffle_seed=None, drop_remainder=False, buffer=60_000):
+    """Shuffled (when a seed is given) and batched at the global batch size; the
+    strategy splits each global batch between its replicas."""
+    if shuffle_seed is not None:
+        dataset = dataset.shuffle(buffer, seed=shuffle_seed, reshuffle_each_iteration=True)
+    return dataset.batch(global_batch_size, drop_remainder=drop_remainder).prefetch(
+        tf.data.AUTOTUNE
+    )

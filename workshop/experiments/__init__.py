@@ -1,0 +1,1 @@
+"""End-to-end experiments that reproduce the book's results with the workshop's layers."""

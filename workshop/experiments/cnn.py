@@ -1,0 +1,235 @@
+"""The book's chapter-6 progression, row by row, trained with the harness.
+
+Each row changes one thing from the row before, as the book does: a shallow fully
+connected net, one conv-pool stage, two, ReLU with L2, expanded training data, an
+extra fully connected layer, dropout on two 1000-unit layers, and a plurality vote of
+five such nets. The book's MNIST test accuracies stand beside ours.
+"""
+
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+TWO_CONV = ((20, 5), (40, 5))
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    book: float  # the book's MNIST test accuracy, %
+    network: dict = field(default_factory=dict)  # build_network arguments
+    learning_rate: float = 0.1
+    l2: float = 0.0
+    expanded: bool = False
+    epochs: int = 60
+    members: int = 1  # > 1: an ensemble voting by plurality
+
+
+ROWS = (
+    Row(
+        "shallow",
+        "fully connected, 100 sigmoid",
+        97.80,
+        {"conv_layers": (), "hidden_units": (100,)},
+    ),
+    Row("conv1", "+ conv-pool 20@5×5", 98.78, {"conv_layers": ((20, 5),), "hidden_units": (100,)}),
+    Row("conv2", "+ conv-pool 40@5×5", 99.06, {"conv_layers": TWO_CONV, "hidden_units": (100,)}),
+    Row(
+        "relu",
+        "ReLU, η=0.03, λ=0.1",
+        99.23,
+        {"conv_layers": TWO_CONV, "hidden_units": (100,), "activation": "relu"},
+        learning_rate=0.03,
+        l2=0.1,
+    ),
+    Row(
+        "expanded",
+        "+ training data shifted by 1 px (×5)",
+        99.37,
+        {"conv_layers": TWO_CONV, "hidden_units": (100,), "activation": "relu"},
+        learning_rate=0.03,
+        l2=0.1,
+        expanded=True,
+        epochs=12,
+    ),
+    Row(
+        "extra_fc",
+        "+ second fully connected layer",
+        99.43,
+        {"conv_layers": TWO_CONV, "hidden_units": (100, 100), "activation": "relu"},
+        learning_rate=0.03,
+        l2=0.1,
+        expanded=True,
+        epochs=12,
+    ),
+    Row(
+        "dropout",
+        "FC 1000-1000 with dropout 0.5",
+        99.60,
+        {
+            "conv_layers": TWO_CONV,
+            "hidden_units": (1000, 1000),
+            "activation": "relu",
+            "dropout": 0.5,
+        },
+        learning_rate=0.03,
+        expanded=True,
+        epochs=10,
+    ),
+    Row(
+        "ensemble",
+        "plurality vote of 5 dropout nets",
+        99.67,
+        {
+            "conv_layers": TWO_CONV,
+            "hidden_units": (1000, 1000),
+            "activation": "relu",
+            "dropout": 0.5,
+        },
+        learning_rate=0.03,
+        expanded=True,
+        epochs=10,
+        members=5,
+    ),
+)
+BOOK_SETUP = (
+    "network3.py: 60 epochs (dropout 40), mini-batch 10, η=0.1 sigmoid / 0.03 ReLU, "
+    "λ=0.1 for ReLU rows, MNIST 50,000 training images"
+)
+QUICK_EPOCHS = 1
+
+
+def plurality_vote(predictions, num_classes):
+    """The class most members chose, per example; ties go to the smallest class index."""
+    votes = np.zeros((predictions.shape[1], num_classes), dtype=np.int64)
+    for member in predictions:
+        votes[np.arange(len(member)), member] += 1
+    return votes.argmax(axis=1)
+
+
+def select_rows(keys):
+    if not keys:
+        return list(ROWS)
+    known = {row.key: row for row in ROWS}
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise ValueError(f"unknown row(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    return [known[k] for k in keys]
+
+
+def _fresh_dir(folder, settings):
+    """A row's folder, wiped if it holds a run with other settings (so resume is safe)."""
+    stamp = folder / "settings.json"
+    text = json.dumps(settings, sort_keys=True, default=str)
+    if folder.exists() and (not stamp.exists() or stamp.read_text() != text):
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(text)
+    return folder
+
+
+def run(
+    tf,
+    strategy,
+    build_network,
+    splits,
+    rows,
+    out_dir,
+    seed=0,
+    quick=False,
+    epochs=None,
+    batch_size=10,
+    patience=0,
+    verbose=1,
+    log=print,
+):
+    """Train every row; return the results table (and write it, with the figures)."""
+    from ..data.pipeline import expand_by_shifts
+    from ..train.loop import TrainConfig, train
+    from . import figures
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    test_labels = np.concatenate([y.numpy() for _, y in splits.test.batch(1024)])
+    expanded_train = expand_by_shifts(splits.train).cache()
+    results, curves, filters, trained = [], {}, None, {}
+    for row in rows:
+        row_epochs = epochs or (QUICK_EPOCHS if quick else row.epochs)
+        network = dict(row.network, input_shape=splits.image_shape, num_classes=splits.num_classes)
+        started = time.perf_counter()
+        member_predictions, member_results = [], []
+        for member in range(row.members):
+            config = TrainConfig(
+                epochs=row_epochs,
+                batch_size=batch_size,
+                learning_rate=row.learning_rate,
+                l2=row.l2,
+                patience=patience,
+                seed=seed + member,
+                verbose=verbose,
+            )
+            settings = {
+                "network": network,
+                "expanded": row.expanded,
+                "config": asdict(config),
+                "data": splits.name,
+            }
+            key = json.dumps(settings, sort_keys=True, default=str)
+            # A member trained identically by an earlier row (the ensemble's first
+            # member is the dropout row's net) is resumed from there, not retrained.
+            folder = trained.setdefault(key, out_dir / row.key / f"member-{member}")
+            folder = _fresh_dir(folder, settings)
+            log(
+                f"== {row.key}: {row.label}"
+                + (f" (member {member + 1}/{row.members})" if row.members > 1 else "")
+            )
+            result = train(
+                strategy,
+                lambda: build_network(**network),
+                splits,
+                expanded_train if row.expanded else splits.train,
+                config,
+                folder,
+            )
+            member_predictions.append(result.test_predictions)
+            member_results.append(result)
+        if row.members > 1:
+            voted = plurality_vote(np.stack(member_predictions), splits.num_classes)
+            test_accuracy = float(np.mean(voted == test_labels))
+        else:
+            test_accuracy = member_results[0].test_accuracy
+        first = member_results[0]
+        curves[row.key] = first.history
+        if filters is None and row.network.get("conv_layers"):
+            filters = first_layer_kernels(first.model)
+        results.append(
+            {
+                "row": row.key,
+                "network": row.label,
+                "test accuracy %": round(100 * test_accuracy, 2),
+                "book MNIST %": row.book,
+                "best epoch": ", ".join(str(r.best_epoch) for r in member_results),
+                "epochs run": ", ".join(str(len(r.history)) for r in member_results),
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
+    table = pd.DataFrame(results)
+    table.to_csv(out_dir / "results.csv", index=False)
+    figures.learning_curves(curves, out_dir / "learning_curves.png")
+    if filters is not None:
+        figures.filter_grid(filters, out_dir / "filters.png")
+    return table
+
+
+def first_layer_kernels(model):
+    """The first conv layer's kernel, (kh, kw, in_channels, filters), as NumPy."""
+    for layer in model.layers:
+        if getattr(layer, "kernel", None) is not None and len(layer.kernel.shape) == 4:
+            return np.asarray(layer.kernel)
+    return None

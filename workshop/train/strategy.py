@@ -1,0 +1,58 @@
+"""Which `tf.distribute` strategy runs the training loop.
+
+- default: one device, TensorFlow's default strategy.
+- mirrored: every GPU of this machine; with no GPU, N logical CPU devices, so the same
+  multi-replica code path (gradient all-reduce, per-replica batches) runs on a laptop.
+- multiworker: several machines (or processes), each described by `TF_CONFIG`; the
+  collectives use NCCL between GPUs and gRPC rings between CPUs (TensorFlow's choice).
+"""
+
+import json
+import os
+
+NAMES = ("default", "mirrored", "multiworker")
+
+
+def split_cpu(tf, devices):
+    """Turn the CPU into `devices` logical devices. Must run before the first op."""
+    if devices < 2:
+        return
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    if not tf.config.list_physical_devices("GPU"):
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * devices
+        )
+
+
+def make_strategy(tf, name, devices=2):
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        gpus = tf.config.list_logical_devices("GPU")
+        if gpus:
+            return tf.distribute.MirroredStrategy()  # every GPU on this machine
+        cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
+        return tf.distribute.MirroredStrategy(
+            cpus[:devices], cross_device_ops=tf.distribute.ReductionToOneDevice()
+        )
+    if name == "multiworker":
+        if "TF_CONFIG" not in os.environ:
+            raise ValueError(
+                "--strategy multiworker needs TF_CONFIG describing the cluster and this "
+                "worker's task (see README, 'Training on several machines')"
+            )
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise ValueError(f"unknown strategy '{name}'; choose from {', '.join(NAMES)}")
+
+
+def worker_index():
+    """This worker's index in TF_CONFIG (0, the chief, when there is no cluster)."""
+    try:
+        task = json.loads(os.environ.get("TF_CONFIG", "{}")).get("task", {})
+    except ValueError:
+        return 0
+    return int(task.get("index", 0))
+
+
+def is_chief():
+    return worker_index() == 0
