@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from . import results
 from .compare import close
 from .loading import Unavailable
+from .student_errors import explain
 
 
 @dataclass(frozen=True)
@@ -116,3 +117,41 @@ def finish(result):
     if result.status == results.FAILED and all(c.passed for c in result.checks):
         result.status = results.PASSED
     return result
+
+
+def stub_status(observations, exercise_id):
+    """(status, reason) when any run hit a stub's NotImplementedError, else None."""
+    for observation in observations:
+        status = not_written(observation.error, exercise_id)
+        if status:
+            return status
+    return None
+
+
+def run_checks(result, checks, points, source_dir, note_on_failure=None):
+    """Run (name, check) pairs into `result`; each check returns (passed, message).
+
+    A check that raises fails with the student's own frames: grading never crashes.
+    `note_on_failure(name)` may add a line to a failure's message.
+    """
+    for name, check in checks:
+        if name not in points:
+            continue
+        try:
+            passed, message = check()
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # student code may raise anything, even SystemExit
+            passed, message = False, explain(error, source_dir)
+        if not passed and note_on_failure:
+            message += note_on_failure(name)
+        result.checks.append(results.CheckResult(name, points[name], passed, message))
+
+
+def diagnose(exercise, observe, mine, ref, tolerance, grad_tolerance):
+    """The messages of the known mistakes whose runs match the student's."""
+    return [
+        mistake.message
+        for mistake in exercise.mistakes
+        if matches(mine, ref, observe(mistake.load()), tolerance, grad_tolerance)
+    ]

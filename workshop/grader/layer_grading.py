@@ -13,8 +13,6 @@ from . import numeric, rules
 from .compare import compare
 from .numeric import FORWARD_TOLERANCE, GRADIENT_TOLERANCE
 from .observe import observe_layer, rng_for
-from .results import CheckResult
-from .student_errors import explain
 
 
 def make_input(case, seed, case_index):
@@ -33,13 +31,12 @@ def grade(exercise, implementation, reference, seed):
     source_dir = implementation.source_dir
     inputs = [make_input(case, seed, i) for i, case in enumerate(exercise.cases)]
     mine = _observe(exercise, student_class, inputs, seed)
-    for observation in mine:
-        status = base.not_written(observation.error, exercise.id)
-        if status:
-            result.status, result.reason = status
-            return result
+    status = base.stub_status(mine, exercise.id)
+    if status:
+        result.status, result.reason = status
+        return result
     ref = _observe(exercise, reference.get(exercise.module, exercise.name), inputs, seed)
-    for name, check in (
+    checks = (
         ("no ready-made op", lambda: _check_rules(exercise, student_class, mine, inputs)),
         ("weights", lambda: _check_weights(exercise, mine, ref, source_dir)),
         ("output shape", lambda: _check_shapes(exercise, mine, ref, source_dir)),
@@ -49,18 +46,19 @@ def grade(exercise, implementation, reference, seed):
         ("inside tf.function", lambda: _check_tf_function(exercise, mine, inputs)),
         ("forward output", lambda: _check_forward(exercise, mine, ref, source_dir)),
         ("gradients", lambda: _check_gradients(exercise, mine, ref, source_dir)),
-    ):
-        if name not in exercise.points:
-            continue
-        try:
-            passed, message = check()
-        except KeyboardInterrupt:
-            raise
-        except BaseException as error:  # a check must never crash the grader
-            passed, message = False, explain(error, source_dir)
-        result.checks.append(CheckResult(name, exercise.points[name], passed, message))
-    if not all(c.passed for c in result.checks[1:]):
-        result.diagnoses.extend(_diagnose(exercise, mine, ref, inputs, seed))
+    )
+    base.run_checks(result, checks, exercise.points, source_dir)
+    if not all(c.passed for c in result.checks[1:]):  # the rule alone changes no number
+        result.diagnoses.extend(
+            base.diagnose(
+                exercise,
+                lambda cls: _observe(exercise, cls, inputs, seed),
+                mine,
+                ref,
+                FORWARD_TOLERANCE,
+                GRADIENT_TOLERANCE,
+            )
+        )
     return base.finish(result)
 
 
@@ -72,15 +70,6 @@ def _observe(exercise, layer_class, inputs, seed):
         observe_layer(layer_class, case.config, x, seed, i)
         for i, (case, x) in enumerate(zip(exercise.cases, inputs))
     ]
-
-
-def _diagnose(exercise, mine, ref, inputs, seed):
-    found = []
-    for mistake in exercise.mistakes:
-        theirs = _observe(exercise, mistake.load(), inputs, seed)
-        if base.matches(mine, ref, theirs, FORWARD_TOLERANCE, GRADIENT_TOLERANCE):
-            found.append(mistake.message)
-    return found
 
 
 def _describe(exercise, index):

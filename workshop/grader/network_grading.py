@@ -11,8 +11,6 @@ from . import exercise as base
 from . import numeric
 from .compare import compare
 from .observe import observe_model, rng_for
-from .results import CheckResult
-from .student_errors import explain
 
 # Ready-made Keras layers that would stand in for the student's own.
 KERAS_STAND_INS = (
@@ -35,14 +33,13 @@ def grade(exercise, implementation, reference, seed):
     source_dir = implementation.source_dir
     inputs = [make_input(case, seed, i) for i, case in enumerate(exercise.cases)]
     mine = _observe(exercise, build, inputs, seed)
-    for observation in mine:
-        status = base.not_written(observation.error, exercise.id)
-        if status:
-            result.status, result.reason = status
-            return result
+    status = base.stub_status(mine, exercise.id)
+    if status:
+        result.status, result.reason = status
+        return result
     ref = _observe(exercise, reference.get(exercise.module, exercise.name), inputs, seed)
     describe = functools.partial(_describe, exercise)
-    for name, check in (
+    checks = (
         ("returns a Keras model", lambda: _check_model(exercise, mine, source_dir)),
         ("uses your own layers", lambda: _check_own_layers(exercise, mine, implementation)),
         ("architecture", lambda: _check_architecture(exercise, mine, ref)),
@@ -50,21 +47,19 @@ def grade(exercise, implementation, reference, seed):
         ("save and load (.keras)", lambda: _check_saving(exercise, mine, inputs)),
         ("forward output", lambda: numeric.check_forward(mine, ref, describe, source_dir)),
         ("gradients", lambda: numeric.check_gradients(mine, ref, describe, source_dir)),
-    ):
-        try:
-            passed, message = check()
-        except KeyboardInterrupt:
-            raise
-        except BaseException as error:  # a check must never crash the grader
-            passed, message = False, explain(error, source_dir)
-        if not passed and name in ("forward output", "gradients"):
-            message += (
-                "\n  note: the network runs your own Conv2D and pooling layers: "
-                "if their exercises fail, fix those first"
-            )
-        result.checks.append(CheckResult(name, exercise.points[name], passed, message))
+    )
+    base.run_checks(result, checks, exercise.points, source_dir, _layers_note)
     if not all(c.passed for c in result.checks):
-        result.diagnoses.extend(_diagnose(exercise, mine, ref, inputs, seed))
+        result.diagnoses.extend(
+            base.diagnose(
+                exercise,
+                lambda build: _observe(exercise, build, inputs, seed),
+                mine,
+                ref,
+                numeric.FORWARD_TOLERANCE,
+                numeric.GRADIENT_TOLERANCE,
+            )
+        )
     return base.finish(result)
 
 
@@ -75,13 +70,13 @@ def _observe(exercise, build, inputs, seed):
     ]
 
 
-def _diagnose(exercise, mine, ref, inputs, seed):
-    found = []
-    for mistake in exercise.mistakes:
-        theirs = _observe(exercise, mistake.load(), inputs, seed)
-        if base.matches(mine, ref, theirs, numeric.FORWARD_TOLERANCE, numeric.GRADIENT_TOLERANCE):
-            found.append(mistake.message)
-    return found
+def _layers_note(name):
+    if name in ("forward output", "gradients"):
+        return (
+            "\n  note: the network runs your own Conv2D and pooling layers: "
+            "if their exercises fail, fix those first"
+        )
+    return ""
 
 
 def _describe(exercise, index):
