@@ -122,3 +122,47 @@ def test_full_run_reproduces_the_books_ordering_on_digits(data_dir, tmp_path):
         assert table[row] > table["shallow"] + 1, row
     assert table["relu"] > table["conv2"]
     assert table.max() >= 98.5
+
+
+def test_an_interrupted_run_resumes_at_its_last_epoch(data_dir, tmp_path):
+    import signal
+    import time
+
+    command = [
+        sys.executable,
+        "-m",
+        "workshop",
+        "run",
+        "cnn",
+        "--rows",
+        "shallow",
+        "--epochs",
+        "40",
+        "--data-dir",
+        data_dir,
+        "--out",
+        str(tmp_path),
+    ]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    history = tmp_path / "shallow" / "member-0" / "history.csv"
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.time() + 300
+        while time.time() < deadline and (not history.exists() or len(pd.read_csv(history)) < 3):
+            time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and "again to resume" in err
+    before = pd.read_csv(history)
+    assert 3 <= len(before) < 40
+
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    after = pd.read_csv(history)
+    assert after["epoch"].tolist() == list(range(1, 41))
+    pd.testing.assert_frame_equal(after.iloc[: len(before)], before)  # not retrained
+    assert f"epoch {len(before) + 1}/40" in done.stdout and "epoch 1/40" not in done.stdout

@@ -313,6 +313,7 @@ COMMANDS = {
 
 
 def main(argv=None):
+    args = None
     try:
         args = build_parser().parse_args(argv)
         root = find_root(args.root)
@@ -324,7 +325,9 @@ def main(argv=None):
         print(f"workshop: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("workshop: interrupted", file=sys.stderr)
+        again = args is not None and args.command == "run"
+        resume = " (run the same command again to resume)" if again else ""
+        print(f"workshop: interrupted{resume}", file=sys.stderr)
         return 130
 
 

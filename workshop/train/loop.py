@@ -178,10 +178,12 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
                 for name in ("loss", "accuracy", "val_accuracy", "test_accuracy"):
                     tf.summary.scalar(name, row[name], step=epoch)
             writer.flush()
-        epoch_done.assign(epoch)
-        manager.save(checkpoint_number=epoch)
+        # The history first: on resume it is cut back to the checkpoint's epoch, so an
+        # interruption between the two writes loses nothing.
         if chief:
             pd.DataFrame(rows).to_csv(history_path, index=False)
+        epoch_done.assign(epoch)
+        manager.save(checkpoint_number=epoch)
         if config.patience and epoch - best["epoch"] >= config.patience:
             break
 
