@@ -36,6 +36,22 @@ def test_independent_correct_implementations_get_full_points(student_root):
         assert result.points == result.max_points == 10
 
 
+def test_independent_recurrent_cells_get_full_points(student_root):
+    student_root.use("rnn", "rnn_einsum.py")
+    student_root.use("lstm", "lstm_sliced.py")
+    for slug, result in grade_root(student_root, "rnn", "lstm").items():
+        assert result.status == results.PASSED, (slug, failed_checks(result))
+
+
+def test_a_students_own_lstm_with_swapped_gates_is_named(student_root):
+    student_root.use("lstm", "lstm_sliced.py")
+    student_root.edit(
+        "lstm", "c = i * c_tilde + f * c_previous", "c = f * c_tilde + i * c_previous"
+    )
+    result = grade_root(student_root, "lstm")["lstm"]
+    assert any(d.startswith("forget and input gates swapped") for d in result.diagnoses)
+
+
 def test_another_vectorisation_gets_full_points(student_root):
     student_root.use("conv", "conv_shifted.py")
     result = grade_root(student_root, "conv")["conv"]

@@ -9,8 +9,10 @@ import pytest
 import tensorflow as tf
 
 import solutions.conv
+import solutions.lstm
 import solutions.network
 import solutions.pooling
+import solutions.rnn
 from solutions.conv import Conv2D
 from solutions.network import build_network
 from solutions.pooling import L2Pool2D, MaxPool2D
@@ -118,7 +120,38 @@ def test_network_shapes_for_both_figure_4_variants():
     assert two.count_params() == 20 * 26 + 40 * (25 * 20 + 1) + (640 * 100 + 100) + (100 * 10 + 10)
 
 
-@pytest.mark.parametrize("module", [solutions.conv, solutions.pooling, solutions.network])
+@pytest.mark.parametrize(
+    "module",
+    [solutions.conv, solutions.pooling, solutions.network, solutions.rnn, solutions.lstm],
+)
 def test_docstring_examples_run(module):
-    failures, tried = doctest.testmod(module, extraglobs={"np": np})
+    failures, tried = doctest.testmod(module, extraglobs={"np": np, "keras": keras})
     assert tried > 0 and failures == 0
+
+
+def test_simple_rnn_cell_equals_keras_simple_rnn():
+    x = np.random.default_rng(4).standard_normal((3, 7, 4)).astype(np.float32)
+    theirs = keras.layers.SimpleRNN(5, return_sequences=True)
+    ours = keras.layers.RNN(solutions.rnn.SimpleRNNCell(5), return_sequences=True)
+    theirs(x), ours(x)
+    kernel, recurrent, bias = theirs.get_weights()
+    ours.set_weights([kernel, recurrent, bias + 0.1])
+    theirs.set_weights([kernel, recurrent, bias + 0.1])
+    np.testing.assert_allclose(ours(x), theirs(x), rtol=1e-5, atol=1e-6)
+
+
+def test_lstm_cell_with_mapped_weights_equals_keras_lstm():
+    """Keras stacks gates i, f, c̃, o in separate input and recurrent kernels; the notes
+    fuse them (eq. 3.11) in the order c̃, o, i, f."""
+    x = np.random.default_rng(5).standard_normal((3, 7, 4)).astype(np.float32)
+    theirs = keras.layers.LSTM(5, return_sequences=True)
+    ours = keras.layers.RNN(solutions.lstm.LSTMCell(5), return_sequences=True)
+    theirs(x), ours(x)
+    kernel, recurrent, bias = theirs.get_weights()
+
+    def notes_order(matrix):
+        i, f, c, o = np.split(matrix, 4, axis=-1)
+        return np.concatenate([c, o, i, f], axis=-1)
+
+    ours.set_weights([notes_order(np.concatenate([kernel, recurrent])), notes_order(bias)])
+    np.testing.assert_allclose(ours(x), theirs(x), rtol=1e-5, atol=1e-6)

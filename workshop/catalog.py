@@ -13,7 +13,7 @@ def _mistakes(module, *entries, diagnosed=True):
     )
 
 
-def _contract_mistakes(name, ready_made_message):
+def _contract_mistakes(name, ready_made_message, config_key="strides"):
     """Right numbers, broken contract: each must fail its own contract check."""
     return _mistakes(
         "contract",
@@ -23,7 +23,7 @@ def _contract_mistakes(name, ready_made_message):
             f"Numpy{name}",
             "goes through NumPy: no gradient flows and it fails inside tf.function",
         ),
-        ("forgetful-config", f"ForgetfulConfig{name}", "get_config() forgets `strides`"),
+        ("forgetful-config", f"ForgetfulConfig{name}", f"get_config() forgets `{config_key}`"),
         (
             "unregistered",
             f"Unregistered{name}",
@@ -267,7 +267,101 @@ NETWORK = NetworkExercise(
     ),
 )
 
-EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK)
+SIMPLE_RNN = LayerExercise(
+    id="3.1",
+    slug="rnn",
+    title="SimpleRNNCell: one step of a tanh RNN",
+    section="notes §3.1, eq. 3.1–3.2",
+    module="rnn",
+    name="SimpleRNNCell",
+    cases=(
+        Case({"units": 8}, (2, 5, 3)),
+        Case({"units": 4}, (1, 9, 6)),
+        Case({"units": 5}, (3, 1, 2)),
+    ),
+    banned_names=rules.RECURRENT_NAMES,
+    banned_kernels=rules.RECURRENT_KERNELS,
+    recurrent=True,
+    mistakes=_mistakes(
+        "recurrent",
+        ("no-tanh", "NoTanhRNNCell", "tanh missing: h_t = tanh(b + h_{t-1} W + x_t U) (eq. 3.2)"),
+        (
+            "no-recurrence",
+            "NoRecurrenceRNNCell",
+            "h_{t-1} is never used: add h_{t-1} W, the recurrence of eq. 3.1",
+        ),
+        (
+            "transposed-W",
+            "TransposedRecurrenceRNNCell",
+            "W transposed: with row vectors the recurrence is h_{t-1} @ W (the notes' W h is the "
+            "column-vector form of the same thing)",
+        ),
+        ("two-biases", "TwoBiasesRNNCell", "a second bias: eq. 3.1 has one bias b, shape (units,)"),
+        (
+            "column-vectors",
+            "ColumnVectorRNNCell",
+            "h_t returned as (units, batch): Keras works with rows, (batch, units)",
+        ),
+    )
+    + _contract_mistakes("SimpleRNNCell", "uses keras.layers.SimpleRNNCell", "units"),
+    hints=(
+        "states is a list with one tensor, h_{t-1} = states[0], of shape (batch, units).",
+        "Row vectors: a = b + h_{t-1} @ W + x_t @ U, with ops.matmul; then h = ops.tanh(a).",
+        "return h, [h]: the output of the step and the new list of states.",
+    ),
+)
+
+LSTM = LayerExercise(
+    id="3.3",
+    slug="lstm",
+    title="LSTMCell: gates, cell state and the fused weight of eq. 3.11",
+    section="notes §3.2, eq. 3.5–3.13",
+    module="lstm",
+    name="LSTMCell",
+    cases=(
+        Case({"units": 8}, (2, 5, 3)),
+        Case({"units": 3}, (1, 12, 4)),
+        Case({"units": 6}, (3, 1, 2)),
+    ),
+    banned_names=rules.RECURRENT_NAMES,
+    banned_kernels=rules.RECURRENT_KERNELS,
+    recurrent=True,
+    mistakes=_mistakes(
+        "recurrent",
+        (
+            "keras-gate-order",
+            "KerasGateOrderLSTMCell",
+            "gate blocks in Keras's order (i, f, c̃, o): the notes stack c̃, o, i, f (eq. 3.11)",
+        ),
+        (
+            "forget-on-candidate",
+            "ForgetOnCandidateLSTMCell",
+            "forget and input gates swapped: c_t = f ⊙ c_{t-1} + i ⊙ c̃_t (eq. 3.12)",
+        ),
+        ("no-tanh-on-cell", "NoTanhOnCellLSTMCell", "tanh missing: h_t = o ⊙ tanh(c_t) (eq. 3.13)"),
+        (
+            "hidden-for-cell",
+            "HiddenForCellLSTMCell",
+            "h_{t-1} used where c_{t-1} belongs: the forget gate scales the old cell state",
+        ),
+        (
+            "separate-weights",
+            "SeparateWeightsLSTMCell",
+            "one matrix per gate: this exercise uses the fused kernel of eq. 3.11, "
+            "(input_dim + units, 4 * units), applied to [x_t, h_{t-1}]",
+        ),
+    )
+    + _contract_mistakes("LSTMCell", "uses TensorFlow's fused LSTMBlockCell", "units"),
+    hints=(
+        "states = [h_{t-1}, c_{t-1}]. Concatenate [x_t, h_{t-1}] on the last axis and multiply by "
+        "the kernel: z has shape (batch, 4 * units).",
+        "ops.split(z, 4, axis=-1) gives the blocks in the notes' order c̃, o, i, f; tanh for c̃, "
+        "sigmoid for the three gates.",
+        "c = f * c_prev + i * c_tilde; h = o * ops.tanh(c); return h, [h, c].",
+    ),
+)
+
+EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK, SIMPLE_RNN, LSTM)
 
 
 def find(name):

@@ -6,9 +6,12 @@ import numpy as np
 from keras import ops
 
 from solutions.conv import Conv2D
+from solutions.lstm import LSTMCell
 from solutions.pooling import L2Pool2D, MaxPool2D
+from solutions.rnn import SimpleRNNCell
 
 LAYERS = (Conv2D, MaxPool2D, L2Pool2D)
+CELLS = (SimpleRNNCell, LSTMCell)
 
 
 def _register(cls, kind):
@@ -16,27 +19,37 @@ def _register(cls, kind):
     return keras.saving.register_keras_serializable(package="mistakes")(cls)
 
 
+def _map_output(output, change):
+    """Apply `change` to a layer's output, or to a cell's h_t and new states."""
+    if isinstance(output, tuple):
+        h, states = output
+        return change(h), [change(state) for state in states]
+    return change(output)
+
+
 def float64_output(layer_class):
     class Layer(layer_class):
-        def call(self, inputs):
-            return ops.cast(super().call(inputs), "float64")
+        def call(self, inputs, *args):
+            return _map_output(super().call(inputs, *args), lambda y: ops.cast(y, "float64"))
 
     return _register(Layer, "Float64")
 
 
 def through_numpy(layer_class):
     class Layer(layer_class):
-        def call(self, inputs):
-            return ops.convert_to_tensor(np.asarray(super().call(inputs)))
+        def call(self, inputs, *args):
+            return _map_output(
+                super().call(inputs, *args), lambda y: ops.convert_to_tensor(np.asarray(y))
+            )
 
     return _register(Layer, "Numpy")
 
 
-def forgetful_config(layer_class):
+def forgetful_config(layer_class, key):
     class Layer(layer_class):
         def get_config(self):
             config = super().get_config()
-            del config["strides"]
+            del config[key]
             return config
 
     return _register(Layer, "ForgetfulConfig")
@@ -52,7 +65,14 @@ def unregistered(layer_class):
 
 Float64Conv2D, Float64MaxPool2D, Float64L2Pool2D = map(float64_output, LAYERS)
 NumpyConv2D, NumpyMaxPool2D, NumpyL2Pool2D = map(through_numpy, LAYERS)
-ForgetfulConfigConv2D, ForgetfulConfigMaxPool2D, ForgetfulConfigL2Pool2D = map(
-    forgetful_config, LAYERS
+ForgetfulConfigConv2D, ForgetfulConfigMaxPool2D, ForgetfulConfigL2Pool2D = (
+    forgetful_config(layer, "strides") for layer in LAYERS
 )
 UnregisteredConv2D, UnregisteredMaxPool2D, UnregisteredL2Pool2D = map(unregistered, LAYERS)
+
+Float64SimpleRNNCell, Float64LSTMCell = map(float64_output, CELLS)
+NumpySimpleRNNCell, NumpyLSTMCell = map(through_numpy, CELLS)
+ForgetfulConfigSimpleRNNCell, ForgetfulConfigLSTMCell = (
+    forgetful_config(cell, "units") for cell in CELLS
+)
+UnregisteredSimpleRNNCell, UnregisteredLSTMCell = map(unregistered, CELLS)

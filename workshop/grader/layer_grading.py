@@ -41,7 +41,7 @@ def grade(exercise, implementation, reference, seed):
         ("weights", lambda: _check_weights(exercise, mine, ref, source_dir)),
         ("output shape", lambda: _check_shapes(exercise, mine, ref, source_dir)),
         ("dtype", lambda: _check_dtype(exercise, mine, source_dir)),
-        ("config round trip", lambda: _check_config(exercise, student_class, mine, inputs)),
+        ("config round trip", lambda: _check_config(exercise, mine, inputs)),
         ("save and load (.keras)", lambda: _check_saving(exercise, mine, inputs)),
         ("inside tf.function", lambda: _check_tf_function(exercise, mine, inputs)),
         ("forward output", lambda: _check_forward(exercise, mine, ref, source_dir)),
@@ -66,8 +66,14 @@ def grade(exercise, implementation, reference, seed):
 
 
 def _observe(exercise, layer_class, inputs, seed):
+    make = layer_class
+    if exercise.recurrent:  # a cell runs over the whole sequence, as students will use it
+
+        def make(**config):
+            return keras.layers.RNN(layer_class(**config), return_sequences=True)
+
     return [
-        observe_layer(layer_class, case.config, x, seed, i)
+        observe_layer(make, case.config, x, seed, i)
         for i, (case, x) in enumerate(zip(exercise.cases, inputs))
     ]
 
@@ -157,19 +163,22 @@ def _check_dtype(exercise, mine, source_dir):
     return True, "returns float32 tensors"
 
 
-def _check_config(exercise, student_class, mine, inputs):
+def _check_config(exercise, mine, inputs):
     for i, observation in enumerate(mine):
         layer = _built(exercise, observation)
         if layer is None:
             return False, f"{_describe(exercise, i)} could not be built"
-        config = layer.get_config()
-        clone = student_class.from_config(config)
+        subject = layer.cell if exercise.recurrent else layer  # a cell's own config
+        config = subject.get_config()
+        clone = type(subject).from_config(config)
         if clone.get_config() != config:
             return False, (
                 f"{_describe(exercise, i)}: from_config(get_config()) gives "
                 f"{clone.get_config()}, not {config}: get_config must return every "
                 "constructor argument"
             )
+        if exercise.recurrent:
+            clone = keras.layers.RNN(clone, return_sequences=True)
         clone.build(tuple(inputs[i].shape))
         clone.set_weights(layer.get_weights())
         comparison = compare(

@@ -76,6 +76,14 @@ POOLING_NAMES = frozenset(
         "block_reduce",
     }
 )
+RECURRENT_NAMES = frozenset(
+    {"LSTM", "LSTMCell", "SimpleRNN", "SimpleRNNCell", "GRU", "GRUCell", "lstm", "gru",
+     "StackedRNNCells", "LSTMBlockCell", "BlockLSTM"}
+)  # fmt: skip
+RECURRENT_KERNELS = frozenset(
+    {"LSTMBlockCell", "BlockLSTM", "BlockLSTMV2", "CudnnRNN", "CudnnRNNV2", "CudnnRNNV3",
+     "GRUBlockCell"}
+)  # fmt: skip
 CONVOLUTION_KERNELS = frozenset(
     {
         "Conv2D",

@@ -25,6 +25,13 @@ WEIGHTLESS_LAYER_POINTS = {
     for name, points in LAYER_POINTS.items()
     if name != "weights"
 }
+# Inside keras.layers.RNN the output dtype is the wrapper's, whatever the cell returns
+# (a cell's float64 shows up inside tf.function instead), so cells have no dtype check.
+CELL_POINTS = {
+    name: (2 if name == "gradients" else points)
+    for name, points in LAYER_POINTS.items()
+    if name != "dtype"
+}
 NETWORK_POINTS = {
     "returns a Keras model": 1,
     "uses your own layers": 1,
@@ -38,7 +45,7 @@ NETWORK_POINTS = {
 
 @dataclass(frozen=True)
 class LayerExercise:
-    """The answer is a Keras layer class (Conv2D, MaxPool2D, ...)."""
+    """The answer is a Keras layer class (Conv2D, MaxPool2D, ...) or an RNN cell."""
 
     id: str
     slug: str
@@ -52,9 +59,12 @@ class LayerExercise:
     mistakes: tuple
     hints: tuple
     has_weights: bool = True
+    recurrent: bool = False  # a cell: graded inside keras.layers.RNN over whole sequences
 
     @property
     def points(self):
+        if self.recurrent:
+            return CELL_POINTS
         return LAYER_POINTS if self.has_weights else WEIGHTLESS_LAYER_POINTS
 
     @property
