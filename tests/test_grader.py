@@ -36,6 +36,23 @@ def test_independent_correct_implementations_get_full_points(student_root):
         assert result.points == result.max_points == 10
 
 
+def test_independent_bptt_gets_full_points_and_a_forgotten_carry_is_named(student_root):
+    student_root.use("rnn", "rnn_complete.py")
+    result = grade_root(student_root, "bptt")["bptt"]
+    assert result.status == results.PASSED, [c.message for c in result.checks if not c.passed]
+    student_root.edit("rnn", "(d_o[:, t] @ V.T + carried)", "(d_o[:, t] @ V.T)")
+    result = grade_root(student_root, "bptt")["bptt"]
+    assert "bptt vs tf.GradientTape" in failed_checks(result)
+    assert any(d.startswith("BPTT without the gradient from later steps") for d in result.diagnoses)
+
+
+def test_bptt_stubs_are_not_attempted_while_the_cell_passes(student_root):
+    student_root.use("rnn", "rnn_einsum.py")  # the cell written, bptt still stubs
+    graded = grade_root(student_root, "rnn", "bptt")
+    assert graded["rnn"].status == results.PASSED
+    assert graded["bptt"].status == results.NOT_ATTEMPTED and graded["bptt"].points == 0
+
+
 def test_independent_recurrent_cells_get_full_points(student_root):
     student_root.use("rnn", "rnn_einsum.py")
     student_root.use("lstm", "lstm_sliced.py")

@@ -155,3 +155,15 @@ def test_lstm_cell_with_mapped_weights_equals_keras_lstm():
 
     ours.set_weights([notes_order(np.concatenate([kernel, recurrent])), notes_order(bias)])
     np.testing.assert_allclose(ours(x), theirs(x), rtol=1e-5, atol=1e-6)
+
+
+def test_bptt_equals_tf_gradient_tape():
+    from workshop.grader.exercise import Case
+    from workshop.grader.function_grading import autodiff, make_case
+
+    data = make_case(Case({}, (3, 9, 4, 5, 3)), seed=11, index=0)
+    loss, grads = solutions.rnn.bptt(data["x"], data["targets"], data["h0"], **data["parameters"])
+    tape_loss, tape_grads = autodiff(data)
+    assert loss == pytest.approx(tape_loss, rel=1e-12)
+    for name, grad in tape_grads.items():
+        np.testing.assert_allclose(grads[name], grad, rtol=1e-9, atol=1e-12, err_msg=name)

@@ -3,7 +3,7 @@ mistakes the grader knows by name."""
 
 from .grader import rules
 from .grader.exercise import Case, Mistake
-from .grader.specs import LayerExercise, NetworkExercise
+from .grader.specs import BpttExercise, LayerExercise, NetworkExercise
 
 
 def _mistakes(module, *entries, diagnosed=True):
@@ -311,6 +311,48 @@ SIMPLE_RNN = LayerExercise(
     ),
 )
 
+BPTT = BpttExercise(
+    id="3.2",
+    slug="bptt",
+    title="rnn_forward and bptt: backpropagation through time by hand",
+    section="notes §3.1, eq. 3.1–3.4",
+    module="rnn",
+    name="bptt",
+    cases=(
+        Case({}, (2, 5, 3, 4, 3)),
+        Case({}, (1, 1, 2, 3, 2)),
+        Case({}, (3, 12, 4, 6, 5)),
+    ),
+    mistakes=(
+        Mistake("no-carry", "BPTT without the gradient from later steps: ∂L/∂h(t) also gets "
+                "δh(t+1) = ∂L/∂a(t+1) Wᵀ", "solutions.mistakes.bptt", "no_carry"),
+        Mistake("tanh-derivative", "tanh'(a) is 1 − h², not 1 − h", "solutions.mistakes.bptt",
+                "tanh_derivative"),
+        Mistake("transposed-dW", "∂L/∂W transposed: it is Σ_t h(t−1)ᵀ ∂L/∂a(t)",
+                "solutions.mistakes.bptt", "transposed_dW"),
+        Mistake("no-h0-gradient", "∂L/∂h(0) missing: it is the δh carried out of step 1",
+                "solutions.mistakes.bptt", "no_h0_gradient"),
+        Mistake("ascent", "sign flipped: ∂L/∂o(t) = ŷ(t) − onehot, not onehot − ŷ(t)",
+                "solutions.mistakes.bptt", "ascent"),
+        Mistake("mean-loss", "loss averaged: the notes' L sums over time (and here over the batch)",
+                "solutions.mistakes.bptt", "mean_loss"),
+        Mistake("unsummed-bias", "∂L/∂b kept per example: sum ∂L/∂a(t) over the batch too",
+                "solutions.mistakes.bptt", "unsummed_bias"),
+        Mistake("softmax-over-time", "softmax over the time steps: normalise over the classes "
+                "(the last axis)", "solutions.mistakes.bptt", "softmax_over_time",
+                replaces="rnn_forward"),
+        Mistake("forward-no-recurrence", "rnn_forward ignores h(t−1): a(t) = b + h(t−1) W + x(t) U",
+                "solutions.mistakes.bptt", "no_recurrence", replaces="rnn_forward"),
+    ),
+    hints=(
+        "rnn_forward: keep every h(t) and ŷ(t) in lists and np.stack them on axis 1 at the end.",
+        "bptt: ∂L/∂o(t) = ŷ(t) − onehot(targets(t)); index with y_hat[rows, times, targets] to "
+        "pick the probabilities of the targets.",
+        "Loop t from T−1 down to 0 with a variable for δh from the later step (zeros at first); "
+        "add each step's contribution to every gradient; what is left in δh at the end is ∂L/∂h0.",
+    ),
+)  # fmt: skip
+
 LSTM = LayerExercise(
     id="3.3",
     slug="lstm",
@@ -361,7 +403,7 @@ LSTM = LayerExercise(
     ),
 )
 
-EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK, SIMPLE_RNN, LSTM)
+EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK, SIMPLE_RNN, BPTT, LSTM)
 
 
 def find(name):

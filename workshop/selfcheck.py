@@ -45,7 +45,9 @@ def run(exercises, root, seed, progress=print):
         bitten = set()
         for mistake in exercise.mistakes:
             swapped = SwappedImplementation(
-                ref, {(exercise.module, exercise.name): mistake.load()}, mistake.key
+                ref,
+                {(exercise.module, mistake.replaces or exercise.name): mistake.load()},
+                mistake.key,
             )
             result = exercise.grade(swapped, ref, seed)
             failed = [c.name for c in result.checks if not c.passed]

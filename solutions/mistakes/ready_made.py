@@ -66,10 +66,16 @@ class ReadyMadeLSTMCell(LSTMCell):
         c_block, o_block, i_block, f_block = ops.split(self.kernel, 4, axis=-1)
         c_bias, o_bias, i_bias, f_bias = ops.split(self.bias, 4, axis=-1)
         result = tf.raw_ops.LSTMBlockCell(
-            x=inputs, cs_prev=c_previous, h_prev=h_previous,
+            x=inputs,
+            cs_prev=c_previous,
+            h_prev=h_previous,
             w=ops.concatenate([i_block, c_block, f_block, o_block], axis=-1),
-            wci=tf.zeros([self.units]), wcf=tf.zeros([self.units]), wco=tf.zeros([self.units]),
+            wci=tf.zeros([self.units]),
+            wcf=tf.zeros([self.units]),
+            wco=tf.zeros([self.units]),
             b=ops.concatenate([i_bias, c_bias, f_bias, o_bias], axis=-1),
-            forget_bias=0.0, cell_clip=-1.0, use_peephole=False,
+            forget_bias=0.0,
+            cell_clip=-1.0,
+            use_peephole=False,
         )
         return result.h, [result.h, result.cs]

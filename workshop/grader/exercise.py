@@ -22,6 +22,7 @@ class Mistake:
     # False for mistakes whose numbers are right (a contract broken): a check's own
     # message explains those, and no output comparison can recognise them.
     diagnosed: bool = True
+    replaces: str = ""  # the graded name it stands in for, when not the exercise's own
 
     def load(self):
         return getattr(importlib.import_module(self.module), self.attr)
@@ -103,10 +104,10 @@ def start_result(exercise, seed):
     )
 
 
-def resolve(exercise, implementation, result):
+def resolve(exercise, implementation, result, name=None):
     """The student's object, or None with the result's status and reason set."""
     try:
-        return implementation.get(exercise.module, exercise.name)
+        return implementation.get(exercise.module, name or exercise.name)
     except Unavailable as unavailable:
         result.status = unavailable.status
         result.reason = unavailable.reason

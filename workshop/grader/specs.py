@@ -32,6 +32,13 @@ CELL_POINTS = {
     for name, points in LAYER_POINTS.items()
     if name != "dtype"
 }
+FUNCTION_POINTS = {
+    "rnn_forward: h and ŷ": 2,
+    "bptt: loss": 1,
+    "bptt: gradient names and shapes": 1,
+    "bptt: gradients": 4,
+    "bptt vs tf.GradientTape": 2,
+}
 NETWORK_POINTS = {
     "returns a Keras model": 1,
     "uses your own layers": 1,
@@ -96,5 +103,28 @@ class NetworkExercise:
 
     def grade(self, implementation, reference, seed):
         from .network_grading import grade
+
+        return grade(self, implementation, reference, seed)
+
+
+@dataclass(frozen=True)
+class BpttExercise:
+    """The answer is the pair rnn_forward and bptt, NumPy functions."""
+
+    id: str
+    slug: str
+    title: str
+    section: str
+    module: str
+    name: str  # "bptt"; rnn_forward is graded with it
+    cases: tuple  # Case.input_shape = (batch, T, input_dim, units, classes)
+    mistakes: tuple
+    hints: tuple
+
+    points = FUNCTION_POINTS
+    max_points = sum(FUNCTION_POINTS.values())
+
+    def grade(self, implementation, reference, seed):
+        from .function_grading import grade
 
         return grade(self, implementation, reference, seed)

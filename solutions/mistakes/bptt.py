@@ -1,0 +1,60 @@
+"""Wrong versions of rnn_forward and bptt, one realistic mistake each."""
+
+import functools
+
+import numpy as np
+
+from solutions.rnn import rnn_forward
+
+
+def _bptt(x, targets, h0, U, W, b, V, c, *, carry=True, full_tanh=True, transpose_dW=False,
+          h0_gradient=True, sign=1.0, mean=False, sum_bias=True,
+          forward=rnn_forward):  # fmt: skip
+    x = np.asarray(x, dtype=np.float64)
+    h, y_hat = forward(x, h0, U, W, b, V, c)
+    batch, steps = targets.shape
+    rows, times = np.arange(batch)[:, None], np.arange(steps)[None, :]
+    loss = float(-np.log(y_hat[rows, times, targets]).sum())
+    d_o = y_hat.copy()
+    d_o[rows, times, targets] -= 1.0
+    d_o *= sign
+    if mean:  # averaged over batch and time instead of summed
+        loss /= batch * steps
+        d_o /= batch * steps
+    grads = {n: np.zeros_like(np.asarray(p, dtype=np.float64))
+             for n, p in (("U", U), ("W", W), ("b", b), ("V", V), ("c", c))}  # fmt: skip
+    h_from_later = np.zeros_like(h[:, 0])
+    for t in reversed(range(steps)):
+        h_before = h[:, t - 1] if t > 0 else np.asarray(h0, dtype=np.float64)
+        grads["V"] += h[:, t].T @ d_o[:, t]
+        grads["c"] += d_o[:, t].sum(axis=0)
+        d_h = d_o[:, t] @ np.asarray(V).T + (h_from_later if carry else 0.0)
+        d_a = d_h * ((1.0 - h[:, t] ** 2) if full_tanh else (1.0 - h[:, t]))
+        grads["U"] += x[:, t].T @ d_a
+        grads["W"] += (d_a.T @ h_before) if transpose_dW else (h_before.T @ d_a)
+        grads["b"] = grads["b"] + (d_a.sum(axis=0) if sum_bias else d_a)
+        h_from_later = d_a @ np.asarray(W).T
+    grads["h0"] = h_from_later if h0_gradient else np.zeros_like(h_from_later)
+    return loss, grads
+
+
+no_carry = functools.partial(_bptt, carry=False)
+tanh_derivative = functools.partial(_bptt, full_tanh=False)
+transposed_dW = functools.partial(_bptt, transpose_dW=True)
+no_h0_gradient = functools.partial(_bptt, h0_gradient=False)
+ascent = functools.partial(_bptt, sign=-1.0)
+mean_loss = functools.partial(_bptt, mean=True)
+unsummed_bias = functools.partial(_bptt, sum_bias=False)
+
+
+def softmax_over_time(x, h0, U, W, b, V, c):
+    """Normalises each output over the time steps instead of over the classes."""
+    h, _ = rnn_forward(x, h0, U, W, b, V, c)
+    o = c + h @ np.asarray(V)
+    o = o - o.max(axis=1, keepdims=True)
+    return h, np.exp(o) / np.exp(o).sum(axis=1, keepdims=True)
+
+
+def no_recurrence(x, h0, U, W, b, V, c):
+    """Each step ignores h(t−1)."""
+    return rnn_forward(x, np.zeros_like(np.asarray(h0)), U, np.zeros_like(np.asarray(W)), b, V, c)

@@ -1,0 +1,167 @@
+"""Grading of an exercise whose answer is a pair of NumPy functions: the forward pass of
+the RNN of eq. 3.1–3.4 and its backpropagation through time."""
+
+import numpy as np
+import tensorflow as tf
+
+from . import exercise as base
+from .compare import Tolerance, compare
+from .observe import Observation, rng_for
+from .student_errors import explain
+
+TOLERANCE = Tolerance(atol=1e-5, rtol=1e-4)  # float32 work by students passes too
+PARAMETERS = ("U", "W", "b", "V", "c")
+
+
+def make_case(case, seed, index):
+    """Inputs, targets, h0 and parameters for one (batch, T, input_dim, units, classes)."""
+    batch, steps, inputs, units, classes = case.input_shape
+    rng = rng_for(seed, "bptt", index)
+    shapes = {"U": (inputs, units), "W": (units, units), "b": (units,), "V": (units, classes),
+              "c": (classes,)}  # fmt: skip
+    return {
+        "x": rng.standard_normal((batch, steps, inputs)),
+        "targets": rng.integers(0, classes, (batch, steps)),
+        "h0": 0.5 * rng.standard_normal((batch, units)),
+        "parameters": {n: 0.6 * rng.standard_normal(s) for n, s in shapes.items()},
+    }
+
+
+def observe(forward, backward, data):
+    observation = Observation()
+    try:
+        h, y_hat = forward(data["x"], data["h0"], **data["parameters"])
+        observation.extra["h"] = np.asarray(h, dtype=np.float64)
+        observation.output = np.asarray(y_hat, dtype=np.float64)
+        observation.output_kind = "y_hat"
+        loss, grads = backward(data["x"], data["targets"], data["h0"], **data["parameters"])
+        observation.extra["loss"] = float(loss)
+        grads = {name: np.asarray(value, dtype=np.float64) for name, value in dict(grads).items()}
+        observation.grads = grads
+        observation.weight_shapes = tuple(sorted((n, g.shape) for n, g in grads.items()))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # student code may raise anything, even SystemExit
+        observation.error = error
+    return observation
+
+
+def autodiff(data):
+    """The gradients by tf.GradientTape through a TensorFlow forward pass."""
+    variables = {n: tf.Variable(v) for n, v in dict(data["parameters"], h0=data["h0"]).items()}
+    x, targets = data["x"], data["targets"]
+    with tf.GradientTape() as tape:
+        h, loss = variables["h0"], 0.0
+        for t in range(x.shape[1]):
+            h = tf.tanh(variables["b"] + h @ variables["W"] + x[:, t] @ variables["U"])
+            logits = variables["c"] + h @ variables["V"]
+            loss += tf.reduce_sum(
+                tf.nn.sparse_softmax_cross_entropy_with_logits(targets[:, t], logits)
+            )
+    return float(loss), {n: g.numpy() for n, g in tape.gradient(loss, variables).items()}
+
+
+def grade(exercise, implementation, reference, seed):
+    result = base.start_result(exercise, seed)
+    forward = base.resolve(exercise, implementation, result, name="rnn_forward")
+    backward = base.resolve(exercise, implementation, result, name="bptt")
+    if forward is None or backward is None:
+        return result
+    source_dir = implementation.source_dir
+    data = [make_case(case, seed, i) for i, case in enumerate(exercise.cases)]
+    mine = [observe(forward, backward, d) for d in data]
+    status = base.stub_status(mine, exercise.id)
+    if status:
+        result.status, result.reason = status
+        return result
+    ref_forward = reference.get(exercise.module, "rnn_forward")
+    ref_backward = reference.get(exercise.module, "bptt")
+    ref = [observe(ref_forward, ref_backward, d) for d in data]
+
+    def describe(i):
+        batch, steps, inputs, units, classes = exercise.cases[i].input_shape
+        return f"case {i + 1} (batch {batch}, T={steps}, input {inputs}, units {units}, {classes} classes)"
+
+    def first_error():
+        for i, observation in enumerate(mine):
+            if observation.error is not None:
+                return f"{describe(i)} raised " + explain(observation.error, source_dir)
+        return None
+
+    def check_forward():
+        if first_error():
+            return False, first_error()
+        for i, (m, r) in enumerate(zip(mine, ref)):
+            for what, expected, got in (
+                ("h", r.extra["h"], m.extra["h"]),
+                ("ŷ", r.output, m.output),
+            ):
+                comparison = compare(f"rnn_forward's {what}", expected, got, TOLERANCE)
+                if not comparison.ok:
+                    return False, f"{describe(i)}: {comparison.summary}"
+        return True, f"h and ŷ match on {len(mine)} cases ({TOLERANCE})"
+
+    def check_loss():
+        if first_error():
+            return False, first_error()
+        for i, (m, r) in enumerate(zip(mine, ref)):
+            comparison = compare(
+                "loss", np.array(r.extra["loss"]), np.array(m.extra["loss"]), TOLERANCE
+            )
+            if not comparison.ok:
+                return (
+                    False,
+                    f"{describe(i)}: {comparison.summary}: L sums −log ŷ over time and batch",
+                )
+        return True, "the loss matches"
+
+    def check_names():
+        if first_error():
+            return False, first_error()
+        for i, (m, r) in enumerate(zip(mine, ref)):
+            if m.weight_shapes != r.weight_shapes:
+                return (
+                    False,
+                    f"{describe(i)}: expected gradients {dict(r.weight_shapes)}, got {dict(m.weight_shapes)}",
+                )
+        return True, "a gradient for every parameter and h0, with its shape"
+
+    def check_against(expected_of, label):
+        if first_error():
+            return False, first_error()
+        for i, m in enumerate(mine):
+            expected = expected_of(i)
+            for name in PARAMETERS + ("h0",):
+                if name not in m.grads:
+                    return False, f"{describe(i)}: no gradient for {name}"
+                comparison = compare(f"∂L/∂{name}", expected[name], m.grads[name], TOLERANCE)
+                if not comparison.ok:
+                    return False, f"{describe(i)}: {comparison.summary} ({label})"
+        return True, f"every gradient matches {label} on {len(mine)} cases ({TOLERANCE})"
+
+    tape = [autodiff(d)[1] for d in data]
+    checks = (
+        ("rnn_forward: h and ŷ", check_forward),
+        ("bptt: loss", check_loss),
+        ("bptt: gradient names and shapes", check_names),
+        ("bptt: gradients", lambda: check_against(lambda i: ref[i].grads, "the reference")),
+        ("bptt vs tf.GradientTape", lambda: check_against(lambda i: tape[i], "tf.GradientTape")),
+    )
+    base.run_checks(result, checks, exercise.points, source_dir)
+    if not all(c.passed for c in result.checks):
+        result.diagnoses.extend(
+            mistake.message
+            for mistake in exercise.mistakes
+            if base.matches(
+                mine, ref,
+                [observe(*_pair(mistake, ref_forward, ref_backward), d) for d in data],
+                TOLERANCE, TOLERANCE,
+            )
+        )  # fmt: skip
+    return base.finish(result)
+
+
+def _pair(mistake, forward, backward):
+    """The reference pair with the mistake's function in its place."""
+    wrong = mistake.load()
+    return (wrong, backward) if mistake.replaces == "rnn_forward" else (forward, wrong)
