@@ -31,7 +31,7 @@ def test_independent_correct_implementations_get_full_points(student_root):
     student_root.use("conv", "conv_loops.py")
     student_root.use("pooling", "pooling_stacked.py")
     student_root.use("network", "network_sequential.py")
-    for slug, result in grade_root(student_root).items():
+    for slug, result in grade_root(student_root, "conv", "maxpool", "l2pool", "network").items():
         assert result.status == results.PASSED, (slug, failed_checks(result))
         assert result.points == result.max_points == 10
 
