@@ -61,6 +61,21 @@ def not_written(error, exercise_id):
     return results.NOT_ATTEMPTED, f"{where} is still the stub"
 
 
+def same_run(mine, theirs, tolerance, grad_tolerance):
+    """True when two runs of one case agree: weights, layers, output and every gradient."""
+    if mine.weight_shapes != theirs.weight_shapes or mine.signature != theirs.signature:
+        return False
+    if not close(theirs.output, mine.output, tolerance):
+        return False
+    for name, grad in theirs.grads.items():
+        other = mine.grads.get(name)
+        if (grad is None) != (other is None):
+            return False
+        if grad is not None and not close(grad, other, grad_tolerance):
+            return False
+    return True
+
+
 def matches(observations, reference, candidate, tolerance, grad_tolerance):
     """True when the student's observations equal the candidate's on every case they
     both ran, and differ from the reference's on at least one."""
@@ -68,27 +83,10 @@ def matches(observations, reference, candidate, tolerance, grad_tolerance):
     for mine, ref, theirs in zip(observations, reference, candidate):
         if mine.error is not None or theirs.error is not None:
             continue
-        if mine.weight_shapes != theirs.weight_shapes or mine.signature != theirs.signature:
+        if not same_run(mine, theirs, tolerance, grad_tolerance):
             return False
-        if not close(theirs.output, mine.output, tolerance):
-            return False
-        for name, grad in theirs.grads.items():
-            other = mine.grads.get(name)
-            if (grad is None) != (other is None):
-                return False
-            if grad is not None and not close(grad, other, grad_tolerance):
-                return False
         compared += 1
-        if ref.error is None and (
-            mine.weight_shapes != ref.weight_shapes
-            or mine.signature != ref.signature
-            or not close(ref.output, mine.output, tolerance)
-            or any(
-                (g is None) != (mine.grads.get(n) is None)
-                or (g is not None and not close(g, mine.grads.get(n), grad_tolerance))
-                for n, g in ref.grads.items()
-            )
-        ):
+        if ref.error is None and not same_run(mine, ref, tolerance, grad_tolerance):
             differs += 1
     return compared > 0 and differs > 0
 
@@ -150,9 +148,10 @@ def run_checks(result, checks, points, source_dir, note_on_failure=None):
 
 
 def diagnose(exercise, observe, mine, ref, tolerance, grad_tolerance):
-    """The messages of the known mistakes whose runs match the student's."""
+    """The messages of the known mistakes whose runs match the student's;
+    `observe(mistake)` runs the reference with that mistake in place."""
     return [
         mistake.message
         for mistake in exercise.mistakes
-        if matches(mine, ref, observe(mistake.load()), tolerance, grad_tolerance)
+        if matches(mine, ref, observe(mistake), tolerance, grad_tolerance)
     ]

@@ -5,9 +5,9 @@ import numpy as np
 import tensorflow as tf
 
 from . import exercise as base
+from . import numeric
 from .compare import Tolerance, compare
 from .observe import Observation, rng_for
-from .student_errors import explain
 
 TOLERANCE = Tolerance(atol=1e-5, rtol=1e-4)  # float32 work by students passes too
 PARAMETERS = ("U", "W", "b", "V", "c")
@@ -82,15 +82,11 @@ def grade(exercise, implementation, reference, seed):
         batch, steps, inputs, units, classes = exercise.cases[i].input_shape
         return f"case {i + 1} (batch {batch}, T={steps}, input {inputs}, units {units}, {classes} classes)"
 
-    def first_error():
-        for i, observation in enumerate(mine):
-            if observation.error is not None:
-                return f"{describe(i)} raised " + explain(observation.error, source_dir)
-        return None
+    error = numeric.first_error(mine, describe, source_dir)  # every check reports it
 
     def check_forward():
-        if first_error():
-            return False, first_error()
+        if error:
+            return False, error
         for i, (m, r) in enumerate(zip(mine, ref)):
             for what, expected, got in (
                 ("h", r.extra["h"], m.extra["h"]),
@@ -102,8 +98,8 @@ def grade(exercise, implementation, reference, seed):
         return True, f"h and ŷ match on {len(mine)} cases ({TOLERANCE})"
 
     def check_loss():
-        if first_error():
-            return False, first_error()
+        if error:
+            return False, error
         for i, (m, r) in enumerate(zip(mine, ref)):
             comparison = compare(
                 "loss", np.array(r.extra["loss"]), np.array(m.extra["loss"]), TOLERANCE
@@ -116,8 +112,8 @@ def grade(exercise, implementation, reference, seed):
         return True, "the loss matches"
 
     def check_names():
-        if first_error():
-            return False, first_error()
+        if error:
+            return False, error
         for i, (m, r) in enumerate(zip(mine, ref)):
             if m.weight_shapes != r.weight_shapes:
                 return (
@@ -127,8 +123,8 @@ def grade(exercise, implementation, reference, seed):
         return True, "a gradient for every parameter and h0, with its shape"
 
     def check_against(expected_of, label):
-        if first_error():
-            return False, first_error()
+        if error:
+            return False, error
         for i, m in enumerate(mine):
             expected = expected_of(i)
             for name in PARAMETERS + ("h0",):
@@ -150,12 +146,10 @@ def grade(exercise, implementation, reference, seed):
     base.run_checks(result, checks, exercise.points, source_dir)
     if not all(c.passed for c in result.checks):
         result.diagnoses.extend(
-            mistake.message
-            for mistake in exercise.mistakes
-            if base.matches(
-                mine, ref,
-                [observe(*_pair(mistake, ref_forward, ref_backward), d) for d in data],
-                TOLERANCE, TOLERANCE,
+            base.diagnose(
+                exercise,
+                lambda mistake: [observe(*_pair(mistake, ref_forward, ref_backward), d) for d in data],
+                mine, ref, TOLERANCE, TOLERANCE,
             )
         )  # fmt: skip
     return base.finish(result)

@@ -2,7 +2,6 @@
 
 import functools
 import os
-import tempfile
 
 import keras
 import numpy as np
@@ -52,7 +51,7 @@ def grade(exercise, implementation, reference, seed):
         result.diagnoses.extend(
             base.diagnose(
                 exercise,
-                lambda cls: _observe(exercise, cls, inputs, seed),
+                lambda mistake: _observe(exercise, mistake.load(), inputs, seed),
                 mine,
                 ref,
                 FORWARD_TOLERANCE,
@@ -202,22 +201,9 @@ def _check_saving(exercise, mine, inputs):
         return False, "the layer could not be built"
     x = inputs[0]
     model = keras.Sequential([keras.Input(shape=x.shape[1:], batch_size=None), layer])
-    expected = np.asarray(model(x))
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "layer.keras")
-        model.save(path)
-        try:
-            loaded = keras.saving.load_model(path)
-        except Exception as error:
-            return False, (
-                f"the saved model does not load back ({type(error).__name__}: "
-                f"{str(error).splitlines()[0][:200]}): keep the "
-                "@keras.saving.register_keras_serializable decorator and get_config"
-            )
-    comparison = compare("output after loading", expected, np.asarray(loaded(x)), FORWARD_TOLERANCE)
-    if not comparison.ok:
-        return False, comparison.summary
-    return True, "a model holding the layer saves to .keras and loads back identical"
+    return numeric.check_save_and_load(
+        model, x, "a model holding the layer saves to .keras and loads back identical"
+    )
 
 
 def _check_tf_function(exercise, mine, inputs):

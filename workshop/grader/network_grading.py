@@ -1,15 +1,12 @@
 """Grading of the exercise whose answer is a function that assembles a Keras model."""
 
 import functools
-import os
-import tempfile
 
 import keras
 import numpy as np
 
 from . import exercise as base
 from . import numeric
-from .compare import compare
 from .observe import observe_model, rng_for
 
 # Ready-made Keras layers that would stand in for the student's own.
@@ -53,7 +50,7 @@ def grade(exercise, implementation, reference, seed):
         result.diagnoses.extend(
             base.diagnose(
                 exercise,
-                lambda build: _observe(exercise, build, inputs, seed),
+                lambda mistake: _observe(exercise, mistake.load(), inputs, seed),
                 mine,
                 ref,
                 numeric.FORWARD_TOLERANCE,
@@ -164,16 +161,9 @@ def _check_saving(exercise, mine, inputs):
     model = mine[0].extra.get("model")
     if model is None or mine[0].error is not None:
         return False, "the model could not be built and run"
-    expected = np.asarray(model(inputs[0], training=False))
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "network.keras")
-        model.save(path)
-        loaded = keras.saving.load_model(path)
-    got = np.asarray(loaded(inputs[0], training=False))
-    comparison = compare("output after loading", expected, got, numeric.FORWARD_TOLERANCE)
-    if not comparison.ok:
-        return False, comparison.summary
-    return True, "the model saves to .keras and loads back identical"
+    return numeric.check_save_and_load(
+        model, inputs[0], "the model saves to .keras and loads back identical"
+    )
 
 
 def _first_difference(expected, got):

@@ -1,5 +1,11 @@
 """The numeric checks every exercise shares: forward output and gradients, case by case."""
 
+import os
+import tempfile
+
+import keras
+import numpy as np
+
 from .compare import Tolerance, compare
 from .student_errors import explain
 
@@ -67,3 +73,24 @@ def check_gradients(mine, ref, describe, source_dir):
         f"gradients w.r.t. the input and every weight match on {len(mine)} cases "
         f"({GRADIENT_TOLERANCE})"
     )
+
+
+def check_save_and_load(model, inputs, success):
+    """Save `model` to a .keras file, load it back, and compare outputs on `inputs`."""
+    expected = np.asarray(model(inputs, training=False))
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        try:
+            loaded = keras.saving.load_model(path)
+        except Exception as error:
+            return False, (
+                f"the saved model does not load back ({type(error).__name__}: "
+                f"{str(error).splitlines()[0][:200]}): keep the "
+                "@keras.saving.register_keras_serializable decorator and get_config"
+            )
+    got = np.asarray(loaded(inputs, training=False))
+    comparison = compare("output after loading", expected, got, FORWARD_TOLERANCE)
+    if not comparison.ok:
+        return False, comparison.summary
+    return True, success
