@@ -67,6 +67,8 @@ def test_a_students_own_lstm_with_swapped_gates_is_named(student_root):
     )
     result = grade_root(student_root, "lstm")["lstm"]
     assert any(d.startswith("forget and input gates swapped") for d in result.diagnoses)
+    twin = next(c for c in result.checks if c.name == "same as Keras's own layer")
+    assert not twin.passed and "against keras.layers.LSTM" in twin.message
 
 
 def test_another_vectorisation_gets_full_points(student_root):

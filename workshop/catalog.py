@@ -282,6 +282,7 @@ SIMPLE_RNN = LayerExercise(
     banned_names=rules.RECURRENT_NAMES,
     banned_kernels=rules.RECURRENT_KERNELS,
     recurrent=True,
+    keras_twin="SimpleRNN",
     mistakes=_mistakes(
         "recurrent",
         ("no-tanh", "NoTanhRNNCell", "tanh missing: h_t = tanh(b + h_{t-1} W + x_t U) (eq. 3.2)"),
@@ -368,6 +369,7 @@ LSTM = LayerExercise(
     banned_names=rules.RECURRENT_NAMES,
     banned_kernels=rules.RECURRENT_KERNELS,
     recurrent=True,
+    keras_twin="LSTM",
     mistakes=_mistakes(
         "recurrent",
         (

@@ -8,7 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import exercise as base
-from . import numeric, rules
+from . import numeric, recurrent_checks, rules
 from .compare import compare
 from .numeric import FORWARD_TOLERANCE, GRADIENT_TOLERANCE
 from .observe import observe_layer, rng_for
@@ -34,7 +34,9 @@ def grade(exercise, implementation, reference, seed):
     if status:
         result.status, result.reason = status
         return result
-    ref = _observe(exercise, reference.get(exercise.module, exercise.name), inputs, seed)
+    reference_class = reference.get(exercise.module, exercise.name)
+    ref = _observe(exercise, reference_class, inputs, seed)
+    describe = functools.partial(_describe, exercise)
     checks = (
         ("no ready-made op", lambda: _check_rules(exercise, student_class, mine, inputs)),
         ("weights", lambda: _check_weights(exercise, mine, ref, source_dir)),
@@ -45,6 +47,16 @@ def grade(exercise, implementation, reference, seed):
         ("inside tf.function", lambda: _check_tf_function(exercise, mine, inputs)),
         ("forward output", lambda: _check_forward(exercise, mine, ref, source_dir)),
         ("gradients", lambda: _check_gradients(exercise, mine, ref, source_dir)),
+        (
+            "final states under a mask",
+            lambda: recurrent_checks.check_masking(
+                exercise, student_class, reference_class, inputs, seed, describe
+            ),
+        ),
+        (
+            "same as Keras's own layer",
+            lambda: recurrent_checks.check_twin(exercise, student_class, inputs, seed, describe),
+        ),
     )
     base.run_checks(result, checks, exercise.points, source_dir)
     if not all(c.passed for c in result.checks[1:]):  # the rule alone changes no number

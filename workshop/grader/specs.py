@@ -28,9 +28,13 @@ WEIGHTLESS_LAYER_POINTS = {
 # Inside keras.layers.RNN the output dtype is the wrapper's, whatever the cell returns
 # (a cell's float64 shows up inside tf.function instead), so cells have no dtype check.
 CELL_POINTS = {
-    name: (2 if name == "gradients" else points)
-    for name, points in LAYER_POINTS.items()
-    if name != "dtype"
+    **{
+        name: (2 if name == "gradients" else points)
+        for name, points in LAYER_POINTS.items()
+        if name != "dtype"
+    },
+    "final states under a mask": 1,
+    "same as Keras's own layer": 1,
 }
 FUNCTION_POINTS = {
     "rnn_forward: h and ŷ": 2,
@@ -67,6 +71,7 @@ class LayerExercise:
     hints: tuple
     has_weights: bool = True
     recurrent: bool = False  # a cell: graded inside keras.layers.RNN over whole sequences
+    keras_twin: str = ""  # a cell's Keras layer (keras.layers.LSTM), compared with mapped weights
 
     @property
     def points(self):
