@@ -23,10 +23,11 @@ import pandas as pd
 import tensorflow as tf
 
 from ..data.pipeline import batched
-from .strategy import is_chief, worker_index
+from .strategy import clip_across_replicas, is_chief, worker_index
 
 
 STEPS_PER_CALL = 50
+OPTIMIZERS = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
 
 
 @dataclass
@@ -34,6 +35,8 @@ class TrainConfig:
     epochs: int = 60
     batch_size: int = 10  # global: split across replicas
     learning_rate: float = 0.1
+    optimizer: str = "sgd"  # the book's plain SGD, or "adam"
+    global_clipnorm: float = None  # clip the whole gradient's norm (recurrent nets)
     l2: float = 0.0  # λ of the book's C = C0 + λ/(2n) Σ w²
     patience: int = 0  # epochs without a better validation accuracy before stopping; 0: never
     seed: int = 0
@@ -75,7 +78,7 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
 
     with strategy.scope():
         model = build_model()
-        optimizer = keras.optimizers.SGD(learning_rate=config.learning_rate)
+        optimizer = OPTIMIZERS[config.optimizer](learning_rate=config.learning_rate)
         optimizer.build(model.trainable_variables)
         epoch_done = tf.Variable(0, dtype=tf.int64, trainable=False)
     kernels = [w for w in model.trainable_variables if len(w.shape) >= 2]
@@ -112,6 +115,7 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
                 )
                 loss += tf.nn.scale_regularization_loss(penalty)
         gradients = tape.gradient(loss, model.trainable_variables)
+        gradients = clip_across_replicas(tf, gradients, config.global_clipnorm)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
         correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(probabilities, -1), labels), tf.float32))
         return loss, correct
