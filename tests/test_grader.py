@@ -181,3 +181,38 @@ def test_grading_is_deterministic(student_root, seed):
     first = grade(exercise, FolderImplementation(student_root.path), seed)[0].to_dict()
     second = grade(exercise, FolderImplementation(student_root.path), seed)[0].to_dict()
     assert first == second
+
+
+def test_independent_boltzmann_rbm_and_dbn_get_full_points(student_root):
+    student_root.use("boltzmann", "boltzmann_loops.py")
+    student_root.use("rbm", "rbm_einsum.py")
+    student_root.use("dbn", "dbn_sequential.py")
+    for slug, result in grade_root(student_root, "boltzmann", "rbm", "dbn").items():
+        assert result.status == results.PASSED, (slug, [c.message for c in result.checks])
+        assert result.points == result.max_points == 10
+
+
+def test_a_students_own_rbm_with_sampled_statistics_is_named(student_root):
+    student_root.use("rbm", "rbm_einsum.py")
+    student_root.edit("rbm", "p_data, p_model = self.hidden_probs(data), self.hidden_probs(chain)",
+                      "p_data = self.sample_hidden(data, seed)\n"
+                      "        p_model = self.sample_hidden(chain, seed)")  # fmt: skip
+    result = grade_root(student_root, "rbm")["rbm"]
+    assert failed_checks(result) == ["contrastive divergence (CD-k, PCD)"]
+
+
+def test_a_students_sweep_with_other_draws_fails_only_the_same_draws_check(student_root):
+    """A correct sampler that draws its numbers differently is still a correct sampler:
+    the chain's distribution passes; only the exact same-draws comparison fails."""
+    student_root.use("boltzmann", "boltzmann_loops.py")
+    student_root.edit(
+        "boltzmann", "rng.random(state.shape[0]) < on", "rng.random(state.shape[0]) > 1 - on"
+    )
+    result = grade_root(student_root, "boltzmann")["boltzmann"]
+    assert failed_checks(result) == ["Gibbs sweep, same draws"]
+
+
+def test_dbn_written_before_the_rbm_is_blocked(student_root):
+    student_root.use("dbn", "dbn_sequential.py")
+    result = grade_root(student_root, "dbn")["dbn"]
+    assert result.status == results.BLOCKED and "Exercise 3.5" in result.reason

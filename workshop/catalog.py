@@ -3,7 +3,15 @@ mistakes the grader knows by name."""
 
 from .grader import rules
 from .grader.exercise import Case, Mistake
-from .grader.specs import BpttExercise, LayerExercise, NetworkExercise
+from .grader.specs import (
+    BOLTZMANN_POINTS,
+    DBN_POINTS,
+    RBM_POINTS,
+    BpttExercise,
+    LayerExercise,
+    NetworkExercise,
+    ProbeExercise,
+)
 
 
 def _mistakes(module, *entries, diagnosed=True):
@@ -405,7 +413,142 @@ LSTM = LayerExercise(
     ),
 )
 
-EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK, SIMPLE_RNN, BPTT, LSTM)
+BOLTZMANN = ProbeExercise(
+    id="3.4",
+    slug="boltzmann",
+    title="A Boltzmann machine: energy, exact probabilities and Gibbs sampling",
+    section="notes §3.3, Figure 11",
+    module="boltzmann",
+    name="gibbs_sweep",
+    names=("energy", "exact_probabilities", "gibbs_sweep"),
+    probes="workshop.grader.probes.boltzmann",
+    points=BOLTZMANN_POINTS,
+    cases=(
+        Case({"units": 3}, (5,)),
+        Case({"units": 4}, (8,)),
+        Case({"units": 6}, (3,)),
+    ),
+    mistakes=(
+        Mistake("energy-double-counted", "every pair counted twice: E = −½ sᵀ W s − bᵀ s, the ½ "
+                "because W holds each pair in both w_ij and w_ji", "solutions.mistakes.boltzmann",
+                "energy_double_counted", replaces="energy"),
+        Mistake("energy-sign", "energy with the wrong sign: E = −½ sᵀ W s − bᵀ s, so states the "
+                "weights favour have low energy", "solutions.mistakes.boltzmann",
+                "energy_sign_flipped", replaces="energy"),
+        Mistake("unnormalised", "probabilities not divided by Z = Σ_s exp(−E(s)): they must sum "
+                "to 1", "solutions.mistakes.boltzmann", "probabilities_unnormalised",
+                replaces="exact_probabilities"),
+        Mistake("exp-of-energy", "exp(+E) where exp(−E) belongs: p(s) = exp(−E(s)) / Z",
+                "solutions.mistakes.boltzmann", "probabilities_of_energy",
+                replaces="exact_probabilities"),
+        Mistake("parallel-updates", "all units updated at once from the old state: a Gibbs sweep "
+                "updates unit i from the others' current values, one unit after another",
+                "solutions.mistakes.boltzmann", "sweep_in_parallel"),
+        Mistake("u-greater-than-p", "`u > p` turns a unit on with probability 1 − p: use `u < p`",
+                "solutions.mistakes.boltzmann", "sweep_turns_off_with_p"),
+        Mistake("no-bias-in-sweep", "the bias is missing from the unit's input: "
+                "p(s_i = 1 | s_−i) = σ(b_i + Σ_j w_ij s_j)", "solutions.mistakes.boltzmann",
+                "sweep_without_bias"),
+    ),
+    hints=(
+        "energy: with s of shape (n, K), s @ W is (n, K); multiply by s element-wise and sum "
+        "over units for sᵀ W s per row; then −½ of that minus s @ b.",
+        "exact_probabilities: e = −energy(all_states(K), W, b); e -= e.max(); p = np.exp(e); "
+        "return p / p.sum().",
+        "gibbs_sweep: s = np.array(s, dtype=float) (a copy); for i in range(K): field = b[i] + "
+        "s @ W[:, i]; p = 1 / (1 + np.exp(-field)); s[:, i] = rng.random(len(s)) < p.",
+    ),
+)  # fmt: skip
+
+RBM = ProbeExercise(
+    id="3.5",
+    slug="rbm",
+    title="RBM: conditionals, free energy, Gibbs sampling and contrastive divergence",
+    section="notes §3.3, Figure 12",
+    module="rbm",
+    name="RBM",
+    names=("RBM",),
+    probes="workshop.grader.probes.rbm",
+    points=RBM_POINTS,
+    cases=(
+        Case({"n_hidden": 5}, (6, 8)),
+        Case({"n_hidden": 4}, (3, 4)),
+        Case({"n_hidden": 7}, (1, 3)),
+    ),
+    mistakes=_mistakes(
+        "rbm",
+        ("negative-phase-sign", "NegativePhaseAddedRBM", "negative phase added: CD is positive "
+         "minus negative statistics, ⟨v p(h|v)⟩_data − ⟨v_k p(h|v_k)⟩"),
+        ("sampled-statistics", "SampledStatisticsRBM", "binary hidden samples in the statistics: "
+         "the convention here (Hinton's guide) drives the chain with samples but uses the "
+         "probabilities p(h|v) in ⟨v h⟩ and ⟨h⟩"),
+        ("swapped-biases", "SwappedBiasesRBM", "visible and hidden biases swapped: p(h|v) uses "
+         "the hidden bias c, p(v|h) the visible bias b"),
+        ("transposed-weights", "TransposedWeightsRBM", "W and Wᵀ exchanged: p(h|v) = σ(c + v W), "
+         "p(v|h) = σ(b + h Wᵀ)"),
+        ("free-energy-no-visible-bias", "FreeEnergyWithoutVisibleBiasRBM", "free energy without "
+         "its visible term: F(v) = −v b − Σ_j softplus(c_j + (v W)_j)"),
+        ("noise-start", "NoiseStartRBM", "the negative chain starts from noise: CD-k starts it "
+         "at the data (or, for persistent CD, at the `start` given)"),
+        ("u-greater-than-p", "UGreaterThanPRBM", "`u > p` turns a unit on with probability "
+         "1 − p: use `u < p`"),
+    )
+    + _mistakes("rbm", ("forgetful-config", "ForgetfulConfigRBM", "get_config() forgets "
+                "`n_hidden`"), diagnosed=False),
+    hints=(
+        "hidden_probs: ops.sigmoid(self.hidden_bias + ops.matmul(v, self.kernel)); "
+        "visible_probs the same with ops.transpose(self.kernel) and the visible bias.",
+        "sample_hidden: p = self.hidden_probs(v); return ops.cast(keras.random.uniform("
+        "ops.shape(p), seed=seed) < p, 'float32'). gibbs_step: h = sample_hidden(v, seed); "
+        "return sample_visible(h, seed).",
+        "contrastive_divergence: chain = v (or start); k times chain = gibbs_step(chain, seed); "
+        "then with P0 = hidden_probs(v), Pk = hidden_probs(chain): kernel (vᵀP0 − chainᵀPk)/n, "
+        "visible_bias mean(v − chain), hidden_bias mean(P0 − Pk).",
+    ),
+)  # fmt: skip
+
+DBN = ProbeExercise(
+    id="3.6",
+    slug="dbn",
+    title="Deep belief network: greedy pre-training and a classifier from the RBMs",
+    section="notes §3.3, Figure 13",
+    module="dbn",
+    name="greedy_pretrain",
+    names=("greedy_pretrain", "build_classifier"),
+    probes="workshop.grader.probes.dbn",
+    points=DBN_POINTS,
+    cases=(
+        Case({"hidden_sizes": (5, 3), "num_classes": 4}, (6, 7)),
+        Case({"hidden_sizes": (4,), "num_classes": 3}, (2, 5)),
+        Case({"hidden_sizes": (6, 6, 2), "num_classes": 2}, (3, 4)),
+    ),
+    mistakes=(
+        Mistake("every-rbm-on-data", "every RBM trained on the data: RBM l+1 learns from RBM l's "
+                "hidden probabilities p(h|v)", "solutions.mistakes.dbn",
+                "pretrain_every_rbm_on_the_data"),
+        Mistake("rounded-features", "hidden probabilities rounded to 0/1 before the next RBM: "
+                "feed p(h|v) itself", "solutions.mistakes.dbn", "pretrain_on_rounded_features"),
+        Mistake("not-initialised", "the classifier's layers keep their random weights: copy each "
+                "RBM's kernel and hidden bias into its Dense layer", "solutions.mistakes.dbn",
+                "classifier_not_initialised", replaces="build_classifier"),
+        Mistake("relu-layers", "ReLU layers: an RBM's features are σ(c + v W), so the layers are "
+                "sigmoid", "solutions.mistakes.dbn", "classifier_with_relu",
+                replaces="build_classifier"),
+        Mistake("no-softmax", "no softmax on the top layer: the classifier outputs class "
+                "probabilities", "solutions.mistakes.dbn", "classifier_without_softmax",
+                replaces="build_classifier"),
+    ),
+    hints=(
+        "greedy_pretrain: inputs = x; for each size: make RBM(size), build it on inputs.shape, "
+        "fit_rbm(rbm, inputs), keep it, then inputs = rbm.hidden_probs(inputs).",
+        "build_classifier: x = keras.Input((n_visible,)); for each RBM, layer = Dense(rbm.n_hidden, "
+        "activation='sigmoid'); h = layer(h); then layer.set_weights([kernel, hidden_bias]).",
+        "The top is keras.layers.Dense(num_classes, activation='softmax'); return "
+        "keras.Model(inputs, outputs).",
+    ),
+)  # fmt: skip
+
+EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK, SIMPLE_RNN, BPTT, LSTM, BOLTZMANN, RBM, DBN)
 
 
 def find(name):

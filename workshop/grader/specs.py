@@ -43,6 +43,25 @@ FUNCTION_POINTS = {
     "bptt: gradients": 4,
     "bptt vs tf.GradientTape": 2,
 }
+BOLTZMANN_POINTS = {
+    "energy": 2,
+    "exact probabilities": 2,
+    "Gibbs sweep, same draws": 3,
+    "Gibbs chain reaches the Boltzmann distribution": 3,
+}
+RBM_POINTS = {
+    "weights and config": 1,
+    "conditional probabilities": 2,
+    "free energy and its gradient": 2,
+    "sampling, same draws": 2,
+    "samples follow the probabilities": 1,
+    "contrastive divergence (CD-k, PCD)": 2,
+}
+DBN_POINTS = {
+    "greedy pre-training": 4,
+    "classifier from the RBMs": 3,
+    "classifier output and gradients": 3,
+}
 NETWORK_POINTS = {
     "returns a Keras model": 1,
     "uses your own layers": 1,
@@ -131,5 +150,33 @@ class BpttExercise:
 
     def grade(self, implementation, reference, seed):
         from .function_grading import grade
+
+        return grade(self, implementation, reference, seed)
+
+
+@dataclass(frozen=True)
+class ProbeExercise:
+    """The answer is several functions or methods, each probed on the same inputs and
+    the same random draws as the reference (see grader/probe_grading.py)."""
+
+    id: str
+    slug: str
+    title: str
+    section: str
+    module: str
+    name: str  # what a mistake replaces unless it says otherwise
+    names: tuple  # every name graded, loaded before anything runs
+    probes: str  # the module saying what to run and compare
+    points: dict
+    cases: tuple
+    mistakes: tuple
+    hints: tuple
+
+    @property
+    def max_points(self):
+        return sum(self.points.values())
+
+    def grade(self, implementation, reference, seed):
+        from .probe_grading import grade
 
         return grade(self, implementation, reference, seed)

@@ -1,0 +1,110 @@
+"""Wrong RBMs, one realistic mistake each."""
+
+import keras
+from keras import ops
+
+from solutions.rbm import RBM
+
+register = keras.saving.register_keras_serializable(package="mistakes")
+
+
+@register
+class NegativePhaseAddedRBM(RBM):
+    """Positive plus negative statistics: the negative phase's sign flipped."""
+
+    def contrastive_divergence(self, v, k=1, seed=None, start=None):
+        grads, chain = super().contrastive_divergence(v, k, seed, start)
+        positive = self.hidden_probs(v)
+        v = ops.convert_to_tensor(v, "float32")
+        batch = ops.cast(ops.shape(v)[0], "float32")
+        negative = self.hidden_probs(chain)
+        return {
+            "kernel": (ops.matmul(ops.transpose(v), positive)
+                       + ops.matmul(ops.transpose(chain), negative)) / batch,
+            "visible_bias": ops.mean(v + chain, axis=0),
+            "hidden_bias": ops.mean(positive + negative, axis=0),
+        }, chain  # fmt: skip
+
+
+@register
+class SampledStatisticsRBM(RBM):
+    """Binary hidden samples in the statistics, where the notes' convention (and
+    Hinton's guide) use the probabilities p(h|v)."""
+
+    def contrastive_divergence(self, v, k=1, seed=None, start=None):
+        v = ops.convert_to_tensor(v, "float32")
+        chain = v if start is None else ops.convert_to_tensor(start, "float32")
+        h_data = self.sample_hidden(v, seed)
+        h = h_data if start is None else self.sample_hidden(chain, seed)
+        for step in range(k):
+            chain = self.sample_visible(h, seed)
+            h = self.sample_hidden(chain, seed)
+        batch = ops.cast(ops.shape(v)[0], "float32")
+        return {
+            "kernel": (ops.matmul(ops.transpose(v), h_data)
+                       - ops.matmul(ops.transpose(chain), h)) / batch,
+            "visible_bias": ops.mean(v - chain, axis=0),
+            "hidden_bias": ops.mean(h_data - h, axis=0),
+        }, chain  # fmt: skip
+
+
+@register
+class SwappedBiasesRBM(RBM):
+    """The visible bias used for the hidden units and the other way round."""
+
+    def hidden_probs(self, v):
+        return ops.sigmoid(self.visible_bias + ops.matmul(v, self.kernel))
+
+    def visible_probs(self, h):
+        return ops.sigmoid(self.hidden_bias + ops.matmul(h, ops.transpose(self.kernel)))
+
+
+@register
+class TransposedWeightsRBM(RBM):
+    """W and Wᵀ exchanged: p(h|v) must use v W, p(v|h) must use h Wᵀ."""
+
+    def hidden_probs(self, v):
+        return ops.sigmoid(self.hidden_bias + ops.matmul(v, ops.transpose(self.kernel)))
+
+    def visible_probs(self, h):
+        return ops.sigmoid(self.visible_bias + ops.matmul(h, self.kernel))
+
+
+@register
+class FreeEnergyWithoutVisibleBiasRBM(RBM):
+    """F(v) = −Σ_j softplus(c_j + (v W)_j), the −v b term missing."""
+
+    def free_energy(self, v):
+        return -ops.sum(ops.softplus(self.hidden_bias + ops.matmul(v, self.kernel)), axis=-1)
+
+
+@register
+class NoiseStartRBM(RBM):
+    """The negative chain restarted from random noise instead of from the data."""
+
+    def contrastive_divergence(self, v, k=1, seed=None, start=None):
+        if start is None:
+            shape = ops.shape(ops.convert_to_tensor(v))
+            start = ops.cast(keras.random.uniform(shape, seed=seed) < 0.5, "float32")
+        return super().contrastive_divergence(v, k, seed, start)
+
+
+@register
+class UGreaterThanPRBM(RBM):
+    """`u > p`: each unit turns on with probability 1 − p."""
+
+    def sample_hidden(self, v, seed=None):
+        p = self.hidden_probs(v)
+        return ops.cast(keras.random.uniform(ops.shape(p), seed=seed) > p, "float32")
+
+    def sample_visible(self, h, seed=None):
+        p = self.visible_probs(h)
+        return ops.cast(keras.random.uniform(ops.shape(p), seed=seed) > p, "float32")
+
+
+@register
+class ForgetfulConfigRBM(RBM):
+    def get_config(self):
+        config = super().get_config()
+        del config["n_hidden"]
+        return config

@@ -1,0 +1,1 @@
+"""What to run and compare for each exercise graded by probes (see probe_grading)."""

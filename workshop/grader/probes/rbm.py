@@ -1,0 +1,125 @@
+"""Probes of Exercise 3.5: the RBM's conditionals, free energy, samples under the same
+draws, and CD-k / persistent-CD estimates; sample means judged against the probabilities."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ..compare import Tolerance
+from ..observe import rng_for
+from ..probe_grading import capture
+
+TOLERANCE = Tolerance(atol=1e-5, rtol=1e-4)  # float32 Keras work
+FOLLOW = "samples follow the probabilities"
+STATISTICAL = {FOLLOW}
+NAMES = ("kernel", "visible_bias", "hidden_bias")
+
+
+def labels(case):
+    return ["weights and config: shapes"]
+
+
+def _weights(n_visible, n_hidden, rng):
+    return {
+        "kernel": rng.standard_normal((n_visible, n_hidden)).astype(np.float32),
+        "visible_bias": (0.5 * rng.standard_normal(n_visible)).astype(np.float32),
+        "hidden_bias": (0.5 * rng.standard_normal(n_hidden)).astype(np.float32),
+    }
+
+
+def built(rbm_class, config, n_visible, weights):
+    """The student's RBM, built on n_visible inputs, with the given weights assigned."""
+    rbm = rbm_class(**config)
+    rbm.build((None, n_visible))
+    for name, value in weights.items():
+        getattr(rbm, name).assign(value)
+    return rbm
+
+
+def _shapes(rbm):
+    return np.array([d for name in NAMES for d in getattr(rbm, name).shape], dtype=np.float64)
+
+
+def _free_energy_and_gradient(rbm, v):
+    with tf.GradientTape() as tape:
+        total = tf.reduce_sum(rbm.free_energy(tf.constant(v)))
+    gradients = tape.gradient(total, [getattr(rbm, name) for name in NAMES])
+    return {"F(v)": rbm.free_energy(tf.constant(v)),
+            **{f"∂ΣF/∂{n}": g for n, g in zip(NAMES, gradients)}}  # fmt: skip
+
+
+def _clone_output(rbm, v):
+    clone = type(rbm).from_config(rbm.get_config())
+    clone.build((None, v.shape[1]))
+    clone.set_weights(rbm.get_weights())
+    return clone(v)
+
+
+def observe(get, case, seed, index):
+    rng = rng_for(seed, "rbm", index)
+    batch, n_visible = case.input_shape
+    n_hidden = case.config["n_hidden"]
+    weights = _weights(n_visible, n_hidden, rng)
+    v = (rng.random((batch, n_visible)) < 0.5).astype(np.float32)
+    h = (rng.random((batch, n_hidden)) < 0.5).astype(np.float32)
+    start = (rng.random((batch, n_visible)) < 0.5).astype(np.float32)
+    draws = int(rng.integers(1 << 30))
+    rbm_class = get("RBM")
+    try:
+        rbm = built(rbm_class, case.config, n_visible, weights)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # student code may raise anything, even SystemExit
+        from ..probe_grading import Raised
+
+        return {"weights and config: shapes": Raised(error)}
+
+    def seeded(method, *args, offset=0, **kwargs):
+        return capture(method, *args, seed=keras.random.SeedGenerator(draws + offset), **kwargs)
+
+    return {
+        "weights and config: shapes": capture(_shapes, rbm),
+        "weights and config: output of from_config(get_config())": capture(_clone_output, rbm, v),
+        "conditional probabilities: hidden_probs(v)": capture(rbm.hidden_probs, v),
+        "conditional probabilities: visible_probs(h)": capture(rbm.visible_probs, h),
+        "conditional probabilities: call(v)": capture(rbm, v),
+        "free energy and its gradient: free_energy": capture(_free_energy_and_gradient, rbm, v),
+        "sampling, same draws: sample_hidden(v)": seeded(rbm.sample_hidden, v),
+        "sampling, same draws: sample_visible(h)": seeded(rbm.sample_visible, h, offset=1),
+        "sampling, same draws: gibbs_step(v)": seeded(rbm.gibbs_step, v, offset=2),
+        "contrastive divergence (CD-k, PCD): CD-1": seeded(rbm.contrastive_divergence, v, k=1,
+                                                           offset=3),
+        "contrastive divergence (CD-k, PCD): CD-3": seeded(rbm.contrastive_divergence, v, k=3,
+                                                           offset=4),
+        "contrastive divergence (CD-k, PCD): PCD-1 from a chain": seeded(
+            rbm.contrastive_divergence, v, k=1, start=start, offset=5),
+    }  # fmt: skip
+
+
+def statistical(check, get, reference_get, seed):
+    """4000 hidden samples of one visible vector: each unit's mean within 4.5 standard
+    errors of p(h|v), and the same for visible samples of one hidden vector."""
+    rng = rng_for(seed, "rbm-follow")
+    weights = _weights(6, 5, rng)
+    rbm = built(get("RBM"), {"n_hidden": 5}, 6, weights)
+    reference = built(reference_get("RBM"), {"n_hidden": 5}, 6, weights)
+    v = np.repeat((rng.random((1, 6)) < 0.5).astype(np.float32), 4000, axis=0)
+    h = np.repeat((rng.random((1, 5)) < 0.5).astype(np.float32), 4000, axis=0)
+    for what, sample, probability, given in (
+        ("sample_hidden", rbm.sample_hidden, reference.hidden_probs, v),
+        ("sample_visible", rbm.sample_visible, reference.visible_probs, h),
+    ):
+        drawn = np.asarray(sample(given, seed=keras.random.SeedGenerator(seed)), np.float64)
+        p = np.asarray(probability(given[:1]), np.float64)[0]
+        if drawn.shape != (len(given), len(p)):
+            return False, f"{what} returned shape {drawn.shape}, expected {(len(given), len(p))}"
+        if not np.isin(drawn, (0.0, 1.0)).all():
+            return False, f"{what} returned values other than 0 and 1: a sample is binary"
+        error = np.abs(drawn.mean(axis=0) - p) / np.sqrt(p * (1 - p) / len(given) + 1e-12)
+        if error.max() > 4.5:
+            unit = int(np.argmax(error))
+            return False, (
+                f"{what}: unit {unit} is on in {drawn[:, unit].mean():.3f} of 4000 samples, "
+                f"but its probability is {p[unit]:.3f}: sample with uniform draws u < p"
+            )
+    return True, "4000 samples: every unit on as often as its probability (within 4.5 s.e.)"
