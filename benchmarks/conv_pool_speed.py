@@ -13,9 +13,7 @@ ours / reference (1.0 = as fast, 2.0 = twice as slow).
 """
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,43 +27,12 @@ from keras import ops  # noqa: E402
 
 from solutions.conv import Conv2D  # noqa: E402
 from solutions.pooling import L2Pool2D, MaxPool2D  # noqa: E402
+from timing import print_table, timed  # noqa: E402
 
 
 def l2_pool_from_keras_ops(x):
     """L2 pooling from Keras's own average pooling: sqrt(4 · mean of squares)."""
     return ops.sqrt(4.0 * ops.average_pool(ops.square(x), 2, 2, padding="valid"))
-
-
-def timed(function, inputs, weights, repeats_per_round):
-    forward = tf.function(lambda x: function(x))
-
-    @tf.function
-    def forward_backward(x):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            loss = tf.reduce_sum(function(x))
-        return tape.gradient(loss, [x] + weights)
-
-    @tf.function
-    def weights_only(x):
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_sum(function(x))
-        return tape.gradient(loss, weights)
-
-    forward(inputs), forward_backward(inputs)  # trace and warm up
-
-    def run(fn):
-        start = time.perf_counter()
-        for _ in range(repeats_per_round):
-            result = fn(inputs)
-        tf.nest.map_structure(lambda t: t.numpy(), result)
-        return (time.perf_counter() - start) / repeats_per_round
-
-    passes = {"forward": lambda: run(forward), "forward+backward": lambda: run(forward_backward)}
-    if weights:  # a first layer: the input is data, so no gradient w.r.t. it is needed
-        weights_only(inputs)
-        passes["fwd+bwd, weights"] = lambda: run(weights_only)
-    return passes
 
 
 def main():
@@ -118,22 +85,7 @@ def main():
             timed(l2_pool_from_keras_ops, maps, [], args.repeats),
         ),
     ]
-    print(
-        f"TensorFlow {tf.__version__}, Keras {keras.__version__}, devices: "
-        f"{[d.device_type for d in tf.config.list_logical_devices()]}, "
-        f"{args.rounds} rounds x {args.repeats} calls, medians"
-    )
-    print(f"{'ours':<30} {'pass':<17} {'ours ms':>8} {'ref ms':>8} {'ratio':>6}  reference")
-    for name, reference_name, ours, reference in pairs:
-        for kind in ours:
-            mine, theirs = [], []
-            for _ in range(args.rounds):
-                mine.append(ours[kind]())
-                theirs.append(reference[kind]())
-            a, b = statistics.median(mine), statistics.median(theirs)
-            print(
-                f"{name:<30} {kind:<17} {a * 1e3:8.2f} {b * 1e3:8.2f} {a / b:6.2f}  {reference_name}"
-            )
+    print_table(pairs, args.rounds, args.repeats)
 
 
 if __name__ == "__main__":
