@@ -97,6 +97,7 @@ def rnn_forward(x, h0, U, W, b, V, c):
     # o = c + h @ V, y_hat = softmax(o) (subtract the row max first); stack over time.
     raise NotImplementedError("Exercise 3.2: rnn_forward")
 
+
 def bptt(x, targets, h0, U, W, b, V, c):
     """Backpropagation through time for the RNN of eq. 3.1–3.4, by hand (notes §3.1).
 

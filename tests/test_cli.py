@@ -44,11 +44,13 @@ def test_check_untouched_stubs_json_and_list(student_root):
     done = run("--root", str(student_root.path), "check", "--json", "--seed", "5")
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
-    assert report["seed"] == 5 and report["points"] == 0 and report["max_points"] == 70
+    assert (
+        report["seed"] == 5 and report["points"] == 0 and report["max_points"] == 104
+    )  # 4 CNN × 10, 12 + 10 + 12, 3 × 10
     assert {e["status"] for e in report["exercises"]} == {"not attempted"}
     listed = run("--root", str(student_root.path), "list")
     assert listed.returncode == 0
-    assert listed.stdout.count("not attempted 0") == 7
+    assert listed.stdout.count("not attempted 0") == 10
 
 
 def test_syntax_error_is_reported_and_the_rest_graded(student_root):
@@ -64,8 +66,8 @@ def test_syntax_error_is_reported_and_the_rest_graded(student_root):
     assert "Exercise 1.1" in done.stdout and "10/10  passed" in done.stdout
     assert "syntax error in exercises/pooling.py line" in done.stdout
     assert (
-        "Reproduce exactly: workshop check maxpool l2pool network rnn bptt lstm --seed 20261127"
-        in (done.stdout)
+        "Reproduce exactly: workshop check maxpool l2pool network rnn bptt lstm boltzmann rbm dbn "
+        "--seed 20261127" in (done.stdout)
     )
 
 

@@ -7,17 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from .errors import USAGE_EXIT, RunFailed, UsageError
 from .quiet import import_tensorflow
-
-USAGE_EXIT = 2
-
-
-class UsageError(Exception):
-    """Bad input from the user: one line, exit code 2."""
-
-
-class RunFailed(Exception):
-    """The command could not do its job for a reason the user can act on: exit 1."""
+from .run_command import add_run_parser, command_run
 
 
 class Parser(argparse.ArgumentParser):
@@ -49,57 +41,22 @@ def build_parser():
         "selfcheck", help="prove the grader: solutions full marks, stubs 0, every mistake caught"
     )
     selfcheck.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+    grade = commands.add_parser(
+        "grade", help="grade a folder of submissions into a gradebook (instructors)"
+    )
+    grade.add_argument("submissions", help="a folder of per-student folders or .zip files")
+    grade.add_argument("--out", required=True, help="where the gradebook and feedback go")
+    grade.add_argument("-j", "--jobs", type=int, default=2, help="submissions at once")
+    grade.add_argument("--exercises", help="comma-separated ids or names (default all)")
+    grade.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+    grade.add_argument(
+        "--time-limit", type=float, default=120.0, help="seconds per exercise (default 120)"
+    )
+    grade.add_argument(
+        "--memory-gb", type=float, default=8.0, help="memory cap per worker (default 8)"
+    )
     add_run_parser(commands)
     return parser
-
-
-def add_run_parser(commands):
-    run = commands.add_parser("run", help="train an experiment end to end (cnn)")
-    run.add_argument("experiment", choices=["cnn"], help="which experiment")
-    run.add_argument(
-        "--impl",
-        choices=["solutions", "exercises"],
-        default="solutions",
-        help="whose layers to train: the reference or yours (default solutions)",
-    )
-    run.add_argument(
-        "--dataset",
-        default="digits",
-        choices=["digits", "mnist", "cifar10", "svhn_cropped"],
-        help="digits ships with scikit-learn; the others need a download",
-    )
-    run.add_argument(
-        "--data-dir", help="TensorFlow Datasets folder (default ~/.cache/nndl-workshop)"
-    )
-    run.add_argument(
-        "--download",
-        action="store_true",
-        help="let TensorFlow Datasets download a data set that is not prepared",
-    )
-    run.add_argument("--quick", action="store_true", help="one epoch per row: a smoke test")
-    run.add_argument("--rows", help="comma-separated rows, e.g. shallow,conv1 (default all)")
-    run.add_argument("--epochs", type=int, help="epochs for every row (default: per row)")
-    run.add_argument(
-        "--batch-size", type=int, default=10, help="global mini-batch size (default 10)"
-    )
-    run.add_argument(
-        "--patience",
-        type=int,
-        default=0,
-        help="stop a row after this many epochs without a better validation "
-        "accuracy (default 0: never, as the book)",
-    )
-    run.add_argument(
-        "--strategy", choices=["default", "mirrored", "multiworker"], default="default"
-    )
-    run.add_argument(
-        "--devices",
-        type=int,
-        default=2,
-        help="mirrored without GPUs: how many logical CPU devices (default 2)",
-    )
-    run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--out", help="output folder (default runs/<experiment>-<dataset>-<impl>)")
 
 
 def find_root(given):
@@ -141,12 +98,12 @@ def command_list(args, root):
     from .state import State
 
     state = State(root)
-    print(f"{'id':<5} {'name':<8} {'points':>6}  {'last check':<16} title")
+    print(f"{'id':<5} {'name':<9} {'points':>6}  {'last check':<16} title")
     for exercise in catalog.EXERCISES:
         seen = state.progress(exercise.slug)
         status = f"{seen['status']} {seen['points']:g}" if seen else "not checked yet"
         print(
-            f"{exercise.id:<5} {exercise.slug:<8} {exercise.max_points:>6g}  {status:<16} {exercise.title}"
+            f"{exercise.id:<5} {exercise.slug:<9} {exercise.max_points:>6g}  {status:<16} {exercise.title}"
         )
     return 0
 
@@ -203,104 +160,38 @@ def command_selfcheck(args, root):
     return 1
 
 
-def command_run(args, root):
-    from .experiments import cnn
-    from .train import strategy as strategies
+def command_grade(args, root):
+    from pathlib import Path
 
-    try:
-        rows = cnn.select_rows([k for k in (args.rows or "").split(",") if k])
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    if args.devices < 1 or args.batch_size < 1 or (args.epochs is not None and args.epochs < 1):
-        raise UsageError("--devices, --batch-size and --epochs must be positive")
-    if args.patience < 0:
-        raise UsageError("--patience must be 0 (never stop early) or more")
+    exercises = pick_exercises([e for e in (args.exercises or "").split(",") if e])
+    if args.jobs < 1 or args.time_limit <= 0 or args.memory_gb <= 0:
+        raise UsageError("-j, --time-limit and --memory-gb must be positive")
+    submissions = Path(args.submissions)
+    if not submissions.is_dir():
+        raise UsageError(f"{submissions} is not a folder: give the folder of submissions")
+    from .batch.runner import BatchSettings, grade_batch
+    from .grading import DEFAULT_SEED
 
-    made = {}
-
-    def configure(tf):  # before the first op: devices and collectives are fixed after it
-        if args.strategy == "mirrored":
-            strategies.split_cpu(tf, args.devices)
-        if args.strategy == "multiworker":
-            made["strategy"] = strategies.make_strategy(tf, "multiworker")
-
-    try:
-        tf = import_tensorflow(configure)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    strategy = made.get("strategy") or strategies.make_strategy(tf, args.strategy, args.devices)
-
-    build_network = _network_builder(args.impl, root)
-    for row in rows:
-        _preflight(build_network, row.network, args.impl)
-
-    from .data import DatasetUnavailable, load_splits
-
-    try:
-        splits = load_splits(args.dataset, args.data_dir, download=args.download)
-    except DatasetUnavailable as error:
-        raise RunFailed(str(error)) from None
-    out = Path(args.out or f"runs/cnn-{args.dataset}-{args.impl}")
+    settings = BatchSettings(
+        exercises=tuple(e.slug for e in exercises),
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        time_limit=args.time_limit,
+        memory_gb=args.memory_gb,
+        jobs=args.jobs,
+    )
+    # Every module is laid over the stubs: exercises import each other (network -> conv).
+    table = grade_batch(submissions, args.out, settings, root / "exercises", _modules())
     print(
-        f"Training {len(rows)} row(s) with the {args.impl}' layers on {args.dataset} "
-        f"({strategy.num_replicas_in_sync} replica(s), {args.strategy} strategy), into {out}/"
+        f"Wrote {args.out}/gradebook.csv ({len(table)} submissions), and per submission "
+        "results.json (Gradescope), feedback.txt and grade.json under submissions/."
     )
-    table = cnn.run(
-        tf,
-        strategy,
-        build_network,
-        splits,
-        rows,
-        out,
-        seed=args.seed,
-        quick=args.quick,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        patience=args.patience,
-    )
-    import pandas as pd
-
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(table.to_string(index=False))
-    print(f"Book setup: {cnn.BOOK_SETUP}.")
-    print(f"Wrote {out}/results.csv, learning_curves.png, filters.png, and per-row logs.")
     return 0
 
 
-def _network_builder(impl, root):
-    from .grader.loading import FolderImplementation, PackageImplementation, Unavailable
+def _modules():
+    from . import catalog
 
-    source = (
-        PackageImplementation("solutions") if impl == "solutions" else FolderImplementation(root)
-    )
-    try:
-        return source.get("network", "build_network")
-    except Unavailable as unavailable:
-        raise RunFailed(unavailable.reason.splitlines()[0]) from None
-
-
-def _preflight(build_network, network, impl):
-    """Build the row's network and run one image through it, so that an unwritten or
-    broken layer is one line here, not a traceback in the middle of training."""
-    import numpy as np
-
-    from .grader.exercise import STUB_MESSAGE
-    from .grader.student_errors import explain
-
-    try:
-        model = build_network(**network)
-        model(np.zeros((1,) + tuple(model.input_shape[1:]), np.float32), training=False)
-    except NotImplementedError as error:
-        stub = STUB_MESSAGE.search(str(error))
-        what = f"{stub.group(2)} (Exercise {stub.group(1)})" if stub else "a layer"
-        hint = f" (workshop check {stub.group(1)})" if stub else ""
-        raise RunFailed(
-            f"--impl {impl}: {what} is not written yet: finish it{hint} before training your layers"
-        ) from None
-    except Exception as error:
-        raise RunFailed(
-            f"--impl {impl}: building the network failed: " + explain(error, None).splitlines()[0]
-        ) from None
+    return sorted({e.module for e in catalog.EXERCISES})
 
 
 COMMANDS = {
@@ -309,6 +200,7 @@ COMMANDS = {
     "hint": command_hint,
     "selfcheck": command_selfcheck,
     "run": command_run,
+    "grade": command_grade,
 }
 
 

@@ -110,6 +110,7 @@ def rnn_forward(x, h0, U, W, b, V, c):
         h[:, t] = state
     return h, y_hat
 
+
 def bptt(x, targets, h0, U, W, b, V, c):
     """Backpropagation through time for the RNN of eq. 3.1–3.4, by hand (notes §3.1).
 

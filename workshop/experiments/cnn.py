@@ -7,13 +7,14 @@ five such nets. The book's MNIST test accuracies stand beside ours.
 """
 
 import json
-import shutil
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .folders import fresh_dir
 
 TWO_CONV = ((20, 5), (40, 5))
 
@@ -78,17 +79,6 @@ def select_rows(keys):
     return [known[k] for k in keys]
 
 
-def _fresh_dir(folder, settings):
-    """A row's folder, wiped if it holds a run with other settings (so resume is safe)."""
-    stamp = folder / "settings.json"
-    text = json.dumps(settings, sort_keys=True, default=str)
-    if folder.exists() and (not stamp.exists() or stamp.read_text() != text):
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(text)
-    return folder
-
-
 def run(
     tf,
     strategy,
@@ -139,7 +129,7 @@ def run(
             # A member trained identically by an earlier row (the ensemble's first
             # member is the dropout row's net) is resumed from there, not retrained.
             folder = trained.setdefault(key, out_dir / row.key / f"member-{member}")
-            folder = _fresh_dir(folder, settings)
+            folder = fresh_dir(folder, settings)
             log(
                 f"== {row.key}: {row.label}"
                 + (f" (member {member + 1}/{row.members})" if row.members > 1 else "")

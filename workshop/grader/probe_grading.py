@@ -63,13 +63,14 @@ def _as_numpy(value):
 
 
 def flatten(values):
-    """{label: value} with nested dicts and tuples spread into "label[key]" entries."""
+    """{label: value} with nested dicts and tuples spread into "label, key" and
+    "label #1" entries."""
     flat = {}
     for label, value in values.items():
         if isinstance(value, dict):
-            flat.update(flatten({f"{label}[{k}]": v for k, v in sorted(value.items())}))
+            flat.update(flatten({f"{label}, {k}": v for k, v in sorted(value.items())}))
         elif isinstance(value, tuple):
-            flat.update(flatten({f"{label}[{i}]": v for i, v in enumerate(value)}))
+            flat.update(flatten({f"{label} #{i + 1}": v for i, v in enumerate(value)}))
         else:
             flat[label] = value
     return flat
@@ -136,7 +137,7 @@ def grade(exercise, implementation, reference, seed):
                 if not comparison.ok:
                     return False, f"{describe(index)}: {comparison.summary}"
                 compared += 1
-        return True, f"{compared} values match the reference ({probes.TOLERANCE})"
+        return True, f"{compared} results match the reference's ({probes.TOLERANCE})"
 
     checks = []
     for check in exercise.points:

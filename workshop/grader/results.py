@@ -61,3 +61,22 @@ class ExerciseResult:
                 for check in self.checks
             ],
         }
+
+
+def from_dict(data):
+    """The inverse of ExerciseResult.to_dict (for results read back from a worker)."""
+    result = ExerciseResult(
+        exercise_id=data["id"],
+        slug=data["slug"],
+        title=data["title"],
+        status=data["status"],
+        max_points=data["max_points"],
+        seed=data["seed"],
+        diagnoses=list(data.get("diagnoses", [])),
+        reason=data.get("reason", ""),
+    )
+    for check in data.get("checks", []):
+        result.checks.append(
+            CheckResult(check["name"], check["max_points"], check["passed"], check["message"])
+        )
+    return result

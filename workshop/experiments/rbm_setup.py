@@ -1,0 +1,34 @@
+"""The RBM experiment's settings, kept free of TensorFlow so that the command line
+checks its flags before the slow import."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setup:
+    batch_size: int = 10
+    learning_rate: float = 0.05
+    ll_hidden: int = 16  # small enough to enumerate every hidden state
+    ll_epochs: int = 30
+    feature_hidden: int = 100
+    feature_epochs: int = 30
+    sample_steps: int = 1000  # Gibbs steps before the samples are drawn
+    speed_rounds: int = 15  # alternating epochs timed against scikit-learn
+    dbn_hidden: tuple = (100, 100)
+    dbn_pretrain_epochs: int = 20
+    dbn_epochs: int = 60
+    dbn_batch_size: int = 32
+    dbn_learning_rate: float = 0.003
+
+
+QUICK = Setup(
+    ll_hidden=8,
+    ll_epochs=2,
+    feature_hidden=16,
+    feature_epochs=1,
+    sample_steps=20,
+    speed_rounds=2,
+    dbn_hidden=(16,),
+    dbn_pretrain_epochs=1,
+    dbn_epochs=1,
+)
