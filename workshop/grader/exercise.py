@@ -147,11 +147,19 @@ def run_checks(result, checks, points, source_dir, note_on_failure=None):
         result.checks.append(results.CheckResult(name, points[name], passed, message))
 
 
-def diagnose(exercise, observe, mine, ref, tolerance, grad_tolerance):
+# A known mistake's runs depend only on the exercise, the mistake and the seed: kept for
+# the life of the process, so grading many submissions (or selfcheck) runs each once.
+_MISTAKE_RUNS = {}
+
+
+def diagnose(exercise, observe, mine, ref, tolerance, grad_tolerance, seed):
     """The messages of the known mistakes whose runs match the student's;
     `observe(mistake)` runs the reference with that mistake in place."""
-    return [
-        mistake.message
-        for mistake in exercise.mistakes
-        if matches(mine, ref, observe(mistake), tolerance, grad_tolerance)
-    ]
+    found = []
+    for mistake in exercise.mistakes:
+        key = (exercise.id, mistake.key, seed)
+        if key not in _MISTAKE_RUNS:
+            _MISTAKE_RUNS[key] = observe(mistake)
+        if matches(mine, ref, _MISTAKE_RUNS[key], tolerance, grad_tolerance):
+            found.append(mistake.message)
+    return found

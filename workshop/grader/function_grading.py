@@ -149,7 +149,7 @@ def grade(exercise, implementation, reference, seed):
             base.diagnose(
                 exercise,
                 lambda mistake: [observe(*_pair(mistake, ref_forward, ref_backward), d) for d in data],
-                mine, ref, TOLERANCE, TOLERANCE,
+                mine, ref, TOLERANCE, TOLERANCE, seed,
             )
         )  # fmt: skip
     return base.finish(result)

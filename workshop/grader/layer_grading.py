@@ -68,6 +68,7 @@ def grade(exercise, implementation, reference, seed):
                 ref,
                 FORWARD_TOLERANCE,
                 GRADIENT_TOLERANCE,
+                seed,
             )
         )
     return base.finish(result)

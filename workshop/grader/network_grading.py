@@ -55,6 +55,7 @@ def grade(exercise, implementation, reference, seed):
                 ref,
                 numeric.FORWARD_TOLERANCE,
                 numeric.GRADIENT_TOLERANCE,
+                seed,
             )
         )
     return base.finish(result)

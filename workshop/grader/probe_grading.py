@@ -165,6 +165,7 @@ def grade(exercise, implementation, reference, seed):
                 ref_observations,
                 probes.TOLERANCE,
                 probes.TOLERANCE,
+                seed,
             )
         )
     return base.finish(result)
