@@ -1,0 +1,90 @@
+"""`workshop grade` on a corpus of bad submissions (tests/submissions/): every one gets
+a row with the expected status and points, nothing crashes the batch, no worker
+process is left behind, and a second run resumes instead of grading again."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_run_cnn import run_cli
+
+from conftest import REPO
+
+CORPUS = REPO / "tests" / "submissions"
+EXPECTED = REPO / "tests" / "submissions_expected.csv"
+FLAGS = ("--exercises", "maxpool,l2pool", "--time-limit", "20", "--memory-gb", "4", "-j", "2")
+
+
+def workers_alive(out):
+    """Worker processes still running for this batch (read from /proc)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if "workshop.batch.worker" in command and str(out) in command:
+                alive.append(command)
+    return alive
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("batch")
+    done = run_cli("grade", str(CORPUS), "--out", str(out), *FLAGS, timeout=1200)
+    return done, out
+
+
+def test_the_corpus_gets_exactly_the_expected_gradebook(graded):
+    done, out = graded
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = pd.read_csv(out / "gradebook.csv")
+    expected = pd.read_csv(EXPECTED)
+    columns = ["submission", "status", "maxpool", "l2pool", "total", "max"]
+    pd.testing.assert_frame_equal(got[columns], expected[columns], check_dtype=False)
+    for submission, phrase in expected[["submission", "reason contains"]].dropna().values:
+        notes = got.set_index("submission").loc[submission, "notes"]
+        assert phrase in notes, (submission, notes)
+    assert len(expected) >= 15
+
+
+def test_no_worker_is_left_behind(graded):
+    _, out = graded
+    assert workers_alive(out) == []
+
+
+def test_every_graded_submission_has_gradescope_results_and_feedback(graded):
+    import json
+
+    _, out = graded
+    for folder in (out / "submissions").iterdir():
+        grade = json.loads((folder / "grade.json").read_text())
+        if grade["status"] != "graded":
+            continue
+        results = json.loads((folder / "results.json").read_text())
+        assert results["score"] == grade["score"]
+        assert sum(t["score"] for t in results["tests"]) == grade["score"]
+        assert {"name", "score", "max_score", "output", "visibility"} <= set(results["tests"][0])
+        assert (folder / "feedback.txt").read_text().strip()
+    huge = out / "submissions" / "huge-output" / "output.log"
+    assert huge.stat().st_size < 200_000  # megabytes printed, 128 KiB kept
+
+
+def test_a_second_run_resumes_and_regrades_only_what_changed(graded):
+    done, out = graded
+    before = pd.read_csv(out / "gradebook.csv")
+    (out / "submissions" / "correct" / "grade.json").unlink()  # as if stopped before it
+    again = run_cli("grade", str(CORPUS), "--out", str(out), *FLAGS, timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.count("(kept)") == len(before) - 3  # 2 not gradable, 1 regraded
+    assert "correct: 20/20 (graded)" in again.stdout
+    pd.testing.assert_frame_equal(pd.read_csv(out / "gradebook.csv"), before)
+
+
+def test_bad_flags_get_one_line(tmp_path):
+    done = run_cli("grade", str(tmp_path / "nowhere"), "--out", str(tmp_path))
+    assert done.returncode == 2 and "is not a folder" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
+    done = run_cli("grade", str(CORPUS), "--out", str(tmp_path), "--exercises", "nope")
+    assert done.returncode == 2 and "unknown exercise 'nope'" in done.stderr

@@ -1,0 +1,1 @@
+"""Batch grading of a class: submissions, isolated workers, gradebook and feedback."""

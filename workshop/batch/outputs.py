@@ -1,0 +1,145 @@
+"""What a batch writes: per submission a grade (grade.json), a Gradescope results.json
+and a feedback.txt; for the class, gradebook.csv. Read back on resume."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .. import catalog, report
+from ..grader import results
+
+
+def read_results(path):
+    """{slug: result dict} from a worker's JSON lines (a torn last line is skipped)."""
+    found = {}
+    path = Path(path)
+    if not path.exists():
+        return found
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        found[data["slug"]] = data
+    return found
+
+
+def read_grade(folder):
+    try:
+        return json.loads((Path(folder) / "grade.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def _failed(slug, seed, reason):
+    exercise = catalog.find(slug)
+    return results.ExerciseResult(
+        exercise_id=exercise.id, slug=slug, title=exercise.title, status=results.FAILED,
+        max_points=exercise.max_points, seed=seed, reason=reason,
+    ).to_dict()  # fmt: skip
+
+
+def make_grade(job, graded):
+    settings = job.settings
+    exercises = {}
+    for slug in settings.exercises:
+        if slug in job.failures:
+            exercises[slug] = _failed(slug, settings.seed, job.failures[slug])
+        else:
+            exercises[slug] = graded[slug]
+    notes = [f"{m}.py not sent (its exercises are the untouched stubs)" for m in job.missing]
+    return {
+        "submission": job.submission.name,
+        "status": "graded",
+        "fingerprint": job.fingerprint,
+        "score": sum(e["points"] for e in exercises.values()),
+        "max_score": sum(e["max_points"] for e in exercises.values()),
+        "exercises": exercises,
+        "notes": notes,
+    }
+
+
+def broken_grade(name, reason, settings):
+    return {
+        "submission": name,
+        "status": "not gradable",
+        "fingerprint": None,
+        "score": 0,
+        "max_score": sum(catalog.find(s).max_points for s in settings.exercises),
+        "exercises": {},
+        "notes": [reason],
+    }
+
+
+def gradescope(grade):
+    """Gradescope's results.json: the score, and one test per check (or per exercise
+    when it could not be checked), each with its points and the message."""
+    tests = []
+    for slug, data in grade["exercises"].items():
+        label = f"{data['id']} {slug}"
+        if not data["checks"]:
+            tests.append({"name": label, "score": data["points"], "max_score": data["max_points"],
+                          "output": f"{data['status']}: {data['reason']}",
+                          "visibility": "visible"})  # fmt: skip
+            continue
+        for check in data["checks"]:
+            tests.append({"name": f"{label}: {check['name']}", "score": check["points"],
+                          "max_score": check["max_points"], "output": check["message"],
+                          "visibility": "visible"})  # fmt: skip
+    output = "\n".join(grade["notes"])
+    return {"score": grade["score"], "output": output, "tests": tests}
+
+
+def feedback(grade):
+    if not grade["exercises"]:
+        return f"Your submission could not be graded: {'; '.join(grade['notes'])}\n"
+    graded = [results.from_dict(d) for d in grade["exercises"].values()]
+    seed = graded[0].seed
+    text = report.text(graded, seed, "workshop check")
+    if grade["notes"]:
+        text = "\n".join(f"Note: {n}" for n in grade["notes"]) + "\n\n" + text
+    return text + "\n"
+
+
+def write_submission(folder, grade):
+    folder = Path(folder)
+    (folder / "results.json").write_text(json.dumps(gradescope(grade), indent=1,
+                                                    ensure_ascii=False))  # fmt: skip
+    (folder / "feedback.txt").write_text(feedback(grade), encoding="utf-8")
+    # The grade last: its presence marks the submission done for a resumed batch.
+    (folder / "grade.json").write_text(json.dumps(grade, indent=1, ensure_ascii=False))
+
+
+def _why(data):
+    """One line for the gradebook: the exercise's reason, or its first failed check."""
+    if data["reason"]:
+        return _one_line(data["reason"])
+    failed = [c for c in data["checks"] if not c["passed"]]
+    if not failed:
+        return data["status"]
+    return f"{failed[0]['name']}: {_one_line(failed[0]['message'])}"
+
+
+def _one_line(text, limit=240):
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def write_gradebook(out_dir, grades, settings):
+    rows = []
+    for grade in grades:
+        row = {"submission": grade["submission"], "status": grade["status"]}
+        for slug in settings.exercises:
+            data = grade["exercises"].get(slug)
+            row[slug] = data["points"] if data else 0.0
+        row["total"] = grade["score"]
+        row["max"] = grade["max_score"]
+        row["notes"] = " | ".join(
+            [f"{slug}: {_why(data)}" for slug, data in grade["exercises"].items()
+             if data["status"] != results.PASSED] + list(grade["notes"])
+        )  # fmt: skip
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table.to_csv(Path(out_dir) / "gradebook.csv", index=False)
+    return table
