@@ -33,11 +33,7 @@ def read_grade(folder):
 
 
 def _failed(slug, seed, reason):
-    exercise = catalog.find(slug)
-    return results.ExerciseResult(
-        exercise_id=exercise.id, slug=slug, title=exercise.title, status=results.FAILED,
-        max_points=exercise.max_points, seed=seed, reason=reason,
-    ).to_dict()  # fmt: skip
+    return results.zero(catalog.find(slug), seed, reason).to_dict()
 
 
 def make_grade(job, graded):

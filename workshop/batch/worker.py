@@ -121,7 +121,7 @@ def main(argv=None):
         result = _guarded_grade(exercise, implementation, ref, args.seed, root, results)
         changed = [name for name, obj in snapshot(guarded).items() if obj is not before[name]]
         if changed:
-            result = _zero(exercise, args.seed, results, "the submission replaced part of the "
+            result = results.zero(exercise, args.seed, "the submission replaced part of the "
                            f"grader or NumPy ({', '.join(changed)}): not graded")  # fmt: skip
             output.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
             for name, (owner, attr) in guarded.items():  # the next exercises get clean ones
@@ -133,23 +133,14 @@ def main(argv=None):
     os._exit(0)  # skip interpreter teardown: student objects may hang in finalisers
 
 
-def _zero(exercise, seed, results, reason):
-    result = results.ExerciseResult(
-        exercise_id=exercise.id, slug=exercise.slug, title=exercise.title,
-        status=results.FAILED, max_points=exercise.max_points, seed=seed, reason=reason,
-    )  # fmt: skip
-    return result
-
-
 def _guarded_grade(exercise, implementation, ref, seed, root, results):
     source = root / "exercises" / f"{exercise.module}.py"
     found = forbidden_imports(source)
     if found:
         line, name = found[0]
-        return _zero(
+        return results.zero(
             exercise,
             seed,
-            results,
             f"exercises/{exercise.module}.py line {line} "
             f"imports `{name}`: submissions may not use the reference or the grader",
         )
@@ -159,7 +150,7 @@ def _guarded_grade(exercise, implementation, ref, seed, root, results):
     except Exception:  # the grade already says why the object is missing
         return result
     if origin is not None and not origin.is_relative_to(root / "exercises"):
-        return _zero(exercise, seed, results, f"the graded {exercise.name} comes from {origin}, "
+        return results.zero(exercise, seed, f"the graded {exercise.name} comes from {origin}, "
                      "not from your own exercises/ files: not graded")  # fmt: skip
     return result
 

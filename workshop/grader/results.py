@@ -80,3 +80,16 @@ def from_dict(data):
             CheckResult(check["name"], check["max_points"], check["passed"], check["message"])
         )
     return result
+
+
+def zero(exercise, seed, reason):
+    """An exercise that scores 0 for a reason outside its checks (timed out, refused)."""
+    return ExerciseResult(
+        exercise_id=exercise.id,
+        slug=exercise.slug,
+        title=exercise.title,
+        status=FAILED,
+        max_points=exercise.max_points,
+        seed=seed,
+        reason=reason,
+    )

@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from ..compare import Tolerance
 from ..observe import rng_for
-from ..probe_grading import capture
+from ..probe_grading import Raised, capture
 
 TOLERANCE = Tolerance(atol=1e-5, rtol=1e-4)  # float32 Keras work
 FOLLOW = "samples follow the probabilities"
@@ -70,8 +70,6 @@ def observe(get, case, seed, index):
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # student code may raise anything, even SystemExit
-        from ..probe_grading import Raised
-
         return {"weights and config: shapes": Raised(error)}
 
     def seeded(method, *args, offset=0, **kwargs):
