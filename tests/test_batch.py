@@ -88,3 +88,17 @@ def test_bad_flags_get_one_line(tmp_path):
     assert len(done.stderr.splitlines()) == 1
     done = run_cli("grade", str(CORPUS), "--out", str(tmp_path), "--exercises", "nope")
     assert done.returncode == 2 and "unknown exercise 'nope'" in done.stderr
+
+
+def test_relative_paths_work_from_any_folder(tmp_path):
+    """The worker runs inside the submission's copy: the runner must hand it absolute paths."""
+    import shutil
+
+    shutil.copytree(CORPUS / "correct", tmp_path / "class" / "correct")
+    done = run_cli(
+        "--root", str(REPO), "grade", "class", "--out", "grades", "--exercises", "maxpool",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    book = pd.read_csv(tmp_path / "grades" / "gradebook.csv")
+    assert book[["submission", "maxpool"]].values.tolist() == [["correct", 10.0]]

@@ -217,7 +217,7 @@ def main(argv=None):
         print(f"workshop: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        again = args is not None and args.command == "run"
+        again = args is not None and args.command in ("run", "grade")
         resume = " (run the same command again to resume)" if again else ""
         print(f"workshop: interrupted{resume}", file=sys.stderr)
         return 130

@@ -169,9 +169,10 @@ class Job:
 
 def grade_batch(submissions_dir, out_dir, settings, stubs, modules, progress=print):
     """Grade every submission; returns the gradebook (a DataFrame) and writes it."""
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()  # the worker runs in another folder: absolute paths
     out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [Job(s, settings, out_dir, stubs) for s in discover(submissions_dir)]
+    stubs = Path(stubs).resolve()
+    jobs = [Job(s, settings, out_dir, stubs) for s in discover(Path(submissions_dir).resolve())]
     waiting, running, grades = list(jobs), [], {}
     started_at, finished = time.monotonic(), 0
     try:
