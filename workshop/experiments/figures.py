@@ -28,13 +28,21 @@ def filter_grid(kernel, path, columns=10):
     """The first layer's filters as 5×5 tiles, like Figure 3 of the notes: darker is a
     larger weight, each filter scaled on its own."""
     kernel = kernel[:, :, 0, :]  # first input channel: (kh, kw, filters)
-    count = kernel.shape[-1]
+    tiles = np.moveaxis(kernel, -1, 0)  # (filters, kh, kw)
+    tile_grid(tiles, path, f"The first layer's {len(tiles)} learned filters", columns)
+
+
+def tile_grid(images, path, title, columns=10, cmap="gray_r", tile_inches=0.9, title_inches=0.4):
+    """`images` `(count, height, width)` as a grid of tiles, each scaled on its own."""
+    count = len(images)
     rows = int(np.ceil(count / columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(columns * 0.9, rows * 0.9 + 0.4))
+    figure, axes = plt.subplots(
+        rows, columns, figsize=(columns * tile_inches, rows * tile_inches + title_inches)
+    )
     for index, axis in enumerate(np.atleast_1d(axes).ravel()):
         axis.axis("off")
         if index < count:
-            axis.imshow(kernel[:, :, index], cmap="gray_r", interpolation="nearest")
-    figure.suptitle(f"The first layer's {count} learned filters")
+            axis.imshow(images[index], cmap=cmap, interpolation="nearest")
+    figure.suptitle(title)
     figure.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(figure)

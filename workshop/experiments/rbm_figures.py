@@ -7,6 +7,8 @@ matplotlib.use("Agg")  # files only: works without a screen
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from .figures import tile_grid  # noqa: E402
+
 
 def likelihood_curves(curves, path):
     """Exact average test log-likelihood against epoch, one line per method."""
@@ -23,17 +25,9 @@ def likelihood_curves(curves, path):
     plt.close(figure)
 
 
-def _tiles(images, shape, path, title, columns=10, cmap="gray_r"):
-    count = len(images)
-    rows = int(np.ceil(count / columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(columns * 0.8, rows * 0.8 + 0.5))
-    for index, axis in enumerate(np.atleast_1d(axes).ravel()):
-        axis.axis("off")
-        if index < count:
-            axis.imshow(images[index].reshape(shape), cmap=cmap, interpolation="nearest")
-    figure.suptitle(title)
-    figure.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(figure)
+def _tiles(images, shape, path, title, cmap="gray_r"):
+    tiles = np.asarray(images).reshape((len(images),) + tuple(shape))
+    tile_grid(tiles, path, title, cmap=cmap, tile_inches=0.8, title_inches=0.5)
 
 
 def filter_grid(kernel, shape, path):
