@@ -11,9 +11,13 @@ import sys
 import tempfile
 
 
-def import_tensorflow(before_first_op=None):
+def import_tensorflow(before_first_op=None, first_op=True):
     """Import TensorFlow quietly; `before_first_op(tf)` runs before any device is
-    created, the only moment logical devices can still be configured."""
+    created, the only moment logical devices can still be configured.
+
+    `first_op=False` leaves TensorFlow without a runtime (no thread pools yet), so the
+    process can still fork safely (batch/zygote.py); the CUDA probe then speaks on the
+    first op instead."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if "tensorflow" in sys.modules:
         if before_first_op is not None:
@@ -28,7 +32,8 @@ def import_tensorflow(before_first_op=None):
 
             if before_first_op is not None:
                 before_first_op(tf)
-            tf.constant(0)  # the device probe prints on first use, not on import
+            if first_op:
+                tf.constant(0)  # the device probe prints on first use, not on import
         except BaseException:
             os.dup2(saved, 2)
             captured.seek(0)

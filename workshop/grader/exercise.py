@@ -1,5 +1,12 @@
 """What every exercise shares: identity, hints, known mistakes, and the grading frame
-that turns 'not written yet' and broken files into a status instead of a crash."""
+that turns 'not written yet' and broken files into a status instead of a crash.
+
+Grading is two functions. `observe` is the student side: it runs the student's code,
+stage by stage, and keeps what happened as data (evidence.py). `judge` is the trusted
+side: it compares that data with the reference's and scores it, running no student
+code. `workshop check` calls both in one process; `workshop grade` calls `observe` in a
+worker process per submission and `judge` in the runner.
+"""
 
 import importlib
 import re
@@ -7,6 +14,7 @@ from dataclasses import dataclass
 
 from . import results
 from .compare import close
+from .evidence import Evidence, StageFailed, clean
 from .loading import Unavailable
 from .student_errors import explain
 
@@ -47,7 +55,8 @@ STUB_MESSAGE = re.compile(r"Exercise (\d+\.\d+): ([\w.]+)")
 
 def not_written(error, exercise_id):
     """(status, reason) when `error` is a stub's NotImplementedError, else None."""
-    if not isinstance(error, NotImplementedError):
+    kind = getattr(error, "type_name", type(error).__name__)
+    if error is None or kind != "NotImplementedError":
         return None
     stub = STUB_MESSAGE.search(str(error))
     if stub is None:
@@ -102,16 +111,6 @@ def start_result(exercise, seed):
     )
 
 
-def resolve(exercise, implementation, result, name=None):
-    """The student's object, or None with the result's status and reason set."""
-    try:
-        return implementation.get(exercise.module, name or exercise.name)
-    except Unavailable as unavailable:
-        result.status = unavailable.status
-        result.reason = unavailable.reason
-        return None
-
-
 def finish(result):
     if result.status == results.FAILED and all(c.passed for c in result.checks):
         result.status = results.PASSED
@@ -127,39 +126,128 @@ def stub_status(observations, exercise_id):
     return None
 
 
-def run_checks(result, checks, points, source_dir, note_on_failure=None):
-    """Run (name, check) pairs into `result`; each check returns (passed, message).
+def run_checks(result, checks, points, source_dir, note_on_failure=None, stages=None):
+    """Run (name, stage, check) triples into `result`; each check returns (passed, message).
 
-    A check that raises fails with the student's own frames: grading never crashes.
+    A check whose stage left no record (timed out, process died) fails with that
+    reason; a check that raises fails with the error: grading never crashes.
     `note_on_failure(name)` may add a line to a failure's message.
     """
-    for name, check in checks:
+    for name, stage, check in checks:
         if name not in points:
             continue
+        failed_stage = (stages or {}).get(stage)
+        if stages is not None and stage not in stages:
+            failed_stage = StageFailed("this part of the grading did not run")
         try:
-            passed, message = check()
+            if isinstance(failed_stage, StageFailed):
+                passed, message = False, failed_stage.reason
+            else:
+                passed, message = check()
         except KeyboardInterrupt:
             raise
-        except BaseException as error:  # student code may raise anything, even SystemExit
+        except BaseException as error:
             passed, message = False, explain(error, source_dir)
         if not passed and note_on_failure:
             message += note_on_failure(name)
         result.checks.append(results.CheckResult(name, points[name], passed, message))
 
 
-# A known mistake's runs depend only on the exercise, the mistake and the seed: kept for
-# the life of the process, so grading many submissions (or selfcheck) runs each once.
-_MISTAKE_RUNS = {}
-
-
-def diagnose(exercise, observe, mine, ref, tolerance, grad_tolerance, seed):
+def diagnose(exercise, book, mine, ref, tolerance, grad_tolerance, seed):
     """The messages of the known mistakes whose runs match the student's;
-    `observe(mistake)` runs the reference with that mistake in place."""
+    `book.mistake(exercise, mistake, seed)` gives the reference's runs with that
+    mistake in place."""
     found = []
+    if not isinstance(mine, list):  # the runs themselves timed out or crashed
+        return found
     for mistake in exercise.mistakes:
-        key = (exercise.id, mistake.key, seed)
-        if key not in _MISTAKE_RUNS:
-            _MISTAKE_RUNS[key] = observe(mistake)
-        if matches(mine, ref, _MISTAKE_RUNS[key], tolerance, grad_tolerance):
+        if matches(mine, ref, book.mistake(exercise, mistake, seed), tolerance, grad_tolerance):
             found.append(mistake.message)
     return found
+
+
+# --- the two sides -------------------------------------------------------------------
+
+
+def graded_names(exercise):
+    return getattr(exercise, "names", None) or (exercise.name,)
+
+
+def run_stage(exercise, stage, implementation, seed):
+    """One stage on one implementation, as clean data (an exception becomes its text)."""
+    try:
+        record = exercise.grading.run_stage(exercise, stage, implementation, seed)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # student code may raise anything, even SystemExit
+        record = error
+    return clean(record, implementation.source_dir)
+
+
+def observe(exercise, implementation, seed, stages=None, on_record=None, on_start=None):
+    """The student side: run every stage (or those named) and keep the records.
+
+    `on_start(stage)` hears when a stage starts, `on_record(stage, record)` its record
+    as soon as it exists, so a worker can hand it over before the next stage can hang
+    or crash.
+    """
+    evidence = Evidence()
+    for name in graded_names(exercise):  # every graded name must load before anything runs
+        try:
+            implementation.get(exercise.module, name)
+        except Unavailable as unavailable:
+            evidence.unavailable = (unavailable.status, unavailable.reason)
+            return evidence
+    all_stages = exercise.grading.stages(exercise)
+    for stage in all_stages if stages is None else stages:
+        if on_start is not None:
+            on_start(stage)
+        record = run_stage(exercise, stage, implementation, seed)
+        evidence.stages[stage] = record
+        if on_record is not None:
+            on_record(stage, record)
+        if stage == all_stages[0] and stub_status(
+            exercise.grading.primary(exercise, record), exercise.id
+        ):
+            break  # a stub: nothing else is worth running
+    return evidence
+
+
+def judge(exercise, evidence, book, seed, source_dir, source_tree=None):
+    """The trusted side: score the student's records against the reference's.
+
+    `source_dir` holds the student's files as sent (the rule against ready-made ops
+    reads them there); `source_tree(exercise)` may give the parsed source instead,
+    for an implementation that is not a folder (the reference, a known mistake)."""
+    result = start_result(exercise, seed)
+    if evidence.unavailable:
+        result.status, result.reason = evidence.unavailable
+        return result
+    first = exercise.grading.stages(exercise)[0]
+    record = evidence.stages.get(first)
+    if not isinstance(record, StageFailed):
+        status = stub_status(exercise.grading.primary(exercise, record), exercise.id)
+        if status:
+            result.status, result.reason = status
+            return result
+    exercise.grading.judge(
+        exercise, evidence.stages, book, seed, source_dir, result, source_tree=source_tree
+    )
+    return finish(result)
+
+
+def grade(exercise, implementation, reference, seed):
+    """Both sides in one process (`workshop check`, selfcheck, tests)."""
+    from .reference_book import as_book
+
+    from .rules import module_tree
+
+    evidence = observe(exercise, implementation, seed)
+    source_tree = None
+    if implementation.source_dir is None:
+
+        def source_tree(exercise):
+            return module_tree(implementation.get(exercise.module, exercise.name))
+
+    return judge(exercise, evidence, as_book(reference), seed, implementation.source_dir,
+                 source_tree)  # fmt: skip

@@ -75,8 +75,8 @@ def check_gradients(mine, ref, describe, source_dir):
     )
 
 
-def check_save_and_load(model, inputs, success):
-    """Save `model` to a .keras file, load it back, and compare outputs on `inputs`."""
+def record_save_and_load(model, inputs):
+    """Save `model` to a .keras file, load it back, and record both outputs on `inputs`."""
     expected = np.asarray(model(inputs, training=False))
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.keras")
@@ -84,13 +84,25 @@ def check_save_and_load(model, inputs, success):
         try:
             loaded = keras.saving.load_model(path)
         except Exception as error:
-            return False, (
-                f"the saved model does not load back ({type(error).__name__}: "
-                f"{str(error).splitlines()[0][:200]}): keep the "
-                "@keras.saving.register_keras_serializable decorator and get_config"
-            )
-    got = np.asarray(loaded(inputs, training=False))
-    comparison = compare("output after loading", expected, got, FORWARD_TOLERANCE)
+            return {"built": True, "load error": f"{type(error).__name__}: "
+                    f"{(str(error).splitlines() or [''])[0][:200]}"}  # fmt: skip
+    return {"built": True, "before": expected, "after": np.asarray(loaded(inputs, training=False))}
+
+
+def judge_save_and_load(record, success):
+    """The save-and-load check on a record from `record_save_and_load`."""
+    if hasattr(record, "explained"):
+        return False, "saving raised " + record.explained
+    if not record.get("built"):
+        return False, "the model could not be built and run"
+    if "load error" in record:
+        return False, (
+            f"the saved model does not load back ({record['load error']}): keep the "
+            "@keras.saving.register_keras_serializable decorator and get_config"
+        )
+    comparison = compare(
+        "output after loading", record["before"], record["after"], FORWARD_TOLERANCE
+    )
     if not comparison.ok:
         return False, comparison.summary
     return True, success

@@ -6,22 +6,12 @@ observations of one case can be compared element by element.
 """
 
 import zlib
-from dataclasses import dataclass, field
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-
-@dataclass
-class Observation:
-    error: BaseException = None
-    weight_shapes: tuple = ()  # ((name, shape), ...) in creation order
-    output: np.ndarray = None
-    output_kind: str = ""  # e.g. "tf.Tensor float32"
-    grads: dict = field(default_factory=dict)  # "input" and weight names -> array or None
-    signature: tuple = ()  # a model's layers, described (empty for a single layer)
-    extra: dict = field(default_factory=dict)
+from .evidence import Observation
 
 
 def rng_for(seed, *keys):
@@ -101,21 +91,25 @@ def variables_names(variables):
         yield name, variable
 
 
+def build_layer(layer_class, config, inputs, seed, case_index):
+    """`layer_class(**config)` built on `inputs` and given seeded weights."""
+    layer = layer_class(**config)
+    if not layer.built:
+        layer.build(tuple(inputs.shape))
+    shapes = [tuple(int(d) for d in w.shape) for w in layer.weights]
+    for variable, value in zip(layer.weights, random_weights(shapes, seed, case_index)):
+        variable.assign(value)
+    return layer
+
+
 def observe_layer(layer_class, config, inputs, seed, case_index):
     """Build `layer_class(**config)` on `inputs`, give it seeded weights, run it."""
     observation = Observation()
     try:
-        layer = layer_class(**config)
-        if not layer.built:
-            layer.build(tuple(inputs.shape))
+        layer = build_layer(layer_class, config, inputs, seed, case_index)
         observation.weight_shapes = tuple(
             (w.name, tuple(int(d) for d in w.shape)) for w in layer.weights
         )
-        values = random_weights([s for _, s in observation.weight_shapes], seed, case_index)
-        for variable, value in zip(layer.weights, values):
-            variable.assign(value)
-        observation.extra["layer"] = layer
-        observation.extra["weights"] = values
         observation.output, observation.output_kind, observation.grads = run_with_gradients(
             layer, inputs, layer.trainable_weights, seed, case_index
         )
@@ -142,14 +136,37 @@ def describe_layer(layer):
     return f"{type(layer).__name__}({', '.join(shown)}) -> {shape}"
 
 
+def build_model(build, config, seed, case_index):
+    """`build(**config)` with seeded weights."""
+    model = build(**config)
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"build_network returned a {type(model).__name__}, not a keras.Model")
+    shapes = [tuple(int(d) for d in w.shape) for w in model.weights]
+    for variable, value in zip(model.weights, random_weights(shapes, seed, case_index)):
+        variable.assign(value)
+    return model
+
+
+def class_name(obj):
+    """'keras.src.layers.convolutional.conv2d.Conv2D' for an object or a class."""
+    cls = obj if isinstance(obj, type) else type(obj)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def observe_model(build, config, inputs, seed, case_index):
-    """Build `build(**config)`, give it seeded weights, run it in inference mode."""
+    """Build `build(**config)`, give it seeded weights, run it in inference mode.
+
+    Besides the numbers, records the model's input and output shapes and the class of
+    each layer (data the checks need, so the model itself never leaves this process)."""
     observation = Observation()
     try:
-        model = build(**config)
-        if not isinstance(model, keras.Model):
-            raise TypeError(f"build_network returned a {type(model).__name__}, not a keras.Model")
-        observation.extra["model"] = model
+        model = build_model(build, config, seed, case_index)
+        for what in ("input_shape", "output_shape"):
+            try:
+                observation.extra[what] = tuple(getattr(model, what))
+            except Exception:  # a subclassed model without a defined input
+                observation.extra[what] = None
+        observation.extra["layer_classes"] = tuple(class_name(layer) for layer in model.layers)
         observation.signature = tuple(
             describe_layer(layer)
             for layer in model.layers
@@ -159,9 +176,6 @@ def observe_model(build, config, inputs, seed, case_index):
         observation.weight_shapes = tuple(
             (name, tuple(int(d) for d in w.shape)) for name, w in named
         )
-        values = random_weights([s for _, s in observation.weight_shapes], seed, case_index)
-        for variable, value in zip(model.weights, values):
-            variable.assign(value)
         observation.output, observation.output_kind, observation.grads = run_with_gradients(
             lambda x: model(x, training=False), inputs, model.trainable_weights, seed, case_index
         )

@@ -5,8 +5,10 @@ An exercise's probe module (workshop/grader/probes/) says what to run:
 - `observe(get, case, seed, index)` returns {"check: what": value}: everything
   deterministic, run alike on the student's code and the reference's (random draws
   come from generators seeded the same way, so samples are compared exactly too);
-- `statistical(check, get, reference_get, seed)` returns (passed, message) for checks that are about
-  a distribution (a Gibbs chain's state frequencies), judged against exact numbers.
+- `statistical_record(check, get, seed)` records what a check about a distribution
+  needs (a Gibbs chain's state frequencies, exact probabilities), and
+  `statistical_judge(check, mine, ref)` judges the student's record against the
+  reference's, returning (passed, message).
 `get(name)` is the student's (or reference's, or a known mistake's) object of that name.
 """
 
@@ -16,15 +18,8 @@ import numpy as np
 
 from . import exercise as base
 from .compare import compare
-from .observe import Observation
+from .evidence import Observation, Raised
 from .student_errors import explain
-
-
-class Raised:
-    """A probe whose code raised: the exception, kept to report it."""
-
-    def __init__(self, error):
-        self.error = error
 
 
 def run_probes(probes, get, cases, seed):
@@ -98,28 +93,43 @@ def as_observations(observed):
     return observations
 
 
-def grade(exercise, implementation, reference, seed):
-    result = base.start_result(exercise, seed)
+def stages(exercise):
+    return ["probes"] + sorted(importlib.import_module(exercise.probes).STATISTICAL)
+
+
+def reference_stages(exercise):
+    """The stages whose reference records the judge reads (what a release stores)."""
+    return stages(exercise)
+
+
+def primary(exercise, record):
+    if hasattr(record, "explained"):
+        return [Observation(error=record)]
+    return as_observations(record)
+
+
+def run_stage(exercise, stage, implementation, seed):
     probes = importlib.import_module(exercise.probes)
-    for name in exercise.names:  # every graded name must load before anything runs
-        if base.resolve(exercise, implementation, result, name=name) is None:
-            return result
-    source_dir = implementation.source_dir
 
-    def getter(source):
-        return lambda name: source.get(exercise.module, name)
+    def get(name):
+        return implementation.get(exercise.module, name)
 
-    mine = run_probes(probes, getter(implementation), exercise.cases, seed)
-    status = base.stub_status(as_observations(mine), exercise.id)
-    if status:
-        result.status, result.reason = status
-        return result
-    ref = run_probes(probes, getter(reference), exercise.cases, seed)
+    if stage == "probes":
+        return run_probes(probes, get, exercise.cases, seed)
+    return probes.statistical_record(stage, get, seed)
+
+
+def judge(exercise, stage_records, book, seed, source_dir, result, source_tree=None):
+    probes = importlib.import_module(exercise.probes)
+    mine = stage_records["probes"]
+    ref = book.stage(exercise, "probes", seed)
 
     def describe(index):
         return f"{exercise.cases[index].label}"
 
     def compare_check(check):
+        if hasattr(mine, "explained"):
+            return False, "the probes raised " + mine.explained
         compared = 0
         for index, (m, r) in enumerate(zip(mine, ref)):
             expected_values = flatten({k: v for k, v in r.items() if k.startswith(check + ":")})
@@ -139,43 +149,21 @@ def grade(exercise, implementation, reference, seed):
                 compared += 1
         return True, f"{compared} results match the reference's ({probes.TOLERANCE})"
 
+    def statistical_check(check):
+        record = stage_records[check]
+        if hasattr(record, "explained"):
+            return False, "raised " + record.explained
+        return probes.statistical_judge(check, record, book.stage(exercise, check, seed))
+
     checks = []
     for check in exercise.points:
         if check in probes.STATISTICAL:
-            checks.append(
-                (
-                    check,
-                    lambda check=check: probes.statistical(
-                        check, getter(implementation), getter(reference), seed
-                    ),
-                )
-            )
+            checks.append((check, check, lambda check=check: statistical_check(check)))
         else:
-            checks.append((check, lambda check=check: compare_check(check)))
-    base.run_checks(result, checks, exercise.points, source_dir)
+            checks.append((check, "probes", lambda check=check: compare_check(check)))
+    base.run_checks(result, checks, exercise.points, source_dir, stages=stage_records)
     if not all(c.passed for c in result.checks):
-        ref_observations = as_observations(ref)
         result.diagnoses.extend(
-            base.diagnose(
-                exercise,
-                lambda mistake: as_observations(
-                    run_probes(probes, _swapped(exercise, reference, mistake), exercise.cases, seed)
-                ),
-                as_observations(mine),
-                ref_observations,
-                probes.TOLERANCE,
-                probes.TOLERANCE,
-                seed,
-            )
-        )
-    return base.finish(result)
-
-
-def _swapped(exercise, reference, mistake):
-    """The reference's names, with the mistake's object in place of the one it replaces."""
-    replaced = mistake.replaces or exercise.name
-
-    def get(name):
-        return mistake.load() if name == replaced else reference.get(exercise.module, name)
-
-    return get
+            base.diagnose(exercise, book, primary(exercise, mine), as_observations(ref),
+                          probes.TOLERANCE, probes.TOLERANCE, seed)
+        )  # fmt: skip

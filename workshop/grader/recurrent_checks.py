@@ -39,23 +39,17 @@ TWINS = {
 }
 
 
-class CannotMap(Exception):
-    """The cell's weights are not the stub's, so given weights cannot be put in."""
-
-
 def _run(cell, weights, x, mask=None):
-    """The cell in keras.layers.RNN, returning the sequence of outputs and final states."""
+    """The cell in keras.layers.RNN with the given weights: the sequence of outputs and
+    the final states, or None when the cell's weights have other shapes."""
     rnn = keras.layers.RNN(cell, return_sequences=True, return_state=True)
     rnn.build(tuple(x.shape))
     shapes = [tuple(int(d) for d in w.shape) for w in rnn.weights]
     if shapes != [w.shape for w in weights]:
-        raise CannotMap(
-            f"the cell's weights have shapes {shapes}, not {[w.shape for w in weights]}: "
-            "keep the weights the stub creates"
-        )
+        return {"shapes": shapes, "runs": None}
     rnn.set_weights(weights)
     outputs = rnn(x, mask=mask)
-    return [np.asarray(value) for value in outputs]
+    return {"shapes": shapes, "runs": [np.asarray(value) for value in outputs]}
 
 
 def _compare_runs(label, expected, got):
@@ -80,24 +74,50 @@ def padding_mask(case_index, seed, batch, steps):
     return np.arange(steps)[None, :] < lengths[:, None]
 
 
-def check_masking(exercise, student_class, reference_class, inputs, seed, describe):
+def _caught(function, *args):
+    try:
+        return function(*args)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # student code may raise anything, even SystemExit
+        return error
+
+
+def record_masking(exercise, cell_class, inputs, seed):
+    """Per case of more than one step: the cell's run with padding masked out, under
+    weights seeded by the cell's own weight shapes (the judge compares the shapes)."""
+
+    def one(case, x, i):
+        mask = padding_mask(i, seed, x.shape[0], x.shape[1])
+        probe = keras.layers.RNN(cell_class(**case.config))
+        probe.build(tuple(x.shape))
+        weights = random_weights([tuple(int(d) for d in w.shape) for w in probe.weights], seed, i)
+        return _run(cell_class(**case.config), weights, x, mask)
+
+    return [_caught(one, case, x, i) if x.shape[1] >= 2 else None
+            for i, (case, x) in enumerate(zip(exercise.cases, inputs))]  # fmt: skip
+
+
+def _unusable(record):
+    return f"raised {record.explained}" if hasattr(record, "explained") else None
+
+
+def judge_masking(exercise, mine, ref, describe):
     """With padding masked out, the outputs and final states equal the reference's."""
     compared = 0
-    for i, (case, x) in enumerate(zip(exercise.cases, inputs)):
-        if x.shape[1] < 2:
+    for i, (m, r) in enumerate(zip(mine, ref)):
+        if r is None:
             continue  # one step: nothing to mask
         compared += 1
-        mask = padding_mask(i, seed, x.shape[0], x.shape[1])
-        reference = keras.layers.RNN(reference_class(**case.config))
-        reference.build(tuple(x.shape))
-        shapes = [tuple(w.shape) for w in reference.weights]
-        weights = random_weights(shapes, seed, i)
-        expected = _run(reference_class(**case.config), weights, x, mask)
-        try:
-            got = _run(student_class(**case.config), weights, x, mask)
-        except CannotMap as error:
-            return False, f"{describe(i)}: {error}"
-        problem = _compare_runs(f"{describe(i)} with padding masked", expected, got)
+        problem = _unusable(m)
+        if problem:
+            return False, f"{describe(i)} with padding masked {problem}"
+        if m["shapes"] != r["shapes"]:
+            return False, (
+                f"{describe(i)}: the cell's weights have shapes {m['shapes']}, not "
+                f"{r['shapes']}: keep the weights the stub creates"
+            )
+        problem = _compare_runs(f"{describe(i)} with padding masked", r["runs"], m["runs"])
         if problem:
             return False, problem
     return True, (
@@ -105,29 +125,66 @@ def check_masking(exercise, student_class, reference_class, inputs, seed, descri
     )
 
 
-def check_twin(exercise, student_class, inputs, seed, describe):
-    """The cell, with weights mapped from keras.layers.<twin>, computes what that layer does."""
+def twin_weights(exercise, case, x, seed, index):
+    """keras.layers.<twin> with seeded weights, and those weights in the cell's layout."""
     make_twin, map_weights = TWINS[exercise.keras_twin]
-    for i, (case, x) in enumerate(zip(exercise.cases, inputs)):
-        twin = make_twin(case.config["units"])
-        twin.build(tuple(x.shape))
-        kernel, recurrent_kernel, bias = (w.numpy() for w in twin.weights[:3])
-        rng = rng_for(seed, "twin", i)
-        kernel, recurrent_kernel = (
-            (rng.standard_normal(w.shape) / np.sqrt(w.shape[0])).astype(np.float32)
-            for w in (kernel, recurrent_kernel)
-        )
-        bias = (0.5 * rng.standard_normal(bias.shape)).astype(np.float32)
-        twin.set_weights([kernel, recurrent_kernel, bias])
-        expected = [np.asarray(value) for value in twin(x)]
-        cell = student_class(**case.config)
-        mapped = map_weights(kernel, recurrent_kernel, bias)
-        try:
-            got = _run(cell, mapped, x)
-        except CannotMap as error:
-            return False, f"{describe(i)}: {error}"
+    twin = make_twin(case.config["units"])
+    twin.build(tuple(x.shape))
+    kernel, recurrent_kernel, bias = (w.numpy() for w in twin.weights[:3])
+    rng = rng_for(seed, "twin", index)
+    kernel, recurrent_kernel = (
+        (rng.standard_normal(w.shape) / np.sqrt(w.shape[0])).astype(np.float32)
+        for w in (kernel, recurrent_kernel)
+    )
+    bias = (0.5 * rng.standard_normal(bias.shape)).astype(np.float32)
+    twin.set_weights([kernel, recurrent_kernel, bias])
+    return twin, map_weights(kernel, recurrent_kernel, bias)
+
+
+def record_twin(exercise, cell_class, inputs, seed):
+    """Per case: the cell's run with the Keras layer's weights mapped into its layout."""
+
+    def one(case, x, i):
+        _, mapped = twin_weights(exercise, case, x, seed, i)
+        return _run(cell_class(**case.config), mapped, x)
+
+    return [_caught(one, case, x, i) for i, (case, x) in enumerate(zip(exercise.cases, inputs))]
+
+
+_TWIN_RUNS = {}
+
+
+def _twin_expected(exercise, seed, inputs):
+    key = (exercise.id, repr(exercise.cases), seed)
+    if key not in _TWIN_RUNS:
+        _TWIN_RUNS[key] = []
+        for i, (case, x) in enumerate(zip(exercise.cases, inputs)):
+            twin, mapped = twin_weights(exercise, case, x, seed, i)
+            shapes = [tuple(w.shape) for w in mapped]
+            _TWIN_RUNS[key].append((shapes, [np.asarray(value) for value in twin(x)]))
+    return _TWIN_RUNS[key]
+
+
+def judge_twin(exercise, mine, seed, describe):
+    """The cell, with weights mapped from keras.layers.<twin>, computes what that layer
+    does: the layer runs here, on the trusted side."""
+    from .layer_grading import make_input
+
+    inputs = [make_input(case, seed, i) for i, case in enumerate(exercise.cases)]
+    for i, (m, (shapes, expected)) in enumerate(zip(mine, _twin_expected(exercise, seed, inputs))):
+        problem = _unusable(m)
+        if problem:
+            return (
+                False,
+                f"{describe(i)} with keras.layers.{exercise.keras_twin}'s weights {problem}",
+            )
+        if m["runs"] is None:
+            return False, (
+                f"{describe(i)}: the cell's weights have shapes {m['shapes']}, not {shapes}: "
+                "keep the weights the stub creates"
+            )
         problem = _compare_runs(
-            f"{describe(i)} against keras.layers.{exercise.keras_twin}", expected, got
+            f"{describe(i)} against keras.layers.{exercise.keras_twin}", expected, m["runs"]
         )
         if problem:
             return False, problem

@@ -154,15 +154,18 @@ def module_tree(obj):
     return tree, path
 
 
-def banned_in_graph(compute, banned_kernels):
-    """Op types from `banned_kernels` in the graph that `compute()` traces to.
-
-    Nested functions (a `@tf.function` inside the student's code) are searched too.
-    """
+def graph_ops(compute):
+    """Every op type in the graph that `compute()` traces to, nested functions (a
+    `@tf.function` inside the student's code) included."""
     import tensorflow as tf
 
     graph_def = tf.function(compute).get_concrete_function().graph.as_graph_def()
     ops = {node.op for node in graph_def.node}
     for function in graph_def.library.function:
         ops.update(node.op for node in function.node_def)
-    return sorted(ops & set(banned_kernels))
+    return sorted(ops)
+
+
+def banned_in_graph(compute, banned_kernels):
+    """Op types from `banned_kernels` in the graph that `compute()` traces to."""
+    return sorted(set(graph_ops(compute)) & set(banned_kernels))

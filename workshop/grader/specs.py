@@ -102,8 +102,15 @@ class LayerExercise:
     def max_points(self):
         return sum(self.points.values())
 
+    @property
+    def grading(self):
+        """The module that runs (student side) and judges (trusted side) this kind."""
+        from . import layer_grading
+
+        return layer_grading
+
     def grade(self, implementation, reference, seed):
-        from .layer_grading import grade
+        from .exercise import grade
 
         return grade(self, implementation, reference, seed)
 
@@ -125,8 +132,15 @@ class NetworkExercise:
     points = NETWORK_POINTS
     max_points = sum(NETWORK_POINTS.values())
 
+    @property
+    def grading(self):
+        """The module that runs (student side) and judges (trusted side) this kind."""
+        from . import network_grading
+
+        return network_grading
+
     def grade(self, implementation, reference, seed):
-        from .network_grading import grade
+        from .exercise import grade
 
         return grade(self, implementation, reference, seed)
 
@@ -141,6 +155,7 @@ class BpttExercise:
     section: str
     module: str
     name: str  # "bptt"; rnn_forward is graded with it
+    names = ("rnn_forward", "bptt")
     cases: tuple  # Case.input_shape = (batch, T, input_dim, units, classes)
     mistakes: tuple
     hints: tuple
@@ -148,8 +163,15 @@ class BpttExercise:
     points = FUNCTION_POINTS
     max_points = sum(FUNCTION_POINTS.values())
 
+    @property
+    def grading(self):
+        """The module that runs (student side) and judges (trusted side) this kind."""
+        from . import function_grading
+
+        return function_grading
+
     def grade(self, implementation, reference, seed):
-        from .function_grading import grade
+        from .exercise import grade
 
         return grade(self, implementation, reference, seed)
 
@@ -176,7 +198,14 @@ class ProbeExercise:
     def max_points(self):
         return sum(self.points.values())
 
+    @property
+    def grading(self):
+        """The module that runs (student side) and judges (trusted side) this kind."""
+        from . import probe_grading
+
+        return probe_grading
+
     def grade(self, implementation, reference, seed):
-        from .probe_grading import grade
+        from .exercise import grade
 
         return grade(self, implementation, reference, seed)

@@ -39,7 +39,12 @@ def advice_for(exc):
 
 
 def explain(exc, student_dir, display_root=None):
-    """'ValueError: ... at exercises/conv.py:72 in call: <line>' plus one line of advice."""
+    """'ValueError: ... at exercises/conv.py:72 in call: <line>' plus one line of advice.
+
+    An exception already turned into text on the student side (evidence.ErrorInfo)
+    comes back as that text."""
+    if hasattr(exc, "explained"):
+        return exc.explained
     message = str(exc).strip().splitlines()
     first = message[0] if message else ""
     if len(first) > 300:

@@ -60,11 +60,17 @@ def chain_frequencies(sweep, W, b, seed):
     return counts / counts.sum()
 
 
-def statistical(check, get, reference_get, seed):
+def statistical_record(check, get, seed):
+    """The chain's state frequencies, and the exact distribution by this side's
+    exact_probabilities (only the reference's is used)."""
     rng = rng_for(seed, "boltzmann-chain")
     W, b = machine(4, rng, scale=1.5)
-    exact = reference_get("exact_probabilities")(W, b)
     found = chain_frequencies(get("gibbs_sweep"), W.copy(), b.copy(), seed)
+    return {"frequencies": found, "exact": capture(get("exact_probabilities"), W, b)}
+
+
+def statistical_judge(check, mine, ref):
+    found, exact = np.asarray(mine["frequencies"], np.float64), ref["exact"]
     distance = 0.5 * np.abs(found - exact).sum()
     worst = int(np.argmax(np.abs(found - exact)))
     where = f"state {worst:04b}: chain {found[worst]:.3f}, exact {exact[worst]:.3f}"

@@ -96,26 +96,36 @@ def observe(get, case, seed, index):
     }  # fmt: skip
 
 
-def statistical(check, get, reference_get, seed):
-    """4000 hidden samples of one visible vector: each unit's mean within 4.5 standard
-    errors of p(h|v), and the same for visible samples of one hidden vector."""
+def statistical_record(check, get, seed):
+    """4000 hidden samples of one visible vector and 4000 visible samples of one hidden
+    vector, and this side's probabilities for them (only the reference's are used)."""
     rng = rng_for(seed, "rbm-follow")
     weights = _weights(6, 5, rng)
     rbm = built(get("RBM"), {"n_hidden": 5}, 6, weights)
-    reference = built(reference_get("RBM"), {"n_hidden": 5}, 6, weights)
     v = np.repeat((rng.random((1, 6)) < 0.5).astype(np.float32), 4000, axis=0)
     h = np.repeat((rng.random((1, 5)) < 0.5).astype(np.float32), 4000, axis=0)
+    record = {}
     for what, sample, probability, given in (
-        ("sample_hidden", rbm.sample_hidden, reference.hidden_probs, v),
-        ("sample_visible", rbm.sample_visible, reference.visible_probs, h),
+        ("sample_hidden", rbm.sample_hidden, rbm.hidden_probs, v),
+        ("sample_visible", rbm.sample_visible, rbm.visible_probs, h),
     ):
-        drawn = np.asarray(sample(given, seed=keras.random.SeedGenerator(seed)), np.float64)
-        p = np.asarray(probability(given[:1]), np.float64)[0]
-        if drawn.shape != (len(given), len(p)):
-            return False, f"{what} returned shape {drawn.shape}, expected {(len(given), len(p))}"
+        record[what] = capture(sample, given, seed=keras.random.SeedGenerator(seed))
+        record[what + " p"] = capture(lambda: np.asarray(probability(given[:1]))[0])
+    return record
+
+
+def statistical_judge(check, mine, ref):
+    """Each unit's sample mean within 4.5 standard errors of its probability."""
+    for what in ("sample_hidden", "sample_visible"):
+        drawn, p = mine[what], np.asarray(ref[what + " p"], np.float64)
+        if isinstance(drawn, Raised):
+            return False, f"{what} raised " + drawn.error.explained
+        drawn = np.asarray(drawn, np.float64)
+        if drawn.shape != (4000, len(p)):
+            return False, f"{what} returned shape {drawn.shape}, expected {(4000, len(p))}"
         if not np.isin(drawn, (0.0, 1.0)).all():
             return False, f"{what} returned values other than 0 and 1: a sample is binary"
-        error = np.abs(drawn.mean(axis=0) - p) / np.sqrt(p * (1 - p) / len(given) + 1e-12)
+        error = np.abs(drawn.mean(axis=0) - p) / np.sqrt(p * (1 - p) / len(drawn) + 1e-12)
         if error.max() > 4.5:
             unit = int(np.argmax(error))
             return False, (

@@ -1,0 +1,218 @@
+"""What running a student's code leaves behind, as plain data.
+
+Grading has two sides. The student side runs the student's code and records what it
+did: arrays, shapes, op names, exceptions turned into text. The judging side compares
+those records with the reference's and scores them, and never runs student code. In a
+batch the two sides are two processes: the records cross between them as JSON plus an
+.npz of arrays, read back with pickling off, so nothing the student made can run in
+the process that computes scores.
+
+Only NumPy is imported here: the wire format needs no TensorFlow.
+"""
+
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """An exception raised by student code, kept as text."""
+
+    type_name: str
+    message: str
+    explained: str  # the student's frames and one line of advice (student_errors.explain)
+
+    def __str__(self):
+        return self.message
+
+
+@dataclass(frozen=True)
+class StageFailed:
+    """A stage that gave no record: it ran past its time limit or its process died."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A value that is neither numbers nor text (a student's function returned a
+    model, a generator, ...): kept only as its type and a short repr."""
+
+    type_name: str
+    text: str
+
+    def __str__(self):
+        return f"a {self.type_name}"
+
+
+class Raised:
+    """A probe whose code raised: the exception, kept to report it."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def __eq__(self, other):
+        return isinstance(other, Raised) and other.error == self.error
+
+
+@dataclass
+class Observation:
+    """One case run: what the checks compare, element by element."""
+
+    error: object = None  # an ErrorInfo (a live exception before `clean`)
+    weight_shapes: tuple = ()  # ((name, shape), ...) in creation order
+    output: np.ndarray = None
+    output_kind: str = ""  # e.g. "tf.Tensor float32"
+    grads: dict = field(default_factory=dict)  # "input" and weight names -> array or None
+    signature: tuple = ()  # a model's layers, described (empty for a single layer)
+    extra: dict = field(default_factory=dict)  # further records, data only
+
+
+@dataclass
+class Evidence:
+    """Everything the student side recorded for one exercise."""
+
+    unavailable: tuple = None  # (status, reason) when the graded objects cannot be had
+    stages: dict = field(default_factory=dict)  # stage name -> record
+
+
+# --- from live objects to data ---------------------------------------------------
+
+
+def error_info(error, source_dir):
+    from .student_errors import explain
+
+    return ErrorInfo(type(error).__name__, str(error)[:2000], explain(error, source_dir))
+
+
+def clean(value, source_dir=None):
+    """`value` with every live object replaced by data: exceptions by ErrorInfo,
+    tensors by arrays, anything else unknown by Opaque."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (ErrorInfo, StageFailed, Opaque)):
+        return value
+    if isinstance(value, BaseException):
+        return error_info(value, source_dir)
+    if isinstance(value, Raised):
+        return Raised(clean(value.error, source_dir))
+    if isinstance(value, Observation):
+        return Observation(**{f.name: clean(getattr(value, f.name), source_dir)
+                              for f in fields(Observation)})  # fmt: skip
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "biuf":
+            return value
+        return Opaque(f"numpy.ndarray {value.dtype}", repr(value)[:200])
+    if type(value).__name__ in ("EagerTensor", "ResourceVariable", "Variable", "KerasVariable"):
+        return clean(np.asarray(value), source_dir)
+    if isinstance(value, dict):
+        return {str(k): clean(v, source_dir) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(clean(v, source_dir) for v in value)
+    try:
+        text = repr(value)[:200]
+    except Exception:  # a student's __repr__ may raise
+        text = "?"
+    return Opaque(type(value).__name__, text)
+
+
+# --- the wire: JSON plus an .npz of arrays, no pickling --------------------------
+
+
+class BadRecord(ValueError):
+    """A record file that does not decode (truncated, or not ours)."""
+
+
+def _encode(value, arrays):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.ndarray):
+        key = f"a{len(arrays)}"
+        arrays[key] = value
+        return {"__array__": key}
+    if isinstance(value, list):
+        return [_encode(v, arrays) for v in value]
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v, arrays) for v in value]}
+    if isinstance(value, dict):
+        return {"__dict__": {str(k): _encode(v, arrays) for k, v in value.items()}}
+    if isinstance(value, ErrorInfo):
+        return {"__error__": [value.type_name, value.message, value.explained]}
+    if isinstance(value, StageFailed):
+        return {"__stage_failed__": value.reason}
+    if isinstance(value, Opaque):
+        return {"__opaque__": [value.type_name, value.text]}
+    if isinstance(value, Raised):
+        return {"__raised__": _encode(value.error, arrays)}
+    if isinstance(value, Observation):
+        return {"__observation__": {f.name: _encode(getattr(value, f.name), arrays)
+                                    for f in fields(Observation)}}  # fmt: skip
+    if isinstance(value, Evidence):
+        return {"__evidence__": [_encode(value.unavailable, arrays),
+                                 _encode(value.stages, arrays)]}  # fmt: skip
+    raise TypeError(f"cannot record a {type(value).__name__}: clean() it first")
+
+
+def _decode(value, arrays):
+    if isinstance(value, list):
+        return [_decode(v, arrays) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) != 1:
+        raise BadRecord(f"unexpected object with keys {sorted(value)[:5]}")
+    ((tag, body),) = value.items()
+    if tag == "__array__":
+        return arrays[body]
+    if tag == "__tuple__":
+        return tuple(_decode(v, arrays) for v in body)
+    if tag == "__dict__":
+        return {k: _decode(v, arrays) for k, v in body.items()}
+    if tag == "__error__":
+        return ErrorInfo(*[str(part) for part in body])
+    if tag == "__stage_failed__":
+        return StageFailed(str(body))
+    if tag == "__opaque__":
+        return Opaque(*[str(part) for part in body])
+    if tag == "__raised__":
+        return Raised(_decode(body, arrays))
+    if tag == "__observation__":
+        names = {f.name for f in fields(Observation)}
+        return Observation(**{k: _decode(v, arrays) for k, v in body.items() if k in names})
+    if tag == "__evidence__":
+        unavailable, stages = (_decode(v, arrays) for v in body)
+        return Evidence(unavailable, stages)
+    raise BadRecord(f"unknown tag {tag!r}")
+
+
+def _paths(stem):
+    stem = str(stem)  # not Path.with_suffix: stems hold dots ("conv.public.cases")
+    return Path(stem + ".json"), Path(stem + ".npz")
+
+
+def write(value, stem):
+    """Write `value` (clean data) to stem.json and stem.npz."""
+    json_path, npz_path = _paths(stem)
+    arrays = {}
+    text = json.dumps(_encode(value, arrays), ensure_ascii=False)
+    with open(npz_path, "wb") as handle:
+        np.savez(handle, **arrays)
+    json_path.write_text(text, encoding="utf-8")  # written last: marks done
+
+
+def read(stem):
+    """The value written by `write`; BadRecord if the files do not decode."""
+    json_path, npz_path = _paths(stem)
+    try:
+        text = json_path.read_text(encoding="utf-8")
+        with np.load(npz_path, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+        return _decode(json.loads(text), arrays)
+    except BadRecord:
+        raise
+    except Exception as error:  # truncated, missing, or not ours
+        raise BadRecord(f"{json_path.name}: {type(error).__name__}: {error}") from None
