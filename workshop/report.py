@@ -26,6 +26,9 @@ def _indent(text, prefix="        ", width=100):
     return "\n".join(lines)
 
 
+HIDDEN_MARK = {results.HIDDEN_PASSED: "  hidden ok", results.HIDDEN_FAILED: "  hidden FAIL"}
+
+
 def exercise_text(result):
     header = (
         f"Exercise {result.exercise_id}  {result.title}  "
@@ -37,11 +40,26 @@ def exercise_text(result):
     for check in result.checks:
         lines.append(
             f"  {MARK[check.passed]} {check.name:<24} {check.points:g}/{check.max_points:g}"
+            + HIDDEN_MARK.get(check.hidden, "")
         )
         if not check.passed:
             lines.append(_indent(check.message))
     for diagnosis in result.diagnoses:
         lines.append(_indent(f"likely mistake: {diagnosis}", "  "))
+    if result.checks and not result.hidden_run:
+        passed = sum(check.passed for check in result.checks)
+        lines.append(
+            f"  public {passed}/{len(result.checks)}; {len(result.checks)} hidden checks "
+            "(the same checks on other seeds and shapes) run at grading"
+        )
+    failed_hidden = [c.name for c in result.checks if c.hidden == results.HIDDEN_FAILED]
+    if failed_hidden:
+        lines.append(_indent(
+            f"on the hidden cases (other seeds and shapes) these checks failed: "
+            f"{', '.join(failed_hidden)}; their points are not awarded. Their expected values "
+            "are not shown: test your code on shapes of your own.", "  "))  # fmt: skip
+    for diagnosis in result.hidden_diagnoses:
+        lines.append(_indent(f"on the hidden cases, likely mistake: {diagnosis}", "  "))
     return "\n".join(lines)
 
 

@@ -9,16 +9,22 @@ BLOCKED = "blocked"  # waits on another exercise that is not written yet
 BROKEN = "cannot load"  # the student's file does not import
 
 
+HIDDEN_PASSED, HIDDEN_FAILED = "passed", "failed"
+
+
 @dataclass
 class CheckResult:
     name: str
     max_points: float
     passed: bool
     message: str
+    # The same check on hidden cases (other seeds and shapes), run at grading only:
+    # "" when not run, else passed / failed. Its messages are never shown.
+    hidden: str = ""
 
     @property
     def points(self):
-        return self.max_points if self.passed else 0.0
+        return self.max_points if self.passed and self.hidden != HIDDEN_FAILED else 0.0
 
 
 @dataclass
@@ -32,6 +38,11 @@ class ExerciseResult:
     checks: list = field(default_factory=list)
     diagnoses: list = field(default_factory=list)
     reason: str = ""  # for not attempted / blocked / cannot load
+    hidden_diagnoses: list = field(default_factory=list)  # mistakes seen on hidden cases
+
+    @property
+    def hidden_run(self):
+        return any(check.hidden for check in self.checks)
 
     @property
     def points(self):
@@ -50,6 +61,7 @@ class ExerciseResult:
             "seed": self.seed,
             "reason": self.reason,
             "diagnoses": list(self.diagnoses),
+            "hidden_diagnoses": list(self.hidden_diagnoses),
             "checks": [
                 {
                     "name": check.name,
@@ -57,6 +69,7 @@ class ExerciseResult:
                     "max_points": check.max_points,
                     "passed": check.passed,
                     "message": check.message,
+                    "hidden": check.hidden,
                 }
                 for check in self.checks
             ],
@@ -73,11 +86,18 @@ def from_dict(data):
         max_points=data["max_points"],
         seed=data["seed"],
         diagnoses=list(data.get("diagnoses", [])),
+        hidden_diagnoses=list(data.get("hidden_diagnoses", [])),
         reason=data.get("reason", ""),
     )
     for check in data.get("checks", []):
         result.checks.append(
-            CheckResult(check["name"], check["max_points"], check["passed"], check["message"])
+            CheckResult(
+                check["name"],
+                check["max_points"],
+                check["passed"],
+                check["message"],
+                check.get("hidden", ""),
+            )  # fmt: skip
         )
     return result
 
@@ -93,3 +113,21 @@ def zero(exercise, seed, reason):
         seed=seed,
         reason=reason,
     )
+
+
+def with_hidden(public, hidden):
+    """The public result, each check marked with how it did on the hidden cases.
+
+    A check earns its points only when it passes on both. Of the hidden run only the
+    pass/fail of each check and the names of recognised mistakes are kept: its
+    messages hold the hidden expected values, which students never see."""
+    if public.status in (NOT_ATTEMPTED, BLOCKED, BROKEN):
+        return public
+    outcome = {check.name: check.passed for check in hidden.checks}
+    for check in public.checks:
+        passed = outcome.get(check.name, hidden.status == PASSED)
+        check.hidden = HIDDEN_PASSED if passed else HIDDEN_FAILED
+    public.hidden_diagnoses = [d for d in hidden.diagnoses if d not in public.diagnoses]
+    if public.status == PASSED and not all(c.hidden == HIDDEN_PASSED for c in public.checks):
+        public.status = FAILED
+    return public
