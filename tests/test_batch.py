@@ -12,19 +12,22 @@ from conftest import REPO
 
 CORPUS = REPO / "tests" / "submissions"
 EXPECTED = REPO / "tests" / "submissions_expected.csv"
-FLAGS = ("--exercises", "maxpool,l2pool", "--time-limit", "20", "--memory-gb", "4", "-j", "2")
+FLAGS = ("--exercises", "maxpool,l2pool", "--time-limit", "6", "--memory-gb", "3", "-j", "2")
+ESCAPED = Path.home() / "escaped-from-grading.txt"  # what writes-outside-folder tries to write
 
 
 def workers_alive(out):
-    """Worker processes still running for this batch (read from /proc)."""
+    """Grading processes still running (read from /proc): any fork server, and any
+    process working inside this batch's folder (a worker, or something it started)."""
     alive = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                cwd = str((entry / "cwd").resolve())
             except OSError:
                 continue
-            if "workshop.batch.worker" in command and str(out) in command:
+            if "workshop.batch" in command or cwd.startswith(str(out)):
                 alive.append(command)
     return alive
 
@@ -32,6 +35,7 @@ def workers_alive(out):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("batch")
+    ESCAPED.unlink(missing_ok=True)
     done = run_cli("grade", str(CORPUS), "--out", str(out), *FLAGS, timeout=1200)
     return done, out
 
@@ -71,15 +75,32 @@ def test_every_graded_submission_has_gradescope_results_and_feedback(graded):
     assert huge.stat().st_size < 200_000  # megabytes printed, 128 KiB kept
 
 
-def test_a_second_run_resumes_and_regrades_only_what_changed(graded):
+def test_nothing_was_written_outside_the_submissions_folder(graded):
+    assert not ESCAPED.exists()
+
+
+REGRADED = ("correct", "monkeypatches-numpy", "nan-outputs", "returns-numpy", "wrong-shapes")
+
+
+def test_a_second_run_resumes_and_regrades_identically(graded):
+    """Grades removed (as if the batch stopped before them) are graded again, the rest
+    kept; the regraded ones come out identical, feedback and Gradescope files included."""
     done, out = graded
     before = pd.read_csv(out / "gradebook.csv")
-    (out / "submissions" / "correct" / "grade.json").unlink()  # as if stopped before it
+    folders = [out / "submissions" / name for name in REGRADED]
+    files = {f: (f / "feedback.txt").read_text() + (f / "results.json").read_text()
+             for f in folders}  # fmt: skip
+    for folder in folders:
+        (folder / "grade.json").unlink()
     again = run_cli("grade", str(CORPUS), "--out", str(out), *FLAGS, timeout=600)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert again.stdout.count("(kept)") == len(before) - 3  # 2 not gradable, 1 regraded
+    assert again.stdout.count("(kept)") == len(before) - 2 - len(REGRADED)  # 2 not gradable
     assert "correct: 20/20 (graded)" in again.stdout
     pd.testing.assert_frame_equal(pd.read_csv(out / "gradebook.csv"), before)
+    for folder in folders:
+        assert (folder / "feedback.txt").read_text() + (
+            folder / "results.json"
+        ).read_text() == files[folder], folder.name
 
 
 def test_bad_flags_get_one_line(tmp_path):

@@ -32,18 +32,8 @@ def read_grade(folder):
         return None
 
 
-def _failed(slug, seed, reason):
-    return results.zero(catalog.find(slug), seed, reason).to_dict()
-
-
 def make_grade(job, graded):
-    settings = job.settings
-    exercises = {}
-    for slug in settings.exercises:
-        if slug in job.failures:
-            exercises[slug] = _failed(slug, settings.seed, job.failures[slug])
-        else:
-            exercises[slug] = graded[slug]
+    exercises = {slug: graded[slug] for slug in job.settings.exercises}
     notes = [f"{m}.py not sent (its exercises are the untouched stubs)" for m in job.missing]
     return {
         "submission": job.submission.name,
@@ -53,6 +43,8 @@ def make_grade(job, graded):
         "max_score": sum(e["max_points"] for e in exercises.values()),
         "exercises": exercises,
         "notes": notes,
+        "seed": job.settings.seed,
+        "hidden_seed": job.settings.hidden_seed if job.settings.with_hidden else None,
     }
 
 
@@ -83,6 +75,19 @@ def gradescope(grade):
             tests.append({"name": f"{label}: {check['name']}", "score": check["points"],
                           "max_score": check["max_points"], "output": check["message"],
                           "visibility": "visible"})  # fmt: skip
+        for check in data["checks"]:
+            if not check.get("hidden"):
+                continue
+            verdict = (
+                "passed"
+                if check["hidden"] == results.HIDDEN_PASSED
+                else f"failed: the check's {check['max_points']:g} points are not awarded"
+            )
+            # Counted in the public test's score above; listed after publishing, without
+            # its expected values.
+            tests.append({"name": f"{label}: {check['name']} (hidden cases)", "score": 0,
+                          "max_score": 0, "output": verdict,
+                          "visibility": "after_published"})  # fmt: skip
     output = "\n".join(grade["notes"])
     return {"score": grade["score"], "output": output, "tests": tests}
 

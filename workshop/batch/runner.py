@@ -1,44 +1,145 @@
-"""Grade a folder of submissions: each in its own worker process, several at once.
+"""Grade a folder of submissions: the student side in worker processes, the judging here.
 
-The runner never runs student code itself. For each submission it lays the student's
-files over the stubs, starts `workshop.batch.worker` in a new process group with a
-memory cap, and watches which exercise it is on: an exercise that runs past the time
-limit, or a worker that dies (os._exit, a crash, the memory cap), costs that exercise
-alone: the worker is killed, the exercise scores 0 with the reason, and a fresh worker
-grades the rest. A finished submission's grade is kept on disk with a fingerprint of
+For each submission the runner lays the student's files over the stubs twice: one copy
+for the worker to run, one kept as sent, which the judge reads. A worker (forked from
+the zygote, so TensorFlow is not imported again) runs the student's code stage by
+stage and writes records; it computes no score. The runner watches which stage runs: a
+stage past the time limit, or a worker that dies (os._exit, a crash, the memory cap),
+costs that stage alone: the process group is killed, the checks that needed the stage
+score 0 with the reason, and a fresh worker runs the stages left. When every stage has
+a record or a reason, this process judges the records against the reference, which it
+computes itself. A finished submission's grade is kept on disk with a fingerprint of
 its files, so an interrupted batch resumes where it stopped.
 """
 
+import ast
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import catalog
+from ..grader import evidence, hidden, results
+from ..grader.evidence import Evidence, StageFailed
 from . import outputs
+from .guards import forbidden_imports
 from .submissions import SubmissionError, digest, discover, lay_out, read_files
 
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.1
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
 class BatchSettings:
     exercises: tuple  # slugs, in grading order
     seed: int
-    time_limit: float = 120.0  # seconds per exercise
+    hidden_seed: int = hidden.DEFAULT_HIDDEN_SEED
+    with_hidden: bool = True
+    time_limit: float = 60.0  # seconds per stage (one or a few checks)
     memory_gb: float = 8.0
     jobs: int = 2
 
+    @property
+    def variants(self):
+        return ("public", "hidden") if self.with_hidden else ("public",)
 
-def _kill_group(process):
+    def fingerprint(self):
+        return {"seed": self.seed, "exercises": self.exercises,
+                "hidden_seed": self.hidden_seed if self.with_hidden else None}  # fmt: skip
+
+
+# --- starting workers ------------------------------------------------------------------
+
+
+class Zygote:
+    """The fork server (zygote.py), talked to over its stdin and stdout."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "workshop.batch.zygote"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT)),
+        )
+        self.exits, self._pids, self._lock = {}, [], threading.Condition()
+        first = self.process.stdout.readline()
+        if not first or not json.loads(first).get("ready"):
+            raise RuntimeError("the worker fork server did not start")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            message = json.loads(line)
+            with self._lock:
+                if "pid" in message:
+                    self._pids.append(message["pid"])
+                else:
+                    self.exits[message["exit"]] = message["code"]
+                self._lock.notify_all()
+
+    def spawn(self, argv, log):
+        with self._lock:
+            self.process.stdin.write((json.dumps({"argv": argv, "log": str(log)}) + "\n").encode())
+            self.process.stdin.flush()
+            if not self._lock.wait_for(lambda: self._pids, timeout=60):
+                raise RuntimeError("the worker fork server does not answer")
+            return ForkedWorker(self._pids.pop(0), self)
+
+    def close(self):
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+
+
+class ForkedWorker:
+    def __init__(self, pid, zygote):
+        self.pid, self.zygote = pid, zygote
+
+    def poll(self):
+        return self.zygote.exits.get(self.pid)
+
+    def kill(self):
+        _kill_group(self.pid)
+        deadline = time.monotonic() + 10
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+class ExecWorker:
+    """A worker as its own `python -m workshop.batch.worker` (when there is no zygote)."""
+
+    def __init__(self, argv, log):
+        self.log = open(log, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "workshop.batch.worker", *argv],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True, env=dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT)),
+        )  # fmt: skip
+        self.pid = self.process.pid
+
+    def poll(self):
+        return self.process.poll()
+
+    def kill(self):
+        _kill_group(self.pid)
+        self.process.wait()
+        self.log.close()
+
+
+def _kill_group(pid):
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
         pass
-    process.wait()
 
 
 KEEP_LOG_BYTES = 64 * 1024
@@ -58,76 +159,138 @@ def _trim(path):
     path.write_bytes(head + marker + tail)
 
 
-class Attempt:
-    """One worker process grading the exercises left of one submission."""
+# --- where a hung worker was -------------------------------------------------------------
 
-    def __init__(self, job, remaining):
-        self.job, self.remaining = job, list(remaining)
+FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
+
+
+def hang_location(stack_text, source_root, sent_root):
+    """'L2Pool2D.call (exercises/pooling.py line 91)' for the innermost frame of the
+    student's own code in a faulthandler dump, or None."""
+    for match in FRAME.finditer(stack_text):  # most recent call first
+        path = Path(match["file"])
+        if not path.is_relative_to(source_root):
+            continue
+        relative = path.relative_to(source_root)
+        line, func = int(match["line"]), match["func"]
+        return f"{_qualified(sent_root / relative, line, func)} ({relative} line {line})"
+    return None
+
+
+def _qualified(path, line, func):
+    """'Class.method' when `func` at `line` is a method of a class in `path`."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return func
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if (isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        and item.name == func and item.lineno <= line <= item.end_lineno):  # fmt: skip
+                    return f"{node.name}.{func}"
+    return func
+
+
+# --- one submission -------------------------------------------------------------------------
+
+
+class Attempt:
+    """One worker process running the stages left of one submission."""
+
+    def __init__(self, job, units, spawn):
+        self.job, self.units = job, units
         folder = job.folder
-        self.results_path = folder / "results.jsonl"
         self.progress_path = folder / "progress.txt"
         self.progress_path.write_text("")
-        command = [
-            sys.executable, "-m", "workshop.batch.worker", str(job.root), *self.remaining,
-            "--seed", str(job.settings.seed), "--results", str(self.results_path),
-            "--progress", str(self.progress_path), "--memory-gb", str(job.settings.memory_gb),
+        self.stack_path = folder / "stack.txt"
+        skip_path = folder / "skip.txt"
+        skip_path.write_text("\n".join(sorted(job.finished_stages())))
+        settings = job.settings
+        argv = [
+            str(job.root), *[f"{slug}:{variant}" for slug, variant in units],
+            "--seed", str(settings.seed), "--hidden-seed", str(settings.hidden_seed),
+            "--records", str(job.records), "--progress", str(self.progress_path),
+            "--stack", str(self.stack_path), "--skip", str(skip_path),
+            "--memory-gb", str(settings.memory_gb),
+            "--unreadable", str(job.out_dir), "--unreadable", str(PACKAGE_ROOT / "solutions"),
+            "--unreadable", str(PACKAGE_ROOT / "tests"),
         ]  # fmt: skip
-        self.log = open(folder / "output.log", "ab")
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: killed whole, children included
-            env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])),
-        )
-        self.current, self.since = None, time.monotonic()
+        self.worker = spawn(argv, folder / "output.log")
+        self.current, self.since = None, None
+
+    def _progress(self):
+        lines = [s for s in self.progress_path.read_text().split("\n") if s]
+        if not lines:
+            return None, None
+        if lines[-1] == "done":
+            return "done", None
+        parts = lines[-1].split("\t")
+        if len(parts) != 3:
+            return self.current, self.since  # a line half written
+        return (parts[0], parts[1]), float(parts[2])
 
     def poll(self):
-        """None while running; else the list of (slug, reason) charged to this attempt."""
-        started = [s for s in self.progress_path.read_text().split("\n") if s]
-        if started and started[-1] != self.current:
-            self.current, self.since = started[-1], time.monotonic()
-        code = self.process.poll()
+        """None while running; else {(unit stem, stage): StageFailed} charged to it."""
+        current, since = self._progress()
+        if current is not None:
+            self.current, self.since = current, since
+        code = self.worker.poll()
+        limit = self.job.settings.time_limit
         if code is None:
-            if self.current not in (None, "done") and (
-                time.monotonic() - self.since > self.job.settings.time_limit
-            ):
-                _kill_group(self.process)
-                return self._finish(f"timed out after {self.job.settings.time_limit:g} s "
-                                    f"while grading it (an endless loop, or far too slow)")  # fmt: skip
+            if isinstance(self.current, tuple) and time.monotonic() - self.since > limit:
+                where = self._where()
+                self.worker.kill()
+                return self._finish(f"timed out after {limit:g} s in {where}: an endless loop, "
+                                    "or far too slow")  # fmt: skip
             return None
-        _kill_group(self.process)  # children it may have left
-        if started and started[-1] == "done":
+        self.worker.kill()  # children it may have left
+        if self.current == "done":
             return self._finish(None)
-        where = self.current or "start-up"
-        return self._finish(f"the grading process ended (exit code {code}) while grading "
-                            f"{where}: os._exit, a crash, or the {self.job.settings.memory_gb:g} "
-                            "GB memory cap")  # fmt: skip
+        where = f"the {self.current[1]} stage" if isinstance(self.current, tuple) else "start-up"
+        return self._finish(f"the grading process ended (exit code {code}) in {where} of "
+                            f"{self._slug()}: os._exit, a crash, or the "
+                            f"{self.job.settings.memory_gb:g} GB memory cap")  # fmt: skip
+
+    def _slug(self):
+        return self.current[0].split(".")[0] if isinstance(self.current, tuple) else "?"
+
+    def _where(self):
+        """Where the student's code was: the stack dumped on SIGUSR1 (faulthandler)."""
+        try:
+            os.kill(self.worker.pid, signal.SIGUSR1)
+            time.sleep(0.3)
+            found = hang_location(self.stack_path.read_text(errors="replace"),
+                                  self.job.root, self.job.sent)  # fmt: skip
+        except OSError:
+            found = None
+        return found or f"the {self.current[1]} stage of {self._slug()}"
 
     def _finish(self, failure):
-        self.log.close()
         _trim(self.job.folder / "output.log")
-        charged = []
-        if failure and self.current not in (None, "done"):
-            charged.append((self.current, failure))
-        elif failure:  # died before the first exercise: charge the first
-            charged.append((self.remaining[0], failure))
-        return charged
+        if not failure:
+            return {}
+        if isinstance(self.current, tuple):
+            stem, stage = self.current
+            return {(stem, stage): StageFailed(failure)}
+        slug, variant = self.units[0]  # died before the first stage
+        return {(f"{slug}.{variant}", "load"): StageFailed(failure)}
 
 
 class Job:
-    """One submission, through as many attempts as its exercises need."""
+    """One submission, through as many attempts as its stages need."""
 
     def __init__(self, submission, settings, out_dir, stubs):
-        self.submission, self.settings = submission, settings
+        self.submission, self.settings, self.out_dir = submission, settings, out_dir
         self.folder = out_dir / "submissions" / submission.name
-        self.root = out_dir / "work" / submission.name
+        self.root = out_dir / "work" / submission.name  # the worker's copy
+        self.sent = self.folder / "sent"  # as sent: what the judge reads
+        self.records = self.folder / "records"
         self.stubs = stubs
-        self.results, self.attempt, self.failures = {}, None, {}
+        self.attempt, self.failures, self.refused = None, {}, {}
         self.grade = None
 
-    def start(self, modules):
+    def start(self, modules, spawn):
         """Prepare and start; returns False when nothing needs running (done or broken)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -136,8 +299,7 @@ class Job:
             self.grade = outputs.broken_grade(self.submission.name, str(error), self.settings)
             outputs.write_submission(self.folder, self.grade)  # the student hears why too
             return False
-        self.fingerprint = digest(files, {"seed": self.settings.seed,
-                                          "exercises": self.settings.exercises})  # fmt: skip
+        self.fingerprint = digest(files, self.settings.fingerprint())
         kept = outputs.read_grade(self.folder)
         if kept and kept.get("fingerprint") == self.fingerprint:
             self.grade, self.resumed = kept, True
@@ -145,51 +307,184 @@ class Job:
         graded = {catalog.find(slug).module for slug in self.settings.exercises}
         self.missing = [m for m in sorted(graded) if m not in files]
         lay_out(files, self.stubs, self.root)
-        (self.folder / "results.jsonl").write_text("")
+        lay_out(files, self.stubs, self.sent)
+        for old in self.records.glob("*") if self.records.exists() else ():
+            old.unlink()
+        self.records.mkdir(exist_ok=True)
         (self.folder / "output.log").write_bytes(b"")
-        self.attempt = Attempt(self, self.settings.exercises)
+        for slug in self.settings.exercises:
+            reason = self._refusal(slug)
+            if reason:
+                self.refused[slug] = reason
+        self.spawn = spawn
+        return self._next_attempt()
+
+    def _refusal(self, slug):
+        """Why an exercise is not run at all: its file imports the reference or grader."""
+        module = catalog.find(slug).module
+        found = forbidden_imports(self.sent / "exercises" / f"{module}.py")
+        if found:
+            line, name = found[0]
+            return (f"exercises/{module}.py line {line} imports `{name}`: submissions may "
+                    "not use the reference or the grader")  # fmt: skip
+        return None
+
+    def units(self):
+        return [(slug, variant) for slug in self.settings.exercises if slug not in self.refused
+                for variant in self.settings.variants]  # fmt: skip
+
+    def _unit_exercise(self, slug, variant):
+        exercise = catalog.find(slug)
+        if variant == "hidden":
+            return hidden.variant(exercise), self.settings.hidden_seed
+        return exercise, self.settings.seed
+
+    def finished_stages(self):
+        """'slug.variant.stage' for every stage with a record or a reason."""
+        done = {f"{stem}.{stage}" for stem, stage in self.failures}
+        done.update(path.name[: -len(".json")] for path in self.records.glob("*.json"))
+        return done
+
+    def _units_left(self):
+        """Units the worker has not finished: it writes `origin` (or `unavailable`) last."""
+        done = self.finished_stages()
+        return [(slug, variant) for slug, variant in self.units()
+                if not {f"{slug}.{variant}.{end}" for end in ("origin", "unavailable", "load")}
+                & done]  # fmt: skip
+
+    def _next_attempt(self):
+        left = self._units_left()
+        if not left:
+            self.attempt = None
+            return False
+        self.attempt = Attempt(self, left, self.spawn)
         return True
 
     def poll(self):
-        """True when the submission is finished."""
+        """True when the student side is finished (every stage recorded or charged)."""
         charged = self.attempt.poll()
         if charged is None:
             return False
-        for slug, reason in charged:
-            self.failures[slug] = reason
-        done = set(self.failures) | set(outputs.read_results(self.folder / "results.jsonl"))
-        left = [s for s in self.settings.exercises if s not in done]
-        if left:
-            self.attempt = Attempt(self, left)
-            return False
-        self.grade = outputs.make_grade(self, outputs.read_results(self.folder / "results.jsonl"))
+        self.failures.update(charged)
+        if not charged:  # the worker said done: whatever it left unrecorded stays so
+            for slug, variant in self._units_left():
+                self.failures[(f"{slug}.{variant}", "load")] = StageFailed(
+                    "the grading process finished without recording this exercise"
+                )
+        return not self._next_attempt()
+
+    # --- the trusted side ---
+
+    def judge(self, book):
+        graded = {}
+        for slug in self.settings.exercises:
+            exercise = catalog.find(slug)
+            if slug in self.refused:
+                graded[slug] = results.zero(exercise, self.settings.seed, self.refused[slug])
+                continue
+            public = self._judge_unit(slug, "public", book)
+            if self.settings.with_hidden and public.status not in (
+                results.NOT_ATTEMPTED,
+                results.BLOCKED,
+                results.BROKEN,
+            ):
+                public = results.with_hidden(public, self._judge_unit(slug, "hidden", book))
+            graded[slug] = public
+        self.grade = outputs.make_grade(self, {s: r.to_dict() for s, r in graded.items()})
         outputs.write_submission(self.folder, self.grade)
-        return True
+
+    def _judge_unit(self, slug, variant, book):
+        from ..grader.exercise import judge
+
+        exercise, seed = self._unit_exercise(slug, variant)
+        stem = f"{slug}.{variant}"
+        load_failure = self.failures.get((stem, "load"))
+        if load_failure:
+            return results.zero(exercise, seed, load_failure.reason)
+        found = Evidence()
+        try:
+            if (self.records / f"{stem}.unavailable.json").exists():
+                found.unavailable = tuple(evidence.read(self.records / f"{stem}.unavailable"))
+            origin = self.records / f"{stem}.origin"
+            if (self.records / f"{stem}.origin.json").exists():
+                for path in evidence.read(origin):
+                    if path is not None and not Path(path).is_relative_to(self.root / "exercises"):
+                        return results.zero(exercise, seed, f"the graded {exercise.name} comes "
+                                            f"from {path}, not from your own exercises/ files: "
+                                            "not graded")  # fmt: skip
+        except evidence.BadRecord as error:
+            return results.zero(exercise, seed, f"the grading records could not be read ({error})")
+        for stage in exercise.grading.stages(exercise):
+            failure = self.failures.get((stem, stage))
+            if failure:
+                found.stages[stage] = failure
+            elif (self.records / f"{stem}.{stage}.json").exists():
+                try:
+                    found.stages[stage] = evidence.read(self.records / f"{stem}.{stage}")
+                except evidence.BadRecord as error:
+                    found.stages[stage] = StageFailed(f"its record could not be read ({error})")
+        try:
+            return judge(exercise, found, book, seed, self.sent / "exercises")
+        except Exception as error:  # a record of the right format but nonsense content
+            return results.zero(exercise, seed, "the grading records do not make sense "
+                                f"({type(error).__name__}: {error}): not graded")  # fmt: skip
+
+    def kill(self):
+        if self.attempt is not None:
+            self.attempt.worker.kill()
 
 
-def grade_batch(submissions_dir, out_dir, settings, stubs, modules, progress=print):
+def prepare_reference(book, settings, progress=print):
+    """Compute the reference's records for every stage, variant and known mistake once,
+    before any worker starts (they are reused for every submission)."""
+    started = time.monotonic()
+    for slug in settings.exercises:
+        for exercise, seed in [(catalog.find(slug), settings.seed)] + (
+            [(hidden.variant(catalog.find(slug)), settings.hidden_seed)]
+            if settings.with_hidden else []
+        ):  # fmt: skip
+            for stage in exercise.grading.stages(exercise):
+                book.stage(exercise, stage, seed)
+            for mistake in exercise.mistakes:
+                book.mistake(exercise, mistake, seed)
+    progress(f"Reference results ready ({time.monotonic() - started:.0f} s).")
+
+
+def grade_batch(submissions_dir, out_dir, settings, stubs, modules, progress=print,
+                use_zygote=True):  # fmt: skip
     """Grade every submission; returns the gradebook (a DataFrame) and writes it."""
+    from ..grader.reference_book import LiveReference
+
     out_dir = Path(out_dir).resolve()  # the worker runs in another folder: absolute paths
     out_dir.mkdir(parents=True, exist_ok=True)
     stubs = Path(stubs).resolve()
     jobs = [Job(s, settings, out_dir, stubs) for s in discover(Path(submissions_dir).resolve())]
+    book = LiveReference()
+    prepare_reference(book, settings, progress)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` or a CI timeout: clean up too
+    zygote = Zygote() if use_zygote else None
+    spawn = zygote.spawn if zygote else ExecWorker
     waiting, running, grades = list(jobs), [], {}
     started_at, finished = time.monotonic(), 0
     try:
         while waiting or running:
             while waiting and len(running) < settings.jobs:
                 job = waiting.pop(0)
-                if job.start(modules):
+                if job.start(modules, spawn):
                     running.append(job)
-                else:
-                    finished += 1
-                    grades[job.submission.name] = job.grade
-                    progress(_line(finished, len(jobs), job, started_at, "kept" if
-                                   getattr(job, "resumed", False) else "not gradable"))  # fmt: skip
+                    continue
+                if job.grade is None:  # nothing left to run: judge what is recorded
+                    job.judge(book)
+                finished += 1
+                grades[job.submission.name] = job.grade
+                progress(_line(finished, len(jobs), job, started_at, "kept" if
+                               getattr(job, "resumed", False) else "graded"))  # fmt: skip
             time.sleep(POLL_SECONDS)
             for job in list(running):
                 if job.poll():
                     running.remove(job)
+                    job.judge(book)
                     finished += 1
                     grades[job.submission.name] = job.grade
                     progress(_line(finished, len(jobs), job, started_at, "graded"))
@@ -200,8 +495,14 @@ def grade_batch(submissions_dir, out_dir, settings, stubs, modules, progress=pri
                     )
     finally:
         for job in running:  # interrupted: leave no process behind
-            _kill_group(job.attempt.process)
+            job.kill()
+        if zygote:
+            zygote.close()
     return outputs.write_gradebook(out_dir, [grades[j.submission.name] for j in jobs], settings)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _line(done, total, job, started_at, how):
@@ -209,6 +510,8 @@ def _line(done, total, job, started_at, how):
     eta = elapsed / done * (total - done) if done else 0.0
     grade = job.grade or {}
     score = f"{grade.get('score', 0):g}/{grade.get('max_score', 0):g}"
+    if grade.get("status") == "not gradable":
+        how = "not gradable"
     width = 20
     bar = "#" * round(width * done / total) + "." * (width - round(width * done / total))
     return (f"[{bar}] {done}/{total}  {job.submission.name}: {score} ({how})  "

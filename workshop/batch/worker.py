@@ -1,80 +1,27 @@
-"""One submission's grading, in a process of its own: `python -m workshop.batch.worker`.
+"""The student side of one submission, in a process of its own.
 
-The batch runner starts this with the submission laid out in ROOT, a memory cap and a
-file-size cap; it reads PROGRESS to see which exercise runs (so a hang or a crash is
-charged to that exercise alone) and collects one JSON line per graded exercise.
+The runner starts this (forked from a process that has TensorFlow imported already,
+see zygote.py, or as `python -m workshop.batch.worker`) with the submission laid out
+in ROOT. It runs the student's code stage by stage and writes what each stage
+recorded, as data (JSON + .npz, grader/evidence.py), to RECORDS; it computes no score
+and has no reference to compare with. Before each stage it writes a line to PROGRESS
+(exercise, variant, stage, start time), so the runner can charge a hang or a crash to
+that stage alone, kill this process and start another for the rest.
 
-Guards, each scoring the exercise 0 with the reason:
-- imports: student files that import `solutions` or `workshop` (the reference and the
-  grader) are found in their source before anything runs;
-- provenance: every graded object must come from the submission's own files;
-- tampering: the functions that compute scores are recorded before the student's code
-  runs and compared after each exercise; a submission that replaced one is caught.
+A unit is SLUG:VARIANT, the variant "public" (the seed and cases students see) or
+"hidden" (other cases and seed, grader/hidden.py).
 """
 
 import argparse
-import ast
-import json
+import faulthandler
+import inspect
 import os
 import resource
 import signal
 import sys
+import tempfile
+import time
 from pathlib import Path
-
-FORBIDDEN_PACKAGES = ("solutions", "workshop")
-ALLOWED = ("workshop.shapes",)  # the stubs' own helper for sizes
-
-
-def forbidden_imports(path):
-    """(line, module) for each import of the reference or the grader in a file."""
-    try:
-        tree = ast.parse(Path(path).read_text(encoding="utf-8", errors="replace"))
-    except SyntaxError:
-        return []  # the grader reports syntax errors itself
-    found = []
-    for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "__import__":
-            names = [a.value for a in node.args[:1] if isinstance(a, ast.Constant)]
-        elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "import_module":
-            names = [a.value for a in node.args[:1] if isinstance(a, ast.Constant)]
-        for name in names:
-            if not isinstance(name, str) or name in ALLOWED:
-                continue
-            if name.split(".")[0] in FORBIDDEN_PACKAGES:
-                found.append((node.lineno, name))
-    return found
-
-
-def guarded_functions():
-    """The objects scores depend on, by name; identity is compared before and after."""
-    import numpy as np
-
-    from ..grader import compare, exercise, numeric, probe_grading, results
-
-    return {
-        "numpy.asarray": (np, "asarray"),
-        "numpy.abs": (np, "abs"),
-        "numpy.allclose": (np, "allclose"),
-        "numpy.isnan": (np, "isnan"),
-        "grader.compare.compare": (compare, "compare"),
-        "grader.compare.close": (compare, "close"),
-        "grader.exercise.run_checks": (exercise, "run_checks"),
-        "grader.exercise.finish": (exercise, "finish"),
-        "grader.numeric.check_forward": (numeric, "check_forward"),
-        "grader.numeric.check_gradients": (numeric, "check_gradients"),
-        "grader.probe_grading.grade": (probe_grading, "grade"),
-        "grader.results.CheckResult.points": (results.CheckResult, "points"),
-        "grader.results.ExerciseResult.points": (results.ExerciseResult, "points"),
-    }
-
-
-def snapshot(guarded):
-    return {name: getattr(owner, attr) for name, (owner, attr) in guarded.items()}
 
 
 def _limit(kind, amount):
@@ -84,90 +31,92 @@ def _limit(kind, amount):
     resource.setrlimit(kind, (amount, hard))
 
 
-def main(argv=None):
+def parse(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("root")
-    parser.add_argument("exercises", nargs="+")
+    parser.add_argument("units", nargs="+", help="slug:public or slug:hidden")
     parser.add_argument("--seed", type=int, required=True)
-    parser.add_argument("--results", required=True)
+    parser.add_argument("--hidden-seed", type=int, required=True)
+    parser.add_argument("--records", required=True)
     parser.add_argument("--progress", required=True)
+    parser.add_argument("--stack", required=True, help="where SIGUSR1 dumps the stack")
+    parser.add_argument("--skip", default="", help="file of 'slug.variant.stage' lines done")
     parser.add_argument("--memory-gb", type=float, default=8.0)
     parser.add_argument("--file-mb", type=float, default=64.0)
-    args = parser.parse_args(argv)
+    parser.add_argument("--unreadable", action="append", default=[])
+    return parser.parse_args(argv)
 
+
+def main(argv=None):
+    args = parse(argv)
     _limit(resource.RLIMIT_AS, int(args.memory_gb * (1 << 30)))
     _limit(resource.RLIMIT_FSIZE, int(args.file_mb * (1 << 20)))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the cap fails, not the process
     root = Path(args.root).resolve()
-    os.chdir(root)  # student code that writes relative paths writes into its own copy
+    records = Path(args.records).resolve()
+    scratch = root / ".tmp"
+    scratch.mkdir(exist_ok=True)
+    os.environ["TMPDIR"] = tempfile.tempdir = str(scratch)  # keras saves to a temp folder
+    os.chdir(root)  # relative paths land in the submission's own copy
+    stack = open(args.stack, "w", encoding="utf-8")
+    faulthandler.register(signal.SIGUSR1, file=stack, all_threads=False)
 
     from ..quiet import import_tensorflow
 
-    import_tensorflow()
+    import_tensorflow(first_op=False)
     from .. import catalog
-    from ..grader import results
+    from ..grader import evidence, hidden
+    from ..grader.exercise import observe
     from ..grader.loading import FolderImplementation
-    from ..grading import reference
+    from . import sandbox
 
-    guarded = guarded_functions()
-    before = snapshot(guarded)
-    implementation = FolderImplementation(root)
-    ref = reference()
+    skip = set()
+    if args.skip:
+        skip = set(Path(args.skip).read_text(encoding="utf-8").splitlines())
     progress = open(args.progress, "a", encoding="utf-8", buffering=1)
-    output = open(args.results, "a", encoding="utf-8", buffering=1)
-    for slug in args.exercises:
+    sandbox.install(
+        writable=[root, records], unreadable=args.unreadable, readable_inside=[root, records]
+    )
+    implementation = FolderImplementation(root)
+    for unit in args.units:
+        slug, variant = unit.split(":")
         exercise = catalog.find(slug)
-        progress.write(slug + "\n")
-        result = _guarded_grade(exercise, implementation, ref, args.seed, root, results)
-        changed = [name for name, obj in snapshot(guarded).items() if obj is not before[name]]
-        if changed:
-            result = results.zero(exercise, args.seed, "the submission replaced part of the "
-                           f"grader or NumPy ({', '.join(changed)}): not graded")  # fmt: skip
-            output.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-            for name, (owner, attr) in guarded.items():  # the next exercises get clean ones
-                setattr(owner, attr, before[name])
-            continue
-        output.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        seed = args.seed
+        if variant == "hidden":
+            exercise, seed = hidden.variant(exercise), args.hidden_seed
+        stem = f"{slug}.{variant}"
+        stages = [s for s in exercise.grading.stages(exercise) if f"{stem}.{s}" not in skip]
+
+        def started(stage, stem=stem):
+            progress.write(f"{stem}\t{stage}\t{time.monotonic():.3f}\n")
+
+        def recorded(stage, record, stem=stem):
+            evidence.write(record, records / f"{stem}.{stage}")
+
+        started("load")
+        found = observe(exercise, implementation, seed, stages, on_record=recorded,
+                        on_start=started)  # fmt: skip
+        if found.unavailable:
+            evidence.write(list(found.unavailable), records / f"{stem}.unavailable")
+        else:
+            evidence.write(_origins(implementation, exercise), records / f"{stem}.origin")
     progress.write("done\n")
-    output.close()
+    progress.close()
     os._exit(0)  # skip interpreter teardown: student objects may hang in finalisers
 
 
-def _guarded_grade(exercise, implementation, ref, seed, root, results):
-    source = root / "exercises" / f"{exercise.module}.py"
-    found = forbidden_imports(source)
-    if found:
-        line, name = found[0]
-        return results.zero(
-            exercise,
-            seed,
-            f"exercises/{exercise.module}.py line {line} "
-            f"imports `{name}`: submissions may not use the reference or the grader",
-        )
-    result = exercise.grade(implementation, ref, seed)
-    try:
-        origin = _origin(implementation, exercise)
-    except Exception:  # the grade already says why the object is missing
-        return result
-    if origin is not None and not origin.is_relative_to(root / "exercises"):
-        return results.zero(exercise, seed, f"the graded {exercise.name} comes from {origin}, "
-                     "not from your own exercises/ files: not graded")  # fmt: skip
-    return result
+def _origins(implementation, exercise):
+    """The file each graded object's code comes from (None where there is no file)."""
+    from ..grader.exercise import graded_names
 
-
-def _origin(implementation, exercise):
-    import inspect
-
-    names = getattr(exercise, "names", None) or (exercise.name,)
-    for name in names:
-        obj = implementation.get(exercise.module, name)
+    found = []
+    for name in graded_names(exercise):
         try:
-            path = Path(inspect.getsourcefile(obj)).resolve()
-        except TypeError:
-            continue
-        if not path.is_relative_to(implementation.source_dir):
-            return path
-    return None
+            found.append(str(Path(inspect.getsourcefile(implementation.get(exercise.module,
+                                                                           name))).resolve()))  # fmt: skip
+        except Exception:  # a builtin, or an object without a source file
+            found.append(None)
+    return found
 
 
 if __name__ == "__main__":

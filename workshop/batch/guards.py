@@ -1,0 +1,33 @@
+"""The import guard: student files that import the reference or the grader are found
+in their source, by the runner, before anything runs."""
+
+import ast
+from pathlib import Path
+
+FORBIDDEN_PACKAGES = ("solutions", "workshop")
+ALLOWED = ("workshop.shapes",)  # the stubs' own helper for sizes
+
+
+def forbidden_imports(path):
+    """(line, module) for each import of the reference or the grader in a file."""
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return []  # the grader reports missing files and syntax errors itself
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "__import__":
+            names = [a.value for a in node.args[:1] if isinstance(a, ast.Constant)]
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "import_module":
+            names = [a.value for a in node.args[:1] if isinstance(a, ast.Constant)]
+        for name in names:
+            if not isinstance(name, str) or name in ALLOWED:
+                continue
+            if name.split(".")[0] in FORBIDDEN_PACKAGES:
+                found.append((node.lineno, name))
+    return found
