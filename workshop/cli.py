@@ -1,4 +1,4 @@
-"""The `workshop` command: list, check, hint, selfcheck and run.
+"""The `workshop` command: list, check, watch, hint, selfcheck, run, grade and release.
 
 Arguments are parsed before TensorFlow is imported, so a typo is answered at once.
 """
@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .edition import NO_SOLUTIONS, is_release
 from .errors import USAGE_EXIT, RunFailed, UsageError
 from .quiet import import_tensorflow
 from .run_command import add_run_parser, command_run
@@ -37,6 +38,18 @@ def build_parser():
     check.add_argument("--seed", type=int, help="seed for the random inputs and weights")
     hint = commands.add_parser("hint", help="one more hint for an exercise each time")
     hint.add_argument("exercise", metavar="EXERCISE")
+    watch = commands.add_parser(
+        "watch", help="check an exercise again each time you save its file (Ctrl-C stops)"
+    )
+    watch.add_argument("exercises", nargs="+", metavar="EXERCISE", help="id or name")
+    watch.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between looks (default 1)"
+    )
+    watch.add_argument("--times", type=int, help="stop after this many checks")
+    release = commands.add_parser(
+        "release", help="write the student copy: no solutions, reference results stored"
+    )
+    release.add_argument("out", help="a new folder for the student copy")
     selfcheck = commands.add_parser(
         "selfcheck", help="prove the grader: solutions full marks, stubs 0, every mistake caught"
     )
@@ -49,9 +62,15 @@ def build_parser():
     grade.add_argument("-j", "--jobs", type=int, default=2, help="submissions at once")
     grade.add_argument("--exercises", help="comma-separated ids or names (default all)")
     grade.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+    grade.add_argument("--hidden-seed", type=int, help="seed for the hidden cases")
     grade.add_argument(
-        "--time-limit", type=float, default=120.0, help="seconds per exercise (default 120)"
+        "--no-hidden", action="store_true", help="run the public checks only (no hidden cases)"
     )
+    grade.add_argument(
+        "--time-limit", type=float, default=60.0,
+        help="seconds per stage of checks (default 60)",
+    )  # fmt: skip
+    grade.add_argument("--no-fork", action="store_true", help=argparse.SUPPRESS)
     grade.add_argument(
         "--memory-gb", type=float, default=8.0, help="memory cap per worker (default 8)"
     )
@@ -118,6 +137,9 @@ def command_check(args, root):
     from .state import State
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
+    if is_release() and seed != DEFAULT_SEED:
+        raise UsageError(f"this student copy stores the reference results for seed "
+                         f"{DEFAULT_SEED} only: leave out --seed")  # fmt: skip
     graded = grade(exercises, FolderImplementation(root), seed)
     state = State(root)
     for result in graded:
@@ -128,6 +150,65 @@ def command_check(args, root):
     else:
         print(report.text(graded, seed, "workshop check"))
     return 0 if all(r.status == results.PASSED for r in graded) else 1
+
+
+def command_watch(args, root):
+    import time
+
+    exercises = pick_exercises(args.exercises)
+    if args.interval <= 0 or (args.times is not None and args.times < 1):
+        raise UsageError("--interval and --times must be positive")
+    import_tensorflow()
+    from . import report
+    from .grader.loading import FolderImplementation
+    from .grading import DEFAULT_SEED, grade
+    from .state import State
+
+    folder = root / "exercises"
+    names = ", ".join(e.slug for e in exercises)
+
+    def stamp():  # polling, not file events: works on network drives and WSL too
+        return sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.py"))
+
+    seen, checks = None, 0
+    try:
+        while args.times is None or checks < args.times:
+            now = stamp()
+            if now != seen:
+                seen, checks = now, checks + 1
+                graded = grade(exercises, FolderImplementation(root), DEFAULT_SEED)
+                state = State(root)
+                for result in graded:
+                    state.record(result)
+                state.save()
+                print(f"--- {time.strftime('%H:%M:%S')} check {checks}")
+                print(report.text(graded, DEFAULT_SEED, "workshop check"))
+                print(f"Watching exercises/ for changes to {names} (Ctrl-C stops).", flush=True)
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        print("Stopped watching.")
+    return 0
+
+
+def command_release(args, root):
+    from . import release
+    from .grading import DEFAULT_SEED
+
+    if is_release():
+        raise UsageError(f"{NO_SOLUTIONS}: build releases from the instructors' repository")
+    out = Path(args.out)
+    if out.exists():
+        raise UsageError(f"{out} exists already: give a new folder")
+    import_tensorflow()
+    try:
+        release.build(root, out, DEFAULT_SEED)
+    except release.LeakFound as leak:
+        raise RunFailed(f"the release in {out} gives solutions away, do not ship it: {leak}")
+    print(
+        f"Wrote the student copy to {out}/: no solutions/, tests/ or benchmarks/; reference "
+        f"results for seed {DEFAULT_SEED} in workshop/reference_data/; leak scan clean."
+    )
+    return 0
 
 
 def command_hint(args, root):
@@ -145,6 +226,8 @@ def command_hint(args, root):
 
 
 def command_selfcheck(args, root):
+    if is_release():
+        raise UsageError(f"{NO_SOLUTIONS}: selfcheck runs in the instructors' repository")
     from . import catalog, selfcheck
     from .grading import DEFAULT_SEED
 
@@ -161,26 +244,31 @@ def command_selfcheck(args, root):
 
 
 def command_grade(args, root):
-    from pathlib import Path
-
+    if is_release():
+        raise UsageError(f"{NO_SOLUTIONS}: grade a class from the instructors' repository")
     exercises = pick_exercises([e for e in (args.exercises or "").split(",") if e])
     if args.jobs < 1 or args.time_limit <= 0 or args.memory_gb <= 0:
         raise UsageError("-j, --time-limit and --memory-gb must be positive")
     submissions = Path(args.submissions)
     if not submissions.is_dir():
         raise UsageError(f"{submissions} is not a folder: give the folder of submissions")
+    import_tensorflow()  # the runner judges: it computes the reference itself
     from .batch.runner import BatchSettings, grade_batch
+    from .grader.hidden import DEFAULT_HIDDEN_SEED
     from .grading import DEFAULT_SEED
 
     settings = BatchSettings(
         exercises=tuple(e.slug for e in exercises),
         seed=DEFAULT_SEED if args.seed is None else args.seed,
+        hidden_seed=DEFAULT_HIDDEN_SEED if args.hidden_seed is None else args.hidden_seed,
+        with_hidden=not args.no_hidden,
         time_limit=args.time_limit,
         memory_gb=args.memory_gb,
         jobs=args.jobs,
     )
     # Every module is laid over the stubs: exercises import each other (network -> conv).
-    table = grade_batch(submissions, args.out, settings, root / "exercises", _modules())
+    table = grade_batch(submissions, args.out, settings, root / "exercises", _modules(),
+                        use_zygote=not args.no_fork)  # fmt: skip
     print(
         f"Wrote {args.out}/gradebook.csv ({len(table)} submissions), and per submission "
         "results.json (Gradescope), feedback.txt and grade.json under submissions/."
@@ -201,6 +289,8 @@ COMMANDS = {
     "selfcheck": command_selfcheck,
     "run": command_run,
     "grade": command_grade,
+    "watch": command_watch,
+    "release": command_release,
 }
 
 

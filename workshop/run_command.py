@@ -3,6 +3,7 @@ or the student's, under a `tf.distribute` strategy."""
 
 from pathlib import Path
 
+from .edition import NO_SOLUTIONS, is_release
 from .errors import RunFailed, UsageError
 from .quiet import import_tensorflow
 
@@ -13,8 +14,9 @@ def _common_flags(parser, strategies):
     parser.add_argument(
         "--impl",
         choices=["solutions", "exercises"],
-        default="solutions",
-        help="whose layers to train: the reference or yours (default solutions)",
+        default="exercises" if is_release() else "solutions",
+        help="whose layers to train: the reference or yours (default solutions; "
+        "exercises in a student copy)",
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run of a minute or two")
     parser.add_argument("--strategy", choices=strategies, default="default")
@@ -312,6 +314,8 @@ def _module(impl, root, module, name):
 def _load(impl, root, module, name):
     from .grader.loading import FolderImplementation, PackageImplementation, Unavailable
 
+    if impl == "solutions" and is_release():
+        raise RunFailed(f"{NO_SOLUTIONS}: train your own layers with --impl exercises")
     source = (
         PackageImplementation("solutions") if impl == "solutions" else FolderImplementation(root)
     )

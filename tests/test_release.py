@@ -1,0 +1,128 @@
+"""`workshop release`: the student copy has no solutions, passes its own check on the
+untouched stubs, gives full points to a correct answer and the same report as the
+instructors' copy to a wrong one, with `solutions` impossible to import."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from test_run_cnn import run_cli
+
+from conftest import REPO
+from workshop import catalog, release
+from workshop.grading import DEFAULT_SEED
+
+QUICK = ("maxpool", "l2pool")
+CORPUS = REPO / "tests" / "submissions"
+
+# `solutions` made unimportable, as on a student's machine that never had it.
+NO_SOLUTIONS = (
+    "import sys; sys.modules['solutions'] = None\n"
+    "import workshop; assert workshop.__file__.startswith({root!r}), workshop.__file__\n"
+    "from workshop.cli import main; sys.exit(main({args!r}))"
+)
+
+
+def in_release(root, *args):
+    return subprocess.run(
+        [sys.executable, "-c", NO_SOLUTIONS.format(root=str(root), args=list(args))],
+        cwd=root, capture_output=True, text=True, timeout=1200,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+    )  # fmt: skip
+
+
+def drop_in_solutions(root, modules):
+    """A correct implementation, as a student would write it: the reference's files."""
+    for module in modules:
+        text = (REPO / "solutions" / f"{module}.py").read_text()
+        text = text.replace('package="solutions"', 'package="exercises"')
+        (root / "exercises" / f"{module}.py").write_text(text)
+
+
+@pytest.fixture(scope="module")
+def quick_release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release") / "student"
+    exercises = [catalog.find(slug) for slug in QUICK]
+    release.build(REPO, out, DEFAULT_SEED, progress=lambda line: None, exercises=exercises)
+    return out
+
+
+def test_the_release_ships_no_solution_code(quick_release):
+    shipped = {p.relative_to(quick_release).parts[0] for p in quick_release.iterdir()}
+    assert not shipped & {"solutions", "tests", "benchmarks"}
+    assert release.scan(quick_release, REPO) == []
+    assert "solutions" not in (quick_release / "setup.cfg").read_text()
+    assert list((quick_release / "workshop" / "reference_data").glob("maxpool-*.json"))
+
+
+def test_the_leak_scan_bites(quick_release, tmp_path):
+    """A line of solution code pasted anywhere, or a withheld file, is found."""
+    leaky = tmp_path / "leaky"
+    shutil.copytree(quick_release, leaky)
+    answer = sorted(release.solution_lines(REPO))[0]
+    (leaky / "README.md").write_text((leaky / "README.md").read_text() + "\n" + answer + "\n")
+    (leaky / "solutions").mkdir()
+    (leaky / "solutions" / "pooling.py").write_text("")
+    problems = release.scan(leaky, REPO)
+    assert any("README.md holds solution code" in p for p in problems), problems
+    assert any("withheld folder" in p for p in problems), problems
+
+
+def test_stubs_are_not_attempted_in_the_release(quick_release):
+    done = in_release(quick_release, "check", *QUICK, "--json")
+    assert done.returncode == 1, done.stderr[-2000:]
+    statuses = [e["status"] for e in json.loads(done.stdout)["exercises"]]
+    assert statuses == ["not attempted", "not attempted"]
+    assert "public" not in done.stdout  # no checks ran, so no hidden-check line either
+
+
+def test_a_wrong_answer_gets_the_same_report_as_in_the_repository(quick_release, tmp_path):
+    """The stored reference gives the judge exactly what the live one gives."""
+    wrong = (CORPUS / "nan-outputs" / "exercises" / "pooling.py").read_text()
+    shutil.copytree(REPO / "exercises", tmp_path / "exercises")
+    (tmp_path / "exercises" / "pooling.py").write_text(wrong)
+    (quick_release / "exercises" / "pooling.py").write_text(wrong)
+    here = run_cli("--root", str(tmp_path), "check", *QUICK, "--json")
+    there = in_release(quick_release, "check", *QUICK, "--json")
+    assert there.returncode == 1, there.stderr[-2000:]
+
+    def without_paths(text):  # tracebacks name each copy's own folder
+        return text.replace(str(tmp_path), "ROOT").replace(str(quick_release), "ROOT")
+
+    assert without_paths(there.stdout) == without_paths(here.stdout)
+    assert "NaN" in there.stdout
+
+
+def test_a_correct_answer_gets_full_points_in_the_release(quick_release):
+    drop_in_solutions(quick_release, ["pooling"])
+    done = in_release(quick_release, "check", *QUICK)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "Total 20/20." in done.stdout
+    assert "public 8/8; 8 hidden checks" in done.stdout
+
+
+def test_the_release_refuses_what_needs_solutions(quick_release):
+    for args, phrase in (
+        (("check", "maxpool", "--seed", "5"), "leave out --seed"),
+        (("selfcheck",), "no solutions/"),
+        (("grade", str(CORPUS), "--out", "x"), "no solutions/"),
+    ):
+        done = in_release(quick_release, *args)
+        assert done.returncode == 2 and phrase in done.stderr, (args, done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_full_release_stubs_zero_solutions_full_marks(tmp_path):
+    out = tmp_path / "student"
+    done = run_cli("release", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    stubs = in_release(out, "check", "--json")
+    assert {e["status"] for e in json.loads(stubs.stdout)["exercises"]} == {"not attempted"}
+    drop_in_solutions(out, sorted({e.module for e in catalog.EXERCISES}))
+    full = in_release(out, "check")
+    assert full.returncode == 0, full.stdout[-3000:]
+    assert "Total 104/104." in full.stdout
