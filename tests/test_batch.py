@@ -12,7 +12,7 @@ from conftest import REPO
 
 CORPUS = REPO / "tests" / "submissions"
 EXPECTED = REPO / "tests" / "submissions_expected.csv"
-FLAGS = ("--exercises", "maxpool,l2pool", "--time-limit", "6", "--memory-gb", "3", "-j", "2")
+FLAGS = ("--exercises", "maxpool,l2pool", "--time-limit", "4", "--memory-gb", "3", "-j", "2")
 ESCAPED = Path.home() / "escaped-from-grading.txt"  # what writes-outside-folder tries to write
 
 
@@ -71,12 +71,27 @@ def test_every_graded_submission_has_gradescope_results_and_feedback(graded):
         assert sum(t["score"] for t in results["tests"]) == grade["score"]
         assert {"name", "score", "max_score", "output", "visibility"} <= set(results["tests"][0])
         assert (folder / "feedback.txt").read_text().strip()
+    correct = json.loads((out / "submissions" / "correct" / "grade.json").read_text())
+    assert {slug: e["sources"] for slug, e in correct["exercises"].items()} == {
+        "maxpool": ["exercises/pooling.py"],
+        "l2pool": ["exercises/pooling.py"],
+    }
+    assert correct["seed"] and correct["hidden_seed"] and correct["hidden_seed"] != correct["seed"]
     huge = out / "submissions" / "huge-output" / "output.log"
     assert huge.stat().st_size < 200_000  # megabytes printed, 128 KiB kept
 
 
 def test_nothing_was_written_outside_the_submissions_folder(graded):
     assert not ESCAPED.exists()
+
+
+def test_monkeypatching_in_the_worker_changes_no_score(graded):
+    """Wrong max pooling (a mean) that also replaces numpy.allclose and numpy.abs: it
+    scores what the wrong code scores, and the mistake is named."""
+    _, out = graded
+    feedback = (out / "submissions" / "monkeypatches-numpy" / "feedback.txt").read_text()
+    assert "likely mistake: window average" in feedback
+    assert "FAIL forward output" in feedback
 
 
 REGRADED = ("correct", "monkeypatches-numpy", "nan-outputs", "returns-numpy", "wrong-shapes")

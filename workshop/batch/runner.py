@@ -401,13 +401,17 @@ class Job:
         load_failure = self.failures.get((stem, "load"))
         if load_failure:
             return results.zero(exercise, seed, load_failure.reason)
-        found = Evidence()
+        found, sources = Evidence(), []
         try:
             if (self.records / f"{stem}.unavailable.json").exists():
                 found.unavailable = tuple(evidence.read(self.records / f"{stem}.unavailable"))
             origin = self.records / f"{stem}.origin"
             if (self.records / f"{stem}.origin.json").exists():
                 for path in evidence.read(origin):
+                    if path is not None and Path(path).is_relative_to(self.root):
+                        sources.append(Path(path).relative_to(self.root).as_posix())
+                    elif path is not None:
+                        sources.append(path)
                     if path is not None and not Path(path).is_relative_to(self.root / "exercises"):
                         return results.zero(exercise, seed, f"the graded {exercise.name} comes "
                                             f"from {path}, not from your own exercises/ files: "
@@ -424,7 +428,9 @@ class Job:
                 except evidence.BadRecord as error:
                     found.stages[stage] = StageFailed(f"its record could not be read ({error})")
         try:
-            return judge(exercise, found, book, seed, self.sent / "exercises")
+            result = judge(exercise, found, book, seed, self.sent / "exercises")
+            result.sources = sources
+            return result
         except Exception as error:  # a record of the right format but nonsense content
             return results.zero(exercise, seed, "the grading records do not make sense "
                                 f"({type(error).__name__}: {error}): not graded")  # fmt: skip

@@ -39,6 +39,7 @@ class ExerciseResult:
     diagnoses: list = field(default_factory=list)
     reason: str = ""  # for not attempted / blocked / cannot load
     hidden_diagnoses: list = field(default_factory=list)  # mistakes seen on hidden cases
+    sources: list = field(default_factory=list)  # the file each graded object came from
 
     @property
     def hidden_run(self):
@@ -62,6 +63,7 @@ class ExerciseResult:
             "reason": self.reason,
             "diagnoses": list(self.diagnoses),
             "hidden_diagnoses": list(self.hidden_diagnoses),
+            "sources": list(self.sources),
             "checks": [
                 {
                     "name": check.name,
@@ -87,6 +89,7 @@ def from_dict(data):
         seed=data["seed"],
         diagnoses=list(data.get("diagnoses", [])),
         hidden_diagnoses=list(data.get("hidden_diagnoses", [])),
+        sources=list(data.get("sources", [])),
         reason=data.get("reason", ""),
     )
     for check in data.get("checks", []):
