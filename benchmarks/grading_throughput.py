@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
+
 REPO = Path(__file__).resolve().parents[1]
 ORDER = ("conv", "pooling", "network", "rnn", "lstm", "boltzmann", "rbm", "dbn")
 
@@ -48,11 +50,12 @@ def main():
         if done.returncode != 0:
             sys.exit(done.stderr[-3000:])
         print(done.stdout.splitlines()[0])  # how long the reference took
-        book = (work / "grades" / "gradebook.csv").read_text().splitlines()
-        totals = sorted({line.split(",")[-3] for line in book[1:]}, key=float)
+        book = pd.read_csv(work / "grades" / "gradebook.csv")
+        totals = [f"{t:g}" for t in sorted(set(book["total"]))]
+        unexpected = book[book["notes"].fillna("").str.contains("timed out|ended|could not")]
         print(f"{args.students} submissions, -j {args.jobs}: {seconds / 60:.1f} min, "
               f"{args.students / seconds * 60:.1f} submissions per minute; totals seen: "
-              f"{', '.join(totals)}")  # fmt: skip
+              f"{', '.join(totals)}; rows with a timeout or crash: {len(unexpected)}")  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

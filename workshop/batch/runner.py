@@ -105,7 +105,11 @@ class ForkedWorker:
         self.pid, self.zygote = pid, zygote
 
     def poll(self):
-        return self.zygote.exits.get(self.pid)
+        code = self.zygote.exits.get(self.pid)
+        if code is None and self.zygote.process.poll() is not None:
+            # The zygote is gone, so nobody reports this worker's end: look for it.
+            return None if Path(f"/proc/{self.pid}").exists() else -1
+        return code
 
     def kill(self):
         _kill_group(self.pid)
@@ -469,8 +473,19 @@ def grade_batch(submissions_dir, out_dir, settings, stubs, modules, progress=pri
     prepare_reference(book, settings, progress)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` or a CI timeout: clean up too
-    zygote = Zygote() if use_zygote else None
-    spawn = zygote.spawn if zygote else ExecWorker
+    zygote = _start_zygote(progress) if use_zygote else None
+
+    def spawn(argv, log):
+        nonlocal zygote
+        if zygote is not None:
+            try:
+                return zygote.spawn(argv, log)
+            except (OSError, RuntimeError, ValueError) as error:  # it died: carry on without
+                progress(f"The worker fork server stopped ({error}); starting workers directly.")
+                zygote.close()
+                zygote = None
+        return ExecWorker(argv, log)
+
     waiting, running, grades = list(jobs), [], {}
     started_at, finished = time.monotonic(), 0
     try:
@@ -505,6 +520,14 @@ def grade_batch(submissions_dir, out_dir, settings, stubs, modules, progress=pri
         if zygote:
             zygote.close()
     return outputs.write_gradebook(out_dir, [grades[j.submission.name] for j in jobs], settings)
+
+
+def _start_zygote(progress):
+    try:
+        return Zygote()
+    except (OSError, RuntimeError, ValueError) as error:
+        progress(f"No worker fork server ({error}); each worker imports TensorFlow itself.")
+        return None
 
 
 def _interrupt(signum, frame):
