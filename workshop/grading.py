@@ -26,7 +26,7 @@ def grade(exercises, implementation, seed=DEFAULT_SEED, hidden_seed=None):
     for exercise in exercises:
         result = exercise.grade(implementation, ref, seed)
         if hidden_seed is not None:
-            secret = hidden.variant(exercise).grade(implementation, ref, hidden_seed)
-            result = results.with_hidden(result, secret)
+            secret, secret_seed = hidden.pick(exercise, "hidden", seed, hidden_seed)
+            result = results.with_hidden(result, secret.grade(implementation, ref, secret_seed))
         graded.append(result)
     return graded

@@ -338,10 +338,8 @@ class Job:
                 for variant in self.settings.variants]  # fmt: skip
 
     def _unit_exercise(self, slug, variant):
-        exercise = catalog.find(slug)
-        if variant == "hidden":
-            return hidden.variant(exercise), self.settings.hidden_seed
-        return exercise, self.settings.seed
+        settings = self.settings
+        return hidden.pick(catalog.find(slug), variant, settings.seed, settings.hidden_seed)
 
     def finished_stages(self):
         """'slug.variant.stage' for every stage with a record or a reason."""
@@ -449,10 +447,9 @@ def prepare_reference(book, settings, progress=print):
     before any worker starts (they are reused for every submission)."""
     started = time.monotonic()
     for slug in settings.exercises:
-        for exercise, seed in [(catalog.find(slug), settings.seed)] + (
-            [(hidden.variant(catalog.find(slug)), settings.hidden_seed)]
-            if settings.with_hidden else []
-        ):  # fmt: skip
+        for variant in settings.variants:
+            exercise, seed = hidden.pick(catalog.find(slug), variant, settings.seed,
+                                         settings.hidden_seed)  # fmt: skip
             for stage in exercise.grading.stages(exercise):
                 book.stage(exercise, stage, seed)
             for mistake in exercise.mistakes:

@@ -80,10 +80,7 @@ def main(argv=None):
     implementation = FolderImplementation(root)
     for unit in args.units:
         slug, variant = unit.split(":")
-        exercise = catalog.find(slug)
-        seed = args.seed
-        if variant == "hidden":
-            exercise, seed = hidden.variant(exercise), args.hidden_seed
+        exercise, seed = hidden.pick(catalog.find(slug), variant, args.seed, args.hidden_seed)
         stem = f"{slug}.{variant}"
         stages = [s for s in exercise.grading.stages(exercise) if f"{stem}.{s}" not in skip]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from . import results
 from .compare import close
-from .evidence import Evidence, StageFailed, clean
+from .evidence import ErrorInfo, Evidence, Observation, StageFailed, clean
 from .loading import Unavailable
 from .student_errors import explain
 
@@ -167,6 +167,23 @@ def diagnose(exercise, book, mine, ref, tolerance, grad_tolerance, seed):
 
 
 # --- the two sides -------------------------------------------------------------------
+
+
+def caught(function, *args):
+    """`function(*args)`, or the exception it raised (one case's record)."""
+    try:
+        return function(*args)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # student code may raise anything, even SystemExit
+        return error
+
+
+def runs_of(record):
+    """A first stage's runs: the record, or one failed run when the whole stage raised."""
+    if isinstance(record, ErrorInfo):
+        return [Observation(error=record)]
+    return record
 
 
 def graded_names(exercise):

@@ -24,7 +24,7 @@ def _varied(case, spatial):
     return Case(case.config, tuple(shape), case.zero_window)
 
 
-def variant(exercise):
+def variant_of(exercise):
     """The exercise with its hidden cases in place of the public ones."""
     kind = exercise.grading.__name__.rsplit(".", 1)[-1]
     spatial = kind == "layer_grading"
@@ -38,3 +38,10 @@ def variant(exercise):
 def count(exercise):
     """How many checks also run on hidden cases (all of them)."""
     return len(exercise.points)
+
+
+def pick(exercise, variant, seed, hidden_seed):
+    """(exercise, seed) of a grading unit: "public" as given, "hidden" varied."""
+    if variant == "hidden":
+        return variant_of(exercise), hidden_seed
+    return exercise, seed

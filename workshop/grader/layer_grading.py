@@ -51,11 +51,7 @@ def reference_stages(exercise):
 
 def primary(exercise, record):
     """The first stage's observations (one per case)."""
-    if isinstance(record, ErrorInfo):
-        from .evidence import Observation
-
-        return [Observation(error=record)]
-    return record
+    return base.runs_of(record)
 
 
 def run_stage(exercise, stage, implementation, seed):
@@ -70,7 +66,7 @@ def run_stage(exercise, stage, implementation, seed):
     if stage == "graph ops":
         return _record_graph_ops(exercise, make, inputs, seed)
     if stage == "config":
-        return [_caught(_record_config, exercise, make, case, x, seed, i)
+        return [base.caught(_record_config, exercise, make, case, x, seed, i)
                 for i, (case, x) in enumerate(zip(exercise.cases, inputs))]  # fmt: skip
     if stage == "saving":
         layer = _build_or_none(make, exercise.cases[0], inputs[0], seed, 0)
@@ -80,7 +76,7 @@ def run_stage(exercise, stage, implementation, seed):
         model = keras.Sequential([keras.Input(shape=x.shape[1:], batch_size=None), layer])
         return numeric.record_save_and_load(model, x)
     if stage == "tf.function":
-        return [_caught(_record_tf_function, make, case, x, seed, i)
+        return [base.caught(_record_tf_function, make, case, x, seed, i)
                 for i, (case, x) in enumerate(zip(exercise.cases, inputs))]  # fmt: skip
     if stage == "masking":
         return recurrent_checks.record_masking(exercise, layer_class, inputs, seed)
@@ -97,16 +93,6 @@ def _maker(exercise, layer_class):
         return keras.layers.RNN(layer_class(**config), return_sequences=True)
 
     return make
-
-
-def _caught(function, *args):
-    """`function(*args)`, or the exception it raised (one case's record)."""
-    try:
-        return function(*args)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as error:  # student code may raise anything, even SystemExit
-        return error
 
 
 def _build_or_none(make, case, x, seed, index):
@@ -227,8 +213,7 @@ def class_tree(source_dir, exercise):
         if name in classes and name not in own:
             own.add(name)
             todo.extend(getattr(b, "id", None) for b in classes[name].bases)
-    tree.body = [n for n in tree.body if not isinstance(n, ast.ClassDef) or n.name in own]
-    return tree, path
+    return rules.keep_classes(tree, own), path
 
 
 def _check_rules(exercise, record, source_dir, source_tree):

@@ -6,7 +6,6 @@ import numpy as np
 
 from . import exercise as base
 from . import numeric
-from .evidence import Observation
 from .observe import build_model, class_name, observe_model, rng_for
 
 
@@ -43,9 +42,8 @@ def reference_stages(exercise):
 
 
 def primary(exercise, record):
-    if hasattr(record, "explained"):
-        return [Observation(error=record)]
-    return record
+    """The first stage's observations (one per case)."""
+    return base.runs_of(record)
 
 
 def run_stage(exercise, stage, implementation, seed):

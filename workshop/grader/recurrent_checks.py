@@ -5,6 +5,7 @@ import keras
 import numpy as np
 
 from .compare import compare
+from .exercise import caught
 from .numeric import FORWARD_TOLERANCE
 from .observe import random_weights, rng_for
 
@@ -74,15 +75,6 @@ def padding_mask(case_index, seed, batch, steps):
     return np.arange(steps)[None, :] < lengths[:, None]
 
 
-def _caught(function, *args):
-    try:
-        return function(*args)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as error:  # student code may raise anything, even SystemExit
-        return error
-
-
 def record_masking(exercise, cell_class, inputs, seed):
     """Per case of more than one step: the cell's run with padding masked out, under
     weights seeded by the cell's own weight shapes (the judge compares the shapes)."""
@@ -94,7 +86,7 @@ def record_masking(exercise, cell_class, inputs, seed):
         weights = random_weights([tuple(int(d) for d in w.shape) for w in probe.weights], seed, i)
         return _run(cell_class(**case.config), weights, x, mask)
 
-    return [_caught(one, case, x, i) if x.shape[1] >= 2 else None
+    return [caught(one, case, x, i) if x.shape[1] >= 2 else None
             for i, (case, x) in enumerate(zip(exercise.cases, inputs))]  # fmt: skip
 
 
@@ -148,7 +140,7 @@ def record_twin(exercise, cell_class, inputs, seed):
         _, mapped = twin_weights(exercise, case, x, seed, i)
         return _run(cell_class(**case.config), mapped, x)
 
-    return [_caught(one, case, x, i) for i, (case, x) in enumerate(zip(exercise.cases, inputs))]
+    return [caught(one, case, x, i) for i, (case, x) in enumerate(zip(exercise.cases, inputs))]
 
 
 _TWIN_RUNS = {}

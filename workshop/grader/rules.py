@@ -145,13 +145,14 @@ def module_tree(obj):
     Returns (tree, path); the tree keeps the file's line numbers.
     """
     path = inspect.getsourcefile(obj)
-    source = Path(path).read_text(encoding="utf-8")
     own = {cls.__name__ for cls in getattr(obj, "__mro__", ())}
-    tree = ast.parse(source)
-    tree.body = [
-        node for node in tree.body if not isinstance(node, ast.ClassDef) or node.name in own
-    ]
-    return tree, path
+    return keep_classes(ast.parse(Path(path).read_text(encoding="utf-8")), own), path
+
+
+def keep_classes(tree, names):
+    """`tree` without the module-level classes not in `names` (line numbers kept)."""
+    tree.body = [n for n in tree.body if not isinstance(n, ast.ClassDef) or n.name in names]
+    return tree
 
 
 def graph_ops(compute):
