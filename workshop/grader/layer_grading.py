@@ -233,7 +233,7 @@ def _check_rules(exercise, record, source_dir, source_tree):
     if not record.get("traced"):
         # It does not trace at all; 'inside tf.function' reports why.
         return True, "no ready-made op in the source; the graph does not trace"
-    kernels = sorted(set(record["ops"]) & set(exercise.banned_kernels))
+    kernels = rules.banned_ops(record["ops"], exercise.banned_kernels)
     if kernels:
         return False, (
             f"the traced graph runs the ready-made kernel(s) {', '.join(kernels)}: "

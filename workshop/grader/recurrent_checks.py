@@ -146,9 +146,13 @@ def record_twin(exercise, cell_class, inputs, seed):
 _TWIN_RUNS = {}
 
 
-def _twin_expected(exercise, seed, inputs):
+def _twin_expected(exercise, seed):
+    """keras.layers.<twin>'s runs on every case, computed once per exercise and seed."""
+    from .layer_grading import make_input
+
     key = (exercise.id, repr(exercise.cases), seed)
     if key not in _TWIN_RUNS:
+        inputs = [make_input(case, seed, i) for i, case in enumerate(exercise.cases)]
         _TWIN_RUNS[key] = []
         for i, (case, x) in enumerate(zip(exercise.cases, inputs)):
             twin, mapped = twin_weights(exercise, case, x, seed, i)
@@ -160,10 +164,8 @@ def _twin_expected(exercise, seed, inputs):
 def judge_twin(exercise, mine, seed, describe):
     """The cell, with weights mapped from keras.layers.<twin>, computes what that layer
     does: the layer runs here, on the trusted side."""
-    from .layer_grading import make_input
-
-    inputs = [make_input(case, seed, i) for i, case in enumerate(exercise.cases)]
-    for i, (m, (shapes, expected)) in enumerate(zip(mine, _twin_expected(exercise, seed, inputs))):
+    expected_runs = _twin_expected(exercise, seed)
+    for i, (m, (shapes, expected)) in enumerate(zip(mine, expected_runs)):
         problem = _unusable(m)
         if problem:
             return (
@@ -182,5 +184,5 @@ def judge_twin(exercise, mine, seed, describe):
             return False, problem
     return True, (
         f"with keras.layers.{exercise.keras_twin}'s weights mapped in, gives that layer's "
-        f"outputs and final states on {len(inputs)} cases"
+        f"outputs and final states on {len(expected_runs)} cases"
     )

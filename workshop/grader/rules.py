@@ -167,6 +167,11 @@ def graph_ops(compute):
     return sorted(ops)
 
 
+def banned_ops(ops, banned_kernels):
+    """The op types among `ops` that are in `banned_kernels`, sorted."""
+    return sorted(set(ops) & set(banned_kernels))
+
+
 def banned_in_graph(compute, banned_kernels):
     """Op types from `banned_kernels` in the graph that `compute()` traces to."""
-    return sorted(set(graph_ops(compute)) & set(banned_kernels))
+    return banned_ops(graph_ops(compute), banned_kernels)
