@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 
 from solutions.lstm import LSTMCell  # noqa: E402
 from timing import print_table, timed  # noqa: E402
-from workshop.grader.recurrent_checks import TWINS  # noqa: E402
+from workshop.grader.kinds.recurrent_runs import TWINS  # noqa: E402
 
 
 def main():

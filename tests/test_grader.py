@@ -6,7 +6,7 @@ import pytest
 from workshop import catalog
 from workshop.grader import results
 from workshop.grader.loading import FolderImplementation
-from workshop.grading import grade
+from workshop.grader.grading import grade
 
 SEED = 7
 

@@ -4,7 +4,7 @@ not the hidden expected values."""
 
 from workshop import catalog, report
 from workshop.grader import hidden, results
-from workshop.grading import DEFAULT_SEED, grade
+from workshop.grader.grading import DEFAULT_SEED, grade
 
 HIDDEN_SEED = hidden.DEFAULT_HIDDEN_SEED
 

@@ -13,7 +13,7 @@ from test_run_cnn import run_cli
 
 from conftest import REPO
 from workshop import catalog, release
-from workshop.grading import DEFAULT_SEED
+from workshop.grader.grading import DEFAULT_SEED
 
 QUICK = ("maxpool", "l2pool")
 CORPUS = REPO / "tests" / "submissions"

@@ -38,7 +38,7 @@ def test_graph_scan_finds_a_convolution_hidden_behind_getattr():
 
 
 def test_only_the_graded_class_and_its_bases_are_read():
-    from solutions.mistakes.ready_made import ReadyMadeMaxPool2D
+    from solutions.mistakes.pooling import ReadyMadeMaxPool2D
 
     tree, _ = rules.module_tree(ReadyMadeMaxPool2D)
     names = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}

@@ -133,7 +133,7 @@ def command_check(args, root):
     from . import report
     from .grader import results
     from .grader.loading import FolderImplementation
-    from .grading import DEFAULT_SEED, grade
+    from .grader.grading import DEFAULT_SEED, grade
     from .state import State
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
@@ -161,7 +161,7 @@ def command_watch(args, root):
     import_tensorflow()
     from . import report
     from .grader.loading import FolderImplementation
-    from .grading import DEFAULT_SEED, grade
+    from .grader.grading import DEFAULT_SEED, grade
     from .state import State
 
     folder = root / "exercises"
@@ -192,7 +192,7 @@ def command_watch(args, root):
 
 def command_release(args, root):
     from . import release
-    from .grading import DEFAULT_SEED
+    from .grader.grading import DEFAULT_SEED
 
     if is_release():
         raise UsageError(f"{NO_SOLUTIONS}: build releases from the instructors' repository")
@@ -229,7 +229,7 @@ def command_selfcheck(args, root):
     if is_release():
         raise UsageError(f"{NO_SOLUTIONS}: selfcheck runs in the instructors' repository")
     from . import catalog, selfcheck
-    from .grading import DEFAULT_SEED
+    from .grader.grading import DEFAULT_SEED
 
     import_tensorflow()
     seed = DEFAULT_SEED if args.seed is None else args.seed
@@ -255,7 +255,7 @@ def command_grade(args, root):
     import_tensorflow()  # the runner judges: it computes the reference itself
     from .batch.runner import BatchSettings, grade_batch
     from .grader.hidden import DEFAULT_HIDDEN_SEED
-    from .grading import DEFAULT_SEED
+    from .grader.grading import DEFAULT_SEED
 
     settings = BatchSettings(
         exercises=tuple(e.slug for e in exercises),

@@ -336,7 +336,7 @@ def _run_once(build_model):
 def _preflight(attempt, impl):
     """Run `attempt()` (build a model, run one input), so that an unwritten or broken
     layer is one line here, not a traceback in the middle of training."""
-    from .grader.exercise import STUB_MESSAGE
+    from .grader.stubs import STUB_MESSAGE
     from .grader.student_errors import explain
 
     try:

@@ -5,8 +5,9 @@ differ from the reference, is named). Every check must fail on at least one mist
 from dataclasses import dataclass, field
 
 from .grader import results
-from .grader.loading import FolderImplementation, SwappedImplementation
-from .grading import grade, reference
+from .grader.grading import grade, grade_exercise
+from .grader.loading import FolderImplementation
+from .grader.reference_book import LiveReference, with_mistake
 
 
 @dataclass
@@ -21,9 +22,10 @@ class SelfCheck:
 
 def run(exercises, root, seed, progress=print):
     report = SelfCheck()
-    ref = reference()
+    book = LiveReference()
+    ref = book.implementation
 
-    solution_results = {r.slug: r for r in grade(exercises, ref, seed)}
+    solution_results = {r.slug: r for r in grade(exercises, ref, seed, book=book)}
     for result in solution_results.values():
         line = f"solution  {result.exercise_id} {result.slug:<8} {result.points:g}/{result.max_points:g}"
         progress(line)
@@ -33,7 +35,7 @@ def run(exercises, root, seed, progress=print):
                 f"solution of {result.slug} is not full marks: {result.reason} {failed}"
             )
 
-    for result in grade(exercises, FolderImplementation(root), seed):
+    for result in grade(exercises, FolderImplementation(root), seed, book=book):
         progress(f"stub      {result.exercise_id} {result.slug:<8} {result.status}")
         if result.status != results.NOT_ATTEMPTED or result.points != 0:
             report.problems.append(
@@ -43,13 +45,8 @@ def run(exercises, root, seed, progress=print):
 
     for exercise in exercises:
         bitten = set()
-        for mistake in exercise.mistakes:
-            swapped = SwappedImplementation(
-                ref,
-                {(exercise.module, mistake.replaces or exercise.name): mistake.load()},
-                mistake.key,
-            )
-            result = exercise.grade(swapped, ref, seed)
+        for mistake in book.mistakes(exercise):
+            result = grade_exercise(exercise, with_mistake(ref, exercise, mistake), book, seed)
             failed = [c.name for c in result.checks if not c.passed]
             bitten.update(failed)
             named = mistake.message in result.diagnoses

@@ -3,30 +3,63 @@
 import numpy as np
 
 from solutions.boltzmann import all_states, energy
+from solutions.mistakes import known
 
 
+@known(
+    "boltzmann",
+    "energy-double-counted",
+    "every pair counted twice: E = −½ sᵀ W s − bᵀ s, the ½ because W holds each pair in "
+    "both w_ij and w_ji",
+    replaces="energy",
+)
 def energy_double_counted(s, W, b):
     """−sᵀ W s − bᵀ s: every pair counted twice (the ½ forgotten)."""
     s = np.asarray(s, dtype=np.float64)
     return -np.einsum("ni,ij,nj->n", s, W, s) - s @ b
 
 
+@known(
+    "boltzmann",
+    "energy-sign",
+    "energy with the wrong sign: E = −½ sᵀ W s − bᵀ s, so states the weights favour "
+    "have low energy",
+    replaces="energy",
+)
 def energy_sign_flipped(s, W, b):
     """+½ sᵀ W s + bᵀ s: low energy should be likely, not unlikely."""
     return -energy(s, W, b)
 
 
+@known(
+    "boltzmann",
+    "unnormalised",
+    "probabilities not divided by Z = Σ_s exp(−E(s)): they must sum to 1",
+    replaces="exact_probabilities",
+)
 def probabilities_unnormalised(W, b):
     """exp(−E(s)) without dividing by Z."""
     return np.exp(-energy(all_states(len(b)), W, b))
 
 
+@known(
+    "boltzmann",
+    "exp-of-energy",
+    "exp(+E) where exp(−E) belongs: p(s) = exp(−E(s)) / Z",
+    replaces="exact_probabilities",
+)
 def probabilities_of_energy(W, b):
     """exp(+E(s)) / Z: the sign of the exponent flipped."""
     weights = np.exp(energy(all_states(len(b)), W, b))
     return weights / weights.sum()
 
 
+@known(
+    "boltzmann",
+    "parallel-updates",
+    "all units updated at once from the old state: a Gibbs sweep updates unit i from "
+    "the others' current values, one unit after another",
+)
 def sweep_in_parallel(s, W, b, rng):
     """Every unit updated at once from the old state: not a Gibbs sweep, and its chain
     settles on another distribution."""
@@ -38,6 +71,11 @@ def sweep_in_parallel(s, W, b, rng):
     return new
 
 
+@known(
+    "boltzmann",
+    "u-greater-than-p",
+    "`u > p` turns a unit on with probability 1 − p: use `u < p`",
+)
 def sweep_turns_off_with_p(s, W, b, rng):
     """`u > p`: the unit turns on with probability 1 − p."""
     s = np.array(s, dtype=np.float64)
@@ -47,6 +85,12 @@ def sweep_turns_off_with_p(s, W, b, rng):
     return s
 
 
+@known(
+    "boltzmann",
+    "no-bias-in-sweep",
+    "the bias is missing from the unit's input: p(s_i = 1 | s_−i) = σ(b_i + Σ_j w_ij "
+    "s_j)",
+)
 def sweep_without_bias(s, W, b, rng):
     """σ(Σ_j w_ij s_j): the bias b_i left out of the unit's input."""
     s = np.array(s, dtype=np.float64)

@@ -5,6 +5,7 @@ import functools
 import numpy as np
 
 from solutions.rnn import rnn_forward
+from solutions.mistakes import known
 
 
 def _bptt(x, targets, h0, U, W, b, V, c, *, carry=True, full_tanh=True, transpose_dW=False,
@@ -38,15 +39,40 @@ def _bptt(x, targets, h0, U, W, b, V, c, *, carry=True, full_tanh=True, transpos
     return loss, grads
 
 
-no_carry = functools.partial(_bptt, carry=False)
-tanh_derivative = functools.partial(_bptt, full_tanh=False)
-transposed_dW = functools.partial(_bptt, transpose_dW=True)
-no_h0_gradient = functools.partial(_bptt, h0_gradient=False)
-ascent = functools.partial(_bptt, sign=-1.0)
-mean_loss = functools.partial(_bptt, mean=True)
-unsummed_bias = functools.partial(_bptt, sum_bias=False)
+no_carry = known(
+    "bptt",
+    "no-carry",
+    "BPTT without the gradient from later steps: ∂L/∂h(t) also gets δh(t+1) = "
+    "∂L/∂a(t+1) Wᵀ",
+)(
+    functools.partial(_bptt, carry=False)
+)
+tanh_derivative = known("bptt", "tanh-derivative", "tanh'(a) is 1 − h², not 1 − h")(
+    functools.partial(_bptt, full_tanh=False)
+)
+transposed_dW = known("bptt", "transposed-dW", "∂L/∂W transposed: it is Σ_t h(t−1)ᵀ ∂L/∂a(t)")(
+    functools.partial(_bptt, transpose_dW=True)
+)
+no_h0_gradient = known("bptt", "no-h0-gradient", "∂L/∂h(0) missing: it is the δh carried out of step 1")(
+    functools.partial(_bptt, h0_gradient=False)
+)
+ascent = known("bptt", "ascent", "sign flipped: ∂L/∂o(t) = ŷ(t) − onehot, not onehot − ŷ(t)")(
+    functools.partial(_bptt, sign=-1.0)
+)
+mean_loss = known("bptt", "mean-loss", "loss averaged: the notes' L sums over time (and here over the batch)")(
+    functools.partial(_bptt, mean=True)
+)
+unsummed_bias = known("bptt", "unsummed-bias", "∂L/∂b kept per example: sum ∂L/∂a(t) over the batch too")(
+    functools.partial(_bptt, sum_bias=False)
+)
 
 
+@known(
+    "bptt",
+    "softmax-over-time",
+    "softmax over the time steps: normalise over the classes (the last axis)",
+    replaces="rnn_forward",
+)
 def softmax_over_time(x, h0, U, W, b, V, c):
     """Normalises each output over the time steps instead of over the classes."""
     h, _ = rnn_forward(x, h0, U, W, b, V, c)
@@ -55,6 +81,12 @@ def softmax_over_time(x, h0, U, W, b, V, c):
     return h, np.exp(o) / np.exp(o).sum(axis=1, keepdims=True)
 
 
+@known(
+    "bptt",
+    "forward-no-recurrence",
+    "rnn_forward ignores h(t−1): a(t) = b + h(t−1) W + x(t) U",
+    replaces="rnn_forward",
+)
 def no_recurrence(x, h0, U, W, b, V, c):
     """Each step ignores h(t−1)."""
     return rnn_forward(x, np.zeros_like(np.asarray(h0)), U, np.zeros_like(np.asarray(W)), b, V, c)

@@ -1,10 +1,12 @@
 """Wrong Conv2D layers, one realistic mistake each."""
 
+import tensorflow as tf
 import keras
 from keras import ops
 
 from solutions.conv import Conv2D, _receptive_fields
 from workshop.shapes import valid_length
+from solutions.mistakes import known
 
 register = keras.saving.register_keras_serializable(package="mistakes")
 
@@ -16,6 +18,12 @@ def _correlate(layer, inputs, kernel, kernel_size=None, strides=None):
     return ops.matmul(fields, weights)  # (batch, H', W', filters), no bias
 
 
+@known(
+    "conv",
+    "flipped-kernel",
+    "flipped kernel: your output is a true convolution (kernel turned 180°); the notes' "
+    "formula pairs w[l, m] with a[j+l, k+m], cross-correlation, no flip",
+)
 @register
 class FlippedKernelConv2D(Conv2D):
     """Convolution in the mathematician's sense: the kernel turned by 180 degrees."""
@@ -25,6 +33,12 @@ class FlippedKernelConv2D(Conv2D):
         return self.activation(_correlate(self, inputs, flipped) + self.bias)
 
 
+@known(
+    "conv",
+    "transposed-field",
+    "rows and columns swapped: w[l, m] must meet a[j+l, k+m], with l down the rows "
+    "(height) and m along the columns (width)",
+)
 @register
 class TransposedFieldConv2D(Conv2D):
     """Rows and columns of the field swapped: a[j+m, k+l] w[l, m]."""
@@ -36,12 +50,18 @@ class TransposedFieldConv2D(Conv2D):
         return self.activation(z + self.bias)
 
 
+@known("conv", "no-bias", "bias missing: add the shared bias b of each feature map")
 @register
 class NoBiasConv2D(Conv2D):
     def call(self, inputs):
         return self.activation(_correlate(self, inputs, self.kernel))
 
 
+@known(
+    "conv",
+    "bias-per-position",
+    "one bias per position: the notes share ONE bias per feature map, shape (filters,)",
+)
 @register
 class BiasPerPositionConv2D(Conv2D):
     """A separate bias for every hidden neuron instead of one per feature map."""
@@ -57,6 +77,11 @@ class BiasPerPositionConv2D(Conv2D):
         return self.activation(_correlate(self, inputs, self.kernel) + self.bias)
 
 
+@known(
+    "conv",
+    "off-by-one",
+    "output one row and column too small: there are H - kh + 1 positions, not H - kh",
+)
 @register
 class OffByOneConv2D(Conv2D):
     """The field stops one position early: range(H - kh) instead of range(H - kh + 1)."""
@@ -66,6 +91,7 @@ class OffByOneConv2D(Conv2D):
         return self.activation(z[:, :-1, :-1, :])
 
 
+@known("conv", "stride-ignored", "stride ignored: the field must move `strides` pixels at a time")
 @register
 class StrideIgnoredConv2D(Conv2D):
     def call(self, inputs):
@@ -73,7 +99,20 @@ class StrideIgnoredConv2D(Conv2D):
         return self.activation(z)
 
 
+@known(
+    "conv",
+    "no-activation",
+    "activation missing: apply self.activation (σ) after adding the bias",
+)
 @register
 class NoActivationConv2D(Conv2D):
     def call(self, inputs):
         return _correlate(self, inputs, self.kernel) + self.bias
+
+
+@known("conv", "ready-made-op", "uses tf.nn.conv2d", diagnosed=False)
+@register
+class ReadyMadeConv2D(Conv2D):
+    def call(self, inputs):
+        z = tf.nn.conv2d(inputs, self.kernel, self.strides, "VALID") + self.bias
+        return self.activation(z)

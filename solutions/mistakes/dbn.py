@@ -4,8 +4,15 @@ import keras
 from keras import ops
 
 from solutions.rbm import RBM
+from solutions.mistakes import known
 
 
+@known(
+    "dbn",
+    "every-rbm-on-data",
+    "every RBM trained on the data: RBM l+1 learns from RBM l's hidden probabilities "
+    "p(h|v)",
+)
 def pretrain_every_rbm_on_the_data(x, hidden_sizes, fit_rbm):
     """Every RBM trained on the raw data: nothing is stacked."""
     rbms, x = [], ops.convert_to_tensor(x, "float32")
@@ -17,6 +24,11 @@ def pretrain_every_rbm_on_the_data(x, hidden_sizes, fit_rbm):
     return rbms
 
 
+@known(
+    "dbn",
+    "rounded-features",
+    "hidden probabilities rounded to 0/1 before the next RBM: feed p(h|v) itself",
+)
 def pretrain_on_rounded_features(x, hidden_sizes, fit_rbm):
     """The hidden probabilities rounded to 0 or 1 before they feed the next RBM."""
     rbms, inputs = [], ops.convert_to_tensor(x, "float32")
@@ -41,16 +53,35 @@ def _classifier(rbms, num_classes, activation="sigmoid", copy=True, top="softmax
     return keras.Model(inputs, keras.layers.Dense(num_classes, activation=top)(x))
 
 
+@known(
+    "dbn",
+    "not-initialised",
+    "the classifier's layers keep their random weights: copy each RBM's kernel and "
+    "hidden bias into its Dense layer",
+    replaces="build_classifier",
+)
 def classifier_not_initialised(rbms, num_classes):
     """The Dense layers keep their random initial weights: the pre-training is thrown away."""
     return _classifier(rbms, num_classes, copy=False)
 
 
+@known(
+    "dbn",
+    "relu-layers",
+    "ReLU layers: an RBM's features are σ(c + v W), so the layers are sigmoid",
+    replaces="build_classifier",
+)
 def classifier_with_relu(rbms, num_classes):
     """ReLU hidden layers: the RBM's weights were learned for σ(c + v W)."""
     return _classifier(rbms, num_classes, activation="relu")
 
 
+@known(
+    "dbn",
+    "no-softmax",
+    "no softmax on the top layer: the classifier outputs class probabilities",
+    replaces="build_classifier",
+)
 def classifier_without_softmax(rbms, num_classes):
     """A linear top layer: class probabilities need the softmax."""
     return _classifier(rbms, num_classes, top=None)

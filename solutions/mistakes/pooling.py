@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from solutions.pooling import L2Pool2D, MaxPool2D, _windows
+from solutions.mistakes import known
 
 register = keras.saving.register_keras_serializable(package="mistakes")
 
@@ -20,6 +21,7 @@ def _area(layer):
     return float(layer.pool_size[0] * layer.pool_size[1])
 
 
+@known("maxpool", "window-sum", "window sum: max pooling takes the largest value, not the sum")
 @register
 class SumMaxPool2D(MaxPool2D):
     """Adds up the window instead of taking its maximum."""
@@ -28,6 +30,11 @@ class SumMaxPool2D(MaxPool2D):
         return _window_sum(self, inputs)
 
 
+@known(
+    "maxpool",
+    "window-mean",
+    "window average: that is average pooling; max pooling takes the largest value",
+)
 @register
 class MeanMaxPool2D(MaxPool2D):
     """Averages the window instead of taking its maximum."""
@@ -36,6 +43,12 @@ class MeanMaxPool2D(MaxPool2D):
         return _window_sum(self, inputs) / _area(self)
 
 
+@known(
+    "maxpool",
+    "stride-one",
+    "windows moved one pixel at a time: use `strides` (by default the pool size, so "
+    "windows do not overlap)",
+)
 @register
 class StrideOneMaxPool2D(MaxPool2D):
     """Moves the window one pixel at a time whatever the stride."""
@@ -48,6 +61,11 @@ class StrideOneMaxPool2D(MaxPool2D):
         return result
 
 
+@known(
+    "maxpool",
+    "off-by-one",
+    "output one row and column too small: there are floor((H - ph) / s) + 1 windows",
+)
 @register
 class OffByOneMaxPool2D(MaxPool2D):
     """Drops the last row and column of windows."""
@@ -56,6 +74,7 @@ class OffByOneMaxPool2D(MaxPool2D):
         return super().call(inputs)[:, :-1, :-1, :]
 
 
+@known("l2pool", "mean", "average pooling: L2 pooling squares, sums and takes the square root")
 @register
 class MeanL2Pool2D(L2Pool2D):
     """Average pooling: the mean of the window, no squares, no root."""
@@ -64,6 +83,7 @@ class MeanL2Pool2D(L2Pool2D):
         return _window_sum(self, inputs) / _area(self)
 
 
+@known("l2pool", "no-sqrt", "square root missing: you return the sum of squares")
 @register
 class NoRootL2Pool2D(L2Pool2D):
     """The sum of squares without the square root."""
@@ -72,6 +92,12 @@ class NoRootL2Pool2D(L2Pool2D):
         return _window_sum(self, inputs, ops.square)
 
 
+@known(
+    "l2pool",
+    "rms",
+    "divided by the window size: the notes take the root of the SUM of squares, not the "
+    "mean",
+)
 @register
 class RootMeanSquareL2Pool2D(L2Pool2D):
     """The root of the mean of squares: divides by the window size."""
@@ -81,6 +107,7 @@ class RootMeanSquareL2Pool2D(L2Pool2D):
         return ops.sqrt(ops.maximum(total, 1e-30))
 
 
+@known("l2pool", "max", "max pooling: L2 pooling is sqrt(Σ x²) over the window")
 @register
 class MaxL2Pool2D(L2Pool2D):
     """Max pooling where L2 pooling was asked for."""
@@ -89,6 +116,12 @@ class MaxL2Pool2D(L2Pool2D):
         return MaxPool2D.call(self, inputs)
 
 
+@known(
+    "l2pool",
+    "stride-one",
+    "windows moved one pixel at a time: use `strides` (by default the pool size, so "
+    "windows do not overlap)",
+)
 @register
 class StrideOneL2Pool2D(L2Pool2D):
     """Moves the window one pixel at a time whatever the stride."""
@@ -97,9 +130,34 @@ class StrideOneL2Pool2D(L2Pool2D):
         return ops.sqrt(ops.maximum(_window_sum(self, inputs, ops.square, strides=(1, 1)), 1e-30))
 
 
+@known(
+    "l2pool",
+    "nan-gradient",
+    "NaN gradient for an all-zero window: sqrt'(0) is infinite; take the root only "
+    "where the sum is positive (ops.where twice) so the gradient there is 0",
+)
 @register
 class UnguardedL2Pool2D(L2Pool2D):
     """Plain sqrt: right forward, NaN gradient for an all-zero window."""
 
     def call(self, inputs):
         return ops.sqrt(_window_sum(self, inputs, ops.square))
+
+
+@known("maxpool", "ready-made-op", "uses keras.ops.max_pool", diagnosed=False)
+@register
+class ReadyMadeMaxPool2D(MaxPool2D):
+    def call(self, inputs):
+        return ops.max_pool(inputs, self.pool_size, self.strides, padding="valid")
+
+
+@known("l2pool", "ready-made-op", "uses keras.ops.average_pool", diagnosed=False)
+@register
+class ReadyMadeL2Pool2D(L2Pool2D):
+    def call(self, inputs):
+        area = float(self.pool_size[0] * self.pool_size[1])
+        mean = ops.average_pool(ops.square(inputs), self.pool_size, self.strides, padding="valid")
+        total = mean * area
+        nonzero = total > 0
+        root = ops.sqrt(ops.where(nonzero, total, ops.ones_like(total)))
+        return ops.where(nonzero, root, ops.zeros_like(total))

@@ -4,10 +4,17 @@ import keras
 from keras import ops
 
 from solutions.rbm import RBM
+from solutions.mistakes import known
 
 register = keras.saving.register_keras_serializable(package="mistakes")
 
 
+@known(
+    "rbm",
+    "negative-phase-sign",
+    "negative phase added: CD is positive minus negative statistics, ⟨v p(h|v)⟩_data − "
+    "⟨v_k p(h|v_k)⟩",
+)
 @register
 class NegativePhaseAddedRBM(RBM):
     """Positive plus negative statistics: the negative phase's sign flipped."""
@@ -26,6 +33,12 @@ class NegativePhaseAddedRBM(RBM):
         }, chain  # fmt: skip
 
 
+@known(
+    "rbm",
+    "sampled-statistics",
+    "binary hidden samples in the statistics: the convention here (Hinton's guide) "
+    "drives the chain with samples but uses the probabilities p(h|v) in ⟨v h⟩ and ⟨h⟩",
+)
 @register
 class SampledStatisticsRBM(RBM):
     """Binary hidden samples in the statistics, where the notes' convention (and
@@ -48,6 +61,12 @@ class SampledStatisticsRBM(RBM):
         }, chain  # fmt: skip
 
 
+@known(
+    "rbm",
+    "swapped-biases",
+    "visible and hidden biases swapped: p(h|v) uses the hidden bias c, p(v|h) the "
+    "visible bias b",
+)
 @register
 class SwappedBiasesRBM(RBM):
     """The visible bias used for the hidden units and the other way round."""
@@ -59,6 +78,7 @@ class SwappedBiasesRBM(RBM):
         return ops.sigmoid(self.hidden_bias + ops.matmul(h, ops.transpose(self.kernel)))
 
 
+@known("rbm", "transposed-weights", "W and Wᵀ exchanged: p(h|v) = σ(c + v W), p(v|h) = σ(b + h Wᵀ)")
 @register
 class TransposedWeightsRBM(RBM):
     """W and Wᵀ exchanged: p(h|v) must use v W, p(v|h) must use h Wᵀ."""
@@ -70,6 +90,11 @@ class TransposedWeightsRBM(RBM):
         return ops.sigmoid(self.visible_bias + ops.matmul(h, self.kernel))
 
 
+@known(
+    "rbm",
+    "free-energy-no-visible-bias",
+    "free energy without its visible term: F(v) = −v b − Σ_j softplus(c_j + (v W)_j)",
+)
 @register
 class FreeEnergyWithoutVisibleBiasRBM(RBM):
     """F(v) = −Σ_j softplus(c_j + (v W)_j), the −v b term missing."""
@@ -78,6 +103,12 @@ class FreeEnergyWithoutVisibleBiasRBM(RBM):
         return -ops.sum(ops.softplus(self.hidden_bias + ops.matmul(v, self.kernel)), axis=-1)
 
 
+@known(
+    "rbm",
+    "noise-start",
+    "the negative chain starts from noise: CD-k starts it at the data (or, for "
+    "persistent CD, at the `start` given)",
+)
 @register
 class NoiseStartRBM(RBM):
     """The negative chain restarted from random noise instead of from the data."""
@@ -89,6 +120,7 @@ class NoiseStartRBM(RBM):
         return super().contrastive_divergence(v, k, seed, start)
 
 
+@known("rbm", "u-greater-than-p", "`u > p` turns a unit on with probability 1 − p: use `u < p`")
 @register
 class UGreaterThanPRBM(RBM):
     """`u > p`: each unit turns on with probability 1 − p."""
@@ -102,6 +134,7 @@ class UGreaterThanPRBM(RBM):
         return ops.cast(keras.random.uniform(ops.shape(p), seed=seed) > p, "float32")
 
 
+@known("rbm", "forgetful-config", "get_config() forgets `n_hidden`", diagnosed=False)
 @register
 class ForgetfulConfigRBM(RBM):
     def get_config(self):

@@ -1,14 +1,17 @@
 """Wrong recurrent cells, one realistic mistake each."""
 
+import tensorflow as tf
 import keras
 from keras import ops
 
 from solutions.lstm import LSTMCell
 from solutions.rnn import SimpleRNNCell
+from solutions.mistakes import known
 
 register = keras.saving.register_keras_serializable(package="mistakes")
 
 
+@known("rnn", "no-tanh", "tanh missing: h_t = tanh(b + h_{t-1} W + x_t U) (eq. 3.2)")
 @register
 class NoTanhRNNCell(SimpleRNNCell):
     """A linear recurrence: tanh forgotten."""
@@ -18,6 +21,7 @@ class NoTanhRNNCell(SimpleRNNCell):
         return h, [h]
 
 
+@known("rnn", "no-recurrence", "h_{t-1} is never used: add h_{t-1} W, the recurrence of eq. 3.1")
 @register
 class NoRecurrenceRNNCell(SimpleRNNCell):
     """h_{t−1} never used: every step sees only its own input."""
@@ -27,6 +31,12 @@ class NoRecurrenceRNNCell(SimpleRNNCell):
         return h, [h]
 
 
+@known(
+    "rnn",
+    "transposed-W",
+    "W transposed: with row vectors the recurrence is h_{t-1} @ W (the notes' W h is "
+    "the column-vector form of the same thing)",
+)
 @register
 class TransposedRecurrenceRNNCell(SimpleRNNCell):
     """W applied from the wrong side (the notes' column-vector W h, not h W)."""
@@ -43,6 +53,11 @@ def _gates(cell, inputs, h_previous):
     return ops.split(z, 4, axis=-1)
 
 
+@known(
+    "lstm",
+    "keras-gate-order",
+    "gate blocks in Keras's order (i, f, c̃, o): the notes stack c̃, o, i, f (eq. 3.11)",
+)
 @register
 class KerasGateOrderLSTMCell(LSTMCell):
     """Blocks read in Keras's order i, f, c̃, o instead of the notes' c̃, o, i, f."""
@@ -55,6 +70,11 @@ class KerasGateOrderLSTMCell(LSTMCell):
         return h, [h, c]
 
 
+@known(
+    "lstm",
+    "forget-on-candidate",
+    "forget and input gates swapped: c_t = f ⊙ c_{t-1} + i ⊙ c̃_t (eq. 3.12)",
+)
 @register
 class ForgetOnCandidateLSTMCell(LSTMCell):
     """c_t = i ⊙ c_{t−1} + f ⊙ c̃_t: the forget gate applied to the candidate."""
@@ -67,6 +87,7 @@ class ForgetOnCandidateLSTMCell(LSTMCell):
         return h, [h, c]
 
 
+@known("lstm", "no-tanh-on-cell", "tanh missing: h_t = o ⊙ tanh(c_t) (eq. 3.13)")
 @register
 class NoTanhOnCellLSTMCell(LSTMCell):
     """h_t = o ⊙ c_t: tanh missing on the cell state (eq. 3.13)."""
@@ -79,6 +100,11 @@ class NoTanhOnCellLSTMCell(LSTMCell):
         return h, [h, c]
 
 
+@known(
+    "lstm",
+    "hidden-for-cell",
+    "h_{t-1} used where c_{t-1} belongs: the forget gate scales the old cell state",
+)
 @register
 class HiddenForCellLSTMCell(LSTMCell):
     """c_t = f ⊙ h_{t−1} + i ⊙ c̃_t: the hidden state used where the cell state belongs."""
@@ -91,6 +117,7 @@ class HiddenForCellLSTMCell(LSTMCell):
         return h, [h, c]
 
 
+@known("rnn", "two-biases", "a second bias: eq. 3.1 has one bias b, shape (units,)")
 @register
 class TwoBiasesRNNCell(SimpleRNNCell):
     """A second bias for the recurrence: eq. 3.1 has one bias b."""
@@ -105,6 +132,11 @@ class TwoBiasesRNNCell(SimpleRNNCell):
         return h, [h]
 
 
+@known(
+    "rnn",
+    "column-vectors",
+    "h_t returned as (units, batch): Keras works with rows, (batch, units)",
+)
 @register
 class ColumnVectorRNNCell(SimpleRNNCell):
     """The notes' column vectors kept: h_t comes out as (units, batch)."""
@@ -114,6 +146,12 @@ class ColumnVectorRNNCell(SimpleRNNCell):
         return ops.transpose(h), [h]
 
 
+@known(
+    "lstm",
+    "separate-weights",
+    "one matrix per gate: this exercise uses the fused kernel of eq. 3.11, (input_dim + "
+    "units, 4 * units), applied to [x_t, h_{t-1}]",
+)
 @register
 class SeparateWeightsLSTMCell(LSTMCell):
     """Eight matrices W_c, U_c, W_o, ... as in eq. 3.7–3.10, not the fused kernel of eq. 3.11."""
@@ -138,3 +176,52 @@ class SeparateWeightsLSTMCell(LSTMCell):
         c = ops.sigmoid(z("f")) * c_previous + ops.sigmoid(z("i")) * ops.tanh(z("c"))
         h = ops.sigmoid(z("o")) * ops.tanh(c)
         return h, [h, c]
+
+
+# Keras cells kept outside the graded cell, so that they add no weights to it.
+_KERAS_CELLS = {}
+
+
+@known("rnn", "ready-made-op", "uses keras.layers.SimpleRNNCell", diagnosed=False)
+@register
+class ReadyMadeSimpleRNNCell(SimpleRNNCell):
+    """Hands each step to Keras's own SimpleRNNCell, fed the notes' weights."""
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        cell = keras.layers.SimpleRNNCell(self.units)
+        cell.build(input_shape)
+        _KERAS_CELLS[id(self)] = cell
+
+    def call(self, inputs, states):
+        cell = _KERAS_CELLS[id(self)]
+        cell.kernel.assign(self.U)
+        cell.recurrent_kernel.assign(self.W)
+        cell.bias.assign(self.b)
+        h, _ = cell.call(inputs, states)
+        return h, [h]
+
+
+@known("lstm", "ready-made-op", "uses TensorFlow's fused LSTMBlockCell", diagnosed=False)
+@register
+class ReadyMadeLSTMCell(LSTMCell):
+    """Runs TensorFlow's fused LSTM kernel on the notes' weights, gate blocks reordered."""
+
+    def call(self, inputs, states):
+        h_previous, c_previous = states
+        c_block, o_block, i_block, f_block = ops.split(self.kernel, 4, axis=-1)
+        c_bias, o_bias, i_bias, f_bias = ops.split(self.bias, 4, axis=-1)
+        result = tf.raw_ops.LSTMBlockCell(
+            x=inputs,
+            cs_prev=c_previous,
+            h_prev=h_previous,
+            w=ops.concatenate([i_block, c_block, f_block, o_block], axis=-1),
+            wci=tf.zeros([self.units]),
+            wcf=tf.zeros([self.units]),
+            wco=tf.zeros([self.units]),
+            b=ops.concatenate([i_bias, c_bias, f_bias, o_bias], axis=-1),
+            forget_bias=0.0,
+            cell_clip=-1.0,
+            use_peephole=False,
+        )
+        return result.h, [result.h, result.cs]

@@ -396,7 +396,7 @@ class Job:
         outputs.write_submission(self.folder, self.grade)
 
     def _judge_unit(self, slug, variant, book):
-        from ..grader.exercise import judge
+        from ..grader.judging import judge
 
         exercise, seed = self._unit_exercise(slug, variant)
         stem = f"{slug}.{variant}"
@@ -420,7 +420,7 @@ class Job:
                                             "not graded")  # fmt: skip
         except evidence.BadRecord as error:
             return results.zero(exercise, seed, f"the grading records could not be read ({error})")
-        for stage in exercise.grading.stages(exercise):
+        for stage in exercise.kind.stages(exercise):
             failure = self.failures.get((stem, stage))
             if failure:
                 found.stages[stage] = failure
@@ -450,10 +450,10 @@ def prepare_reference(book, settings, progress=print):
         for variant in settings.variants:
             exercise, seed = hidden.pick(catalog.find(slug), variant, settings.seed,
                                          settings.hidden_seed)  # fmt: skip
-            for stage in exercise.grading.stages(exercise):
+            for stage in exercise.kind.stages(exercise):
                 book.stage(exercise, stage, seed)
-            for mistake in exercise.mistakes:
-                book.mistake(exercise, mistake, seed)
+            for mistake in book.mistakes(exercise):
+                book.mistake_runs(exercise, mistake, seed)
     progress(f"Reference results ready ({time.monotonic() - started:.0f} s).")
 
 

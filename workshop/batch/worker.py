@@ -66,7 +66,7 @@ def main(argv=None):
     import_tensorflow(first_op=False)
     from .. import catalog
     from ..grader import evidence, hidden
-    from ..grader.exercise import observe
+    from ..grader.observing import observe
     from ..grader.loading import FolderImplementation
     from . import sandbox
 
@@ -82,7 +82,7 @@ def main(argv=None):
         slug, variant = unit.split(":")
         exercise, seed = hidden.pick(catalog.find(slug), variant, args.seed, args.hidden_seed)
         stem = f"{slug}.{variant}"
-        stages = [s for s in exercise.grading.stages(exercise) if f"{stem}.{s}" not in skip]
+        stages = [s for s in exercise.kind.stages(exercise) if f"{stem}.{s}" not in skip]
 
         def started(stage, stem=stem):
             progress.write(f"{stem}\t{stage}\t{time.monotonic():.3f}\n")
@@ -104,10 +104,8 @@ def main(argv=None):
 
 def _origins(implementation, exercise):
     """The file each graded object's code comes from (None where there is no file)."""
-    from ..grader.exercise import graded_names
-
     found = []
-    for name in graded_names(exercise):
+    for name in exercise.graded_names:
         try:
             found.append(str(Path(inspect.getsourcefile(implementation.get(exercise.module,
                                                                            name))).resolve()))  # fmt: skip

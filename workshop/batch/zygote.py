@@ -44,14 +44,11 @@ def serve():
     from ..quiet import import_tensorflow
 
     import_tensorflow(first_op=False)
-    from .. import catalog  # noqa: F401  (loaded once, shared by every worker)
-    from ..grader import (  # noqa: F401
-        function_grading,
-        hidden,
-        layer_grading,
-        network_grading,
-        probe_grading,
-    )
+    from .. import catalog  # loaded once, shared by every worker
+    from ..grader import hidden, judging, observing  # noqa: F401
+
+    for exercise in catalog.EXERCISES:
+        exercise.kind.preload(exercise)
     from . import worker  # noqa: F401
 
     out = sys.stdout

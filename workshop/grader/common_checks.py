@@ -1,9 +1,6 @@
-"""The numeric checks every exercise shares: forward output and gradients, case by case."""
+"""Checks more than one kind shares: forward output and gradients case by case, and
+saving to .keras and loading back. Trusted side: they read records, run nothing."""
 
-import os
-import tempfile
-
-import keras
 import numpy as np
 
 from .compare import Tolerance, compare
@@ -73,20 +70,6 @@ def check_gradients(mine, ref, describe, source_dir):
         f"gradients w.r.t. the input and every weight match on {len(mine)} cases "
         f"({GRADIENT_TOLERANCE})"
     )
-
-
-def record_save_and_load(model, inputs):
-    """Save `model` to a .keras file, load it back, and record both outputs on `inputs`."""
-    expected = np.asarray(model(inputs, training=False))
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        model.save(path)
-        try:
-            loaded = keras.saving.load_model(path)
-        except Exception as error:
-            return {"built": True, "load error": f"{type(error).__name__}: "
-                    f"{(str(error).splitlines() or [''])[0][:200]}"}  # fmt: skip
-    return {"built": True, "before": expected, "after": np.asarray(loaded(inputs, training=False))}
 
 
 def judge_save_and_load(record, success):

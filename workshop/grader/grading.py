@@ -1,32 +1,49 @@
-"""Grade a set of exercises from one implementation against the reference."""
+"""Both sides of grading in one process (`workshop check`, selfcheck, tests): grade
+exercises from one implementation against the reference."""
 
-from .edition import REFERENCE_DATA, is_release
-from .grader.loading import PackageImplementation
+from ..edition import REFERENCE_DATA, is_release
+from .judging import judge
+from .observing import observe
+from .reference_book import LiveReference, StoredReference
 
 DEFAULT_SEED = 20261127
 
 
 def reference():
-    """The reference: the solutions package, or in a student release the stored
-    reference results (for the default seed)."""
+    """The reference's book: computed from the solutions package, or in a student release
+    read from the stored reference results (for the default seed)."""
     if is_release():
-        from .grader.reference_book import StoredReference
-
         return StoredReference(REFERENCE_DATA)
-    return PackageImplementation("solutions")
+    return LiveReference()
 
 
-def grade(exercises, implementation, seed=DEFAULT_SEED, hidden_seed=None):
+def grade_exercise(exercise, implementation, book, seed):
+    """One exercise: observe `implementation`, then judge it against `book`."""
+    from .rules import module_tree
+
+    evidence = observe(exercise, implementation, seed)
+    source_tree = None
+    if implementation.source_dir is None:
+
+        def source_tree(exercise):
+            return module_tree(implementation.get(exercise.module, exercise.name))
+
+    return judge(exercise, evidence, book, seed, implementation.source_dir, source_tree)
+
+
+def grade(exercises, implementation, seed=DEFAULT_SEED, hidden_seed=None, book=None):
     """One result per exercise; with `hidden_seed`, each check must also pass on the
     hidden cases (as at instructor grading) to earn its points."""
-    from .grader import hidden, results
+    from . import hidden, results
 
-    ref = reference()
+    book = book or reference()
     graded = []
     for exercise in exercises:
-        result = exercise.grade(implementation, ref, seed)
+        result = grade_exercise(exercise, implementation, book, seed)
         if hidden_seed is not None:
             secret, secret_seed = hidden.pick(exercise, "hidden", seed, hidden_seed)
-            result = results.with_hidden(result, secret.grade(implementation, ref, secret_seed))
+            result = results.with_hidden(
+                result, grade_exercise(secret, implementation, book, secret_seed)
+            )
         graded.append(result)
     return graded

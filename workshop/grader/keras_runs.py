@@ -1,40 +1,20 @@
-"""Run a layer or a model on one test case and record everything the checks compare.
+"""Run a Keras layer or model on one test case and record everything the checks compare
+(student side, shared by the layer and network kinds).
 
 The same function runs the student's object, the reference and each known mistake,
 with the same inputs, the same weights and the same upstream gradient, so any two
 observations of one case can be compared element by element.
 """
 
-import zlib
+import os
+import tempfile
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from .evidence import Observation
-
-
-def rng_for(seed, *keys):
-    """A generator that depends only on the seed and the keys (stable across runs)."""
-    words = [seed] + [zlib.crc32(str(key).encode()) for key in keys]
-    return np.random.default_rng(words)
-
-
-def random_weights(shapes, seed, case_index):
-    """Weights of a typical scale: std 1/sqrt(fan-in) for matrices, 0.5 for vectors.
-
-    Weight k depends on its position and shape only, so two objects with the same
-    weight shapes get identical values.
-    """
-    values = []
-    for position, shape in enumerate(shapes):
-        rng = rng_for(seed, "weight", case_index, position, shape)
-        if len(shape) >= 2:
-            scale = 1.0 / np.sqrt(max(int(np.prod(shape[:-1])), 1))
-        else:
-            scale = 0.5
-        values.append((rng.standard_normal(shape) * scale).astype(np.float32))
-    return values
+from .seeding import random_weights, rng_for
 
 
 def output_kind(value):
@@ -184,3 +164,17 @@ def observe_model(build, config, inputs, seed, case_index):
     except BaseException as error:  # student code may raise anything, even SystemExit
         observation.error = error
     return observation
+
+
+def record_save_and_load(model, inputs):
+    """Save `model` to a .keras file, load it back, and record both outputs on `inputs`."""
+    expected = np.asarray(model(inputs, training=False))
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        try:
+            loaded = keras.saving.load_model(path)
+        except Exception as error:
+            return {"built": True, "load error": f"{type(error).__name__}: "
+                    f"{(str(error).splitlines() or [''])[0][:200]}"}  # fmt: skip
+    return {"built": True, "before": expected, "after": np.asarray(loaded(inputs, training=False))}

@@ -1,15 +1,18 @@
-"""Where the judge gets the reference's records: computed from `solutions/` (instructors,
-selfcheck, batch grading), or read from the files a student release ships.
+"""Where the judge gets the reference's records and the known mistakes: computed from
+`solutions/` (instructors, selfcheck, batch grading), or read from the files a student
+release ships.
 
 Both give, for an exercise, a stage and a seed, the same clean data the student side
-records; and, for a known mistake, the records of its first stage (to name it).
+records; the exercise's known mistakes; and, for each, the records of its first stage
+with the mistake in place (to name it in a student's runs).
 """
 
 from pathlib import Path
 
 from . import evidence
-from .exercise import run_stage
 from .loading import PackageImplementation, SwappedImplementation
+from .mistakes import Mistake
+from .observing import run_stage
 
 
 def _cases_key(exercise):
@@ -19,6 +22,12 @@ def _cases_key(exercise):
 # Records depend only on the exercise, its cases, the stage and the seed: kept for the
 # life of the process, so grading many submissions (or selfcheck) runs each once.
 _RECORDS = {}
+
+
+def with_mistake(implementation, exercise, mistake):
+    """`implementation` with the mistake's wrong object in place of the one it replaces."""
+    swap = {(exercise.module, mistake.swapped_name(exercise)): mistake.wrong}
+    return SwappedImplementation(implementation, swap, mistake.key)
 
 
 class LiveReference:
@@ -33,17 +42,28 @@ class LiveReference:
             _RECORDS[key] = run_stage(exercise, stage, self.implementation, seed)
         return _RECORDS[key]
 
-    def mistake(self, exercise, mistake, seed):
+    def mistakes(self, exercise):
+        """The exercise's known mistakes: those registered in solutions/mistakes/ that
+        are named in a student's runs, then the contract mistakes the kind derives from
+        the reference, then the other registered ones."""
+        from solutions.mistakes import registered
+
+        own = registered(exercise.slug)
+        reference = self.implementation.get(exercise.module, exercise.name)
+        derived = exercise.kind.contract_mistakes(exercise, reference)
+        return (
+            tuple(m for m in own if m.diagnosed)
+            + tuple(derived)
+            + tuple(m for m in own if not m.diagnosed)
+        )
+
+    def mistake_runs(self, exercise, mistake, seed):
         key = (self.implementation.label, exercise.id, _cases_key(exercise), mistake.key, seed)
         if key not in _RECORDS:
-            swapped = SwappedImplementation(
-                self.implementation,
-                {(exercise.module, mistake.replaces or exercise.name): mistake.load()},
-                mistake.key,
-            )
-            first = exercise.grading.stages(exercise)[0]
+            swapped = with_mistake(self.implementation, exercise, mistake)
+            first = exercise.kind.stages(exercise)[0]
             record = run_stage(exercise, first, swapped, seed)
-            _RECORDS[key] = exercise.grading.primary(exercise, record)
+            _RECORDS[key] = exercise.kind.primary(exercise, record)
         return _RECORDS[key]
 
 
@@ -75,27 +95,35 @@ class StoredReference:
     def stage(self, exercise, stage, seed):
         return self._book(exercise, seed)["stages"][stage]
 
-    def mistake(self, exercise, mistake, seed):
+    def mistakes(self, exercise):
+        stem = self.folder / f"{exercise.slug}-mistakes"
+        if not Path(f"{stem}.json").is_file():
+            return ()
+        return tuple(
+            Mistake(key, entry["message"], entry["diagnosed"], entry["replaces"])
+            for key, entry in evidence.read(stem).items()
+        )
+
+    def mistake_runs(self, exercise, mistake, seed):
         return self._book(exercise, seed)["mistakes"][mistake.key]
 
 
 def save(exercise, seed, folder, live=None):
-    """Write the reference's records of the stages the judge reads, and each mistake's
-    first-stage runs, for one seed."""
+    """Write the reference's records of the stages the judge reads, the exercise's known
+    mistakes (their messages, not their code) and each mistake's first-stage runs."""
     live = live or LiveReference()
-    stages = exercise.grading.reference_stages(exercise)
+    stages = exercise.kind.reference_stages(exercise)
+    mistakes = live.mistakes(exercise)
     book = {
         "cases": _cases_key(exercise),
         "stages": {s: live.stage(exercise, s, seed) for s in stages},
-        "mistakes": {m.key: live.mistake(exercise, m, seed) for m in exercise.mistakes},
+        "mistakes": {m.key: live.mistake_runs(exercise, m, seed) for m in mistakes},
+    }
+    described = {
+        m.key: {"message": m.message, "diagnosed": m.diagnosed, "replaces": m.replaces}
+        for m in mistakes
     }
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     evidence.write(book, folder / f"{exercise.slug}-{seed}")
-
-
-def as_book(reference):
-    """A reference book from a book, or from an implementation to compute it from."""
-    if hasattr(reference, "stage"):
-        return reference
-    return LiveReference(reference)
+    evidence.write(described, folder / f"{exercise.slug}-mistakes")

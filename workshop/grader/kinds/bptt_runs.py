@@ -1,17 +1,10 @@
-"""Grading of an exercise whose answer is a pair of NumPy functions: the forward pass of
-the RNN of eq. 3.1–3.4 and its backpropagation through time."""
+"""The student side of the BPTT exercise: run rnn_forward and bptt (NumPy functions) on
+seeded data; and the same gradients by tf.GradientTape, which the judge computes."""
 
 import numpy as np
-import tensorflow as tf
 
-from . import exercise as base
-from . import numeric
-from .compare import Tolerance, compare
-from .evidence import Observation
-from .observe import rng_for
-
-TOLERANCE = Tolerance(atol=1e-5, rtol=1e-4)  # float32 work by students passes too
-PARAMETERS = ("U", "W", "b", "V", "c")
+from ..evidence import Observation
+from ..seeding import rng_for
 
 
 def make_case(case, seed, index):
@@ -49,6 +42,8 @@ def observe(forward, backward, data):
 
 def autodiff(data):
     """The gradients by tf.GradientTape through a TensorFlow forward pass."""
+    import tensorflow as tf  # only the judge and the tests run this
+
     variables = {n: tf.Variable(v) for n, v in dict(data["parameters"], h0=data["h0"]).items()}
     x, targets = data["x"], data["targets"]
     with tf.GradientTape() as tape:
@@ -62,110 +57,8 @@ def autodiff(data):
     return float(loss), {n: g.numpy() for n, g in tape.gradient(loss, variables).items()}
 
 
-def stages(exercise):
-    return ["cases"]
-
-
-def reference_stages(exercise):
-    """The stages whose reference records the judge reads (what a release stores)."""
-    return ["cases"]
-
-
-def primary(exercise, record):
-    """The first stage's observations (one per case)."""
-    return base.runs_of(record)
-
-
-def run_stage(exercise, stage, implementation, seed):
+def record_cases(exercise, implementation, seed):
     forward = implementation.get(exercise.module, "rnn_forward")
     backward = implementation.get(exercise.module, "bptt")
     data = [make_case(case, seed, i) for i, case in enumerate(exercise.cases)]
     return [observe(forward, backward, d) for d in data]
-
-
-_TAPE = {}
-
-
-def _tape_gradients(exercise, seed):
-    """tf.GradientTape's gradients for every case (the judge's own, kept per seed)."""
-    key = (exercise.id, repr(exercise.cases), seed)
-    if key not in _TAPE:
-        data = [make_case(case, seed, i) for i, case in enumerate(exercise.cases)]
-        _TAPE[key] = [autodiff(d)[1] for d in data]
-    return _TAPE[key]
-
-
-def judge(exercise, stage_records, book, seed, source_dir, result, source_tree=None):
-    mine = primary(exercise, stage_records["cases"])
-    ref = book.stage(exercise, "cases", seed)
-
-    def describe(i):
-        batch, steps, inputs, units, classes = exercise.cases[i].input_shape
-        return f"case {i + 1} (batch {batch}, T={steps}, input {inputs}, units {units}, {classes} classes)"
-
-    error = numeric.first_error(mine, describe, source_dir)  # every check reports it
-
-    def check_forward():
-        if error:
-            return False, error
-        for i, (m, r) in enumerate(zip(mine, ref)):
-            for what, expected, got in (
-                ("h", r.extra["h"], m.extra["h"]),
-                ("ŷ", r.output, m.output),
-            ):
-                comparison = compare(f"rnn_forward's {what}", expected, got, TOLERANCE)
-                if not comparison.ok:
-                    return False, f"{describe(i)}: {comparison.summary}"
-        return True, f"h and ŷ match on {len(mine)} cases ({TOLERANCE})"
-
-    def check_loss():
-        if error:
-            return False, error
-        for i, (m, r) in enumerate(zip(mine, ref)):
-            comparison = compare(
-                "loss", np.array(r.extra["loss"]), np.array(m.extra["loss"]), TOLERANCE
-            )
-            if not comparison.ok:
-                return (
-                    False,
-                    f"{describe(i)}: {comparison.summary}: L sums −log ŷ over time and batch",
-                )
-        return True, "the loss matches"
-
-    def check_names():
-        if error:
-            return False, error
-        for i, (m, r) in enumerate(zip(mine, ref)):
-            if tuple(m.weight_shapes) != tuple(r.weight_shapes):
-                return (
-                    False,
-                    f"{describe(i)}: expected gradients {dict(r.weight_shapes)}, got {dict(m.weight_shapes)}",
-                )
-        return True, "a gradient for every parameter and h0, with its shape"
-
-    def check_against(expected_of, label):
-        if error:
-            return False, error
-        for i, m in enumerate(mine):
-            expected = expected_of(i)
-            for name in PARAMETERS + ("h0",):
-                if name not in m.grads:
-                    return False, f"{describe(i)}: no gradient for {name}"
-                comparison = compare(f"∂L/∂{name}", expected[name], m.grads[name], TOLERANCE)
-                if not comparison.ok:
-                    return False, f"{describe(i)}: {comparison.summary} ({label})"
-        return True, f"every gradient matches {label} on {len(mine)} cases ({TOLERANCE})"
-
-    checks = (
-        ("rnn_forward: h and ŷ", "cases", check_forward),
-        ("bptt: loss", "cases", check_loss),
-        ("bptt: gradient names and shapes", "cases", check_names),
-        ("bptt: gradients", "cases", lambda: check_against(lambda i: ref[i].grads, "the reference")),
-        ("bptt vs tf.GradientTape", "cases", lambda: check_against(
-            lambda i: _tape_gradients(exercise, seed)[i], "tf.GradientTape")),
-    )  # fmt: skip
-    base.run_checks(result, checks, exercise.points, source_dir, stages=stage_records)
-    if not all(c.passed for c in result.checks):
-        result.diagnoses.extend(
-            base.diagnose(exercise, book, mine, ref, TOLERANCE, TOLERANCE, seed)
-        )

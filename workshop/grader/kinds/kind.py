@@ -1,211 +1,69 @@
-"""What an exercise is, as data: identity, cases, points, hints and known mistakes.
+"""The interface every grading kind implements: how an exercise's answer is run (the
+student side) and judged (the trusted side).
 
-Kept free of TensorFlow so that `workshop list` and `workshop hint` answer at once;
-grading imports the heavy modules only when it runs.
+An exercise (grader/exercise.py) names its kind; everything that differs between a
+layer, a network builder, a pair of NumPy functions and a set of probed methods is
+asked of the kind, never dispatched on names: its stages, the reference records the
+judge reads, the point table, the hidden cases, the contract mistakes it derives and
+the modules a fork server loads ahead of time.
+
+A kind's module stays light (no TensorFlow at import): `workshop list` and `hint`
+read the catalog at once. The heavy work lives in its `*_runs.py` (student side) and
+`*_checks.py` (trusted side) modules, imported inside the methods.
 """
 
-from dataclasses import dataclass
-
-# Points per check of a layer exercise; the contract checks come first, then the numbers.
-LAYER_POINTS = {
-    "no ready-made op": 1,
-    "weights": 1,
-    "output shape": 1,
-    "dtype": 1,
-    "config round trip": 1,
-    "save and load (.keras)": 1,
-    "inside tf.function": 1,
-    "forward output": 2,
-    "gradients": 1,
-}
-# A layer without weights (pooling) has no weights to check; its gradient, the only
-# way anything is learned through it, counts double instead.
-WEIGHTLESS_LAYER_POINTS = {
-    name: (2 if name == "gradients" else points)
-    for name, points in LAYER_POINTS.items()
-    if name != "weights"
-}
-# Inside keras.layers.RNN the output dtype is the wrapper's, whatever the cell returns
-# (a cell's float64 shows up inside tf.function instead), so cells have no dtype check.
-CELL_POINTS = {
-    **{
-        name: (2 if name == "gradients" else points)
-        for name, points in LAYER_POINTS.items()
-        if name != "dtype"
-    },
-    "final states under a mask": 1,
-    "same as Keras's own layer": 1,
-}
-FUNCTION_POINTS = {
-    "rnn_forward: h and ŷ": 2,
-    "bptt: loss": 1,
-    "bptt: gradient names and shapes": 1,
-    "bptt: gradients": 4,
-    "bptt vs tf.GradientTape": 2,
-}
-BOLTZMANN_POINTS = {
-    "energy": 2,
-    "exact probabilities": 2,
-    "Gibbs sweep, same draws": 3,
-    "Gibbs chain reaches the Boltzmann distribution": 3,
-}
-RBM_POINTS = {
-    "weights and config": 1,
-    "conditional probabilities": 2,
-    "free energy and its gradient": 2,
-    "sampling, same draws": 2,
-    "samples follow the probabilities": 1,
-    "contrastive divergence (CD-k, PCD)": 2,
-}
-DBN_POINTS = {
-    "greedy pre-training": 4,
-    "classifier from the RBMs": 3,
-    "classifier output and gradients": 3,
-}
-NETWORK_POINTS = {
-    "returns a Keras model": 1,
-    "uses your own layers": 1,
-    "architecture": 2,
-    "softmax output": 1,
-    "save and load (.keras)": 1,
-    "forward output": 3,
-    "gradients": 1,
-}
+from abc import ABC, abstractmethod
 
 
-@dataclass(frozen=True)
-class LayerExercise:
-    """The answer is a Keras layer class (Conv2D, MaxPool2D, ...) or an RNN cell."""
+class GradingKind(ABC):
+    """How one kind of exercise is run and judged (layer, network, bptt, probe)."""
 
-    id: str
-    slug: str
-    title: str
-    section: str
-    module: str  # file in exercises/, without .py
-    name: str  # the class graded
-    cases: tuple
-    banned_names: frozenset  # ready-made ops the source may not use
-    banned_kernels: frozenset  # TensorFlow kernels the traced graph may not run
-    mistakes: tuple
-    hints: tuple
-    has_weights: bool = True
-    recurrent: bool = False  # a cell: graded inside keras.layers.RNN over whole sequences
-    keras_twin: str = ""  # a cell's Keras layer (keras.layers.LSTM), compared with mapped weights
+    name = ""  # shown nowhere; for error messages and tests
 
-    @property
-    def points(self):
-        if self.recurrent:
-            return CELL_POINTS
-        return LAYER_POINTS if self.has_weights else WEIGHTLESS_LAYER_POINTS
+    @abstractmethod
+    def points(self, exercise):
+        """Check name -> points, in the order the checks run and are reported."""
 
-    @property
-    def max_points(self):
-        return sum(self.points.values())
+    @abstractmethod
+    def stages(self, exercise):
+        """The student-side stages, in order. Each runs in its own time limit, and the
+        first one's runs decide whether the answer is still a stub."""
 
-    @property
-    def grading(self):
-        """The module that runs (student side) and judges (trusted side) this kind."""
-        from . import layer_grading
+    def reference_stages(self, exercise):
+        """The stages whose reference records the judge reads (what a release stores)."""
+        return list(self.stages(exercise))
 
-        return layer_grading
+    @abstractmethod
+    def run_stage(self, exercise, stage, implementation, seed):
+        """Run one stage on `implementation` (student, reference or known mistake) and
+        return its record: data only (arrays, numbers, strings, Observations).
+        May raise anything: the caller keeps the error as the stage's record."""
 
-    def grade(self, implementation, reference, seed):
-        from .exercise import grade
+    def primary(self, exercise, record):
+        """The first stage's record as Observations, one per case: what stub detection
+        and the naming of known mistakes compare."""
+        from ..observing import runs_of
 
-        return grade(self, implementation, reference, seed)
+        return runs_of(record)
 
+    @abstractmethod
+    def judge(self, exercise, records, book, seed, source_dir, result, source_tree=None):
+        """Score `records` ({stage: record}, a failed stage as StageFailed) against the
+        reference's (`book.stage(exercise, stage, seed)`) into `result`, and add the
+        messages of the known mistakes they match to `result.diagnoses`. Runs no
+        student code."""
 
-@dataclass(frozen=True)
-class NetworkExercise:
-    """The answer is a function that assembles a Keras model."""
+    @abstractmethod
+    def hidden_cases(self, exercise):
+        """The public cases varied (one larger along some input axes, with
+        Case.one_larger): code fitted to the public cases fails the same checks on
+        these. Their expected values are never shipped."""
 
-    id: str
-    slug: str
-    title: str
-    section: str
-    module: str
-    name: str
-    cases: tuple
-    mistakes: tuple
-    hints: tuple
+    def contract_mistakes(self, exercise, reference):
+        """Known mistakes derived from the reference object (right numbers, broken
+        contract), each of which must fail a contract check. None by default."""
+        return ()
 
-    points = NETWORK_POINTS
-    max_points = sum(NETWORK_POINTS.values())
-
-    @property
-    def grading(self):
-        """The module that runs (student side) and judges (trusted side) this kind."""
-        from . import network_grading
-
-        return network_grading
-
-    def grade(self, implementation, reference, seed):
-        from .exercise import grade
-
-        return grade(self, implementation, reference, seed)
-
-
-@dataclass(frozen=True)
-class BpttExercise:
-    """The answer is the pair rnn_forward and bptt, NumPy functions."""
-
-    id: str
-    slug: str
-    title: str
-    section: str
-    module: str
-    name: str  # "bptt"; rnn_forward is graded with it
-    names = ("rnn_forward", "bptt")
-    cases: tuple  # Case.input_shape = (batch, T, input_dim, units, classes)
-    mistakes: tuple
-    hints: tuple
-
-    points = FUNCTION_POINTS
-    max_points = sum(FUNCTION_POINTS.values())
-
-    @property
-    def grading(self):
-        """The module that runs (student side) and judges (trusted side) this kind."""
-        from . import function_grading
-
-        return function_grading
-
-    def grade(self, implementation, reference, seed):
-        from .exercise import grade
-
-        return grade(self, implementation, reference, seed)
-
-
-@dataclass(frozen=True)
-class ProbeExercise:
-    """The answer is several functions or methods, each probed on the same inputs and
-    the same random draws as the reference (see grader/probe_grading.py)."""
-
-    id: str
-    slug: str
-    title: str
-    section: str
-    module: str
-    name: str  # what a mistake replaces unless it says otherwise
-    names: tuple  # every name graded, loaded before anything runs
-    probes: str  # the module saying what to run and compare
-    points: dict
-    cases: tuple
-    mistakes: tuple
-    hints: tuple
-
-    @property
-    def max_points(self):
-        return sum(self.points.values())
-
-    @property
-    def grading(self):
-        """The module that runs (student side) and judges (trusted side) this kind."""
-        from . import probe_grading
-
-        return probe_grading
-
-    def grade(self, implementation, reference, seed):
-        from .exercise import grade
-
-        return grade(self, implementation, reference, seed)
+    def preload(self, exercise):
+        """Import the heavy modules this exercise's grading runs, once, in a fork server
+        (so each forked worker shares them instead of importing them again)."""

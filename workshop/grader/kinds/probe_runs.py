@@ -1,5 +1,5 @@
-"""Grading of an exercise whose answer is several functions or methods (the Boltzmann
-machine, the RBM, the deep belief network), probed one value at a time.
+"""The student side of an exercise graded by probes (probe.py): run the probe module's
+probes on the student's code and keep every value, or the error it raised.
 
 An exercise's probe module (workshop/grader/probes/) says what to run:
 - `observe(get, case, seed, index)` returns {"check: what": value}: everything
@@ -12,14 +12,9 @@ An exercise's probe module (workshop/grader/probes/) says what to run:
 `get(name)` is the student's (or reference's, or a known mistake's) object of that name.
 """
 
-import importlib
-
 import numpy as np
 
-from . import exercise as base
-from .compare import compare
-from .evidence import Observation, Raised
-from .student_errors import explain
+from ..evidence import Observation, Raised
 
 
 def run_probes(probes, get, cases, seed):
@@ -91,79 +86,3 @@ def as_observations(observed):
                 observation.error = error
         observations.append(observation)
     return observations
-
-
-def stages(exercise):
-    return ["probes"] + sorted(importlib.import_module(exercise.probes).STATISTICAL)
-
-
-def reference_stages(exercise):
-    """The stages whose reference records the judge reads (what a release stores)."""
-    return stages(exercise)
-
-
-def primary(exercise, record):
-    if hasattr(record, "explained"):
-        return base.runs_of(record)
-    return as_observations(record)
-
-
-def run_stage(exercise, stage, implementation, seed):
-    probes = importlib.import_module(exercise.probes)
-
-    def get(name):
-        return implementation.get(exercise.module, name)
-
-    if stage == "probes":
-        return run_probes(probes, get, exercise.cases, seed)
-    return probes.statistical_record(stage, get, seed)
-
-
-def judge(exercise, stage_records, book, seed, source_dir, result, source_tree=None):
-    probes = importlib.import_module(exercise.probes)
-    mine = stage_records["probes"]
-    ref = book.stage(exercise, "probes", seed)
-
-    def describe(index):
-        return f"{exercise.cases[index].label}"
-
-    def compare_check(check):
-        if hasattr(mine, "explained"):
-            return False, "the probes raised " + mine.explained
-        compared = 0
-        for index, (m, r) in enumerate(zip(mine, ref)):
-            expected_values = flatten({k: v for k, v in r.items() if k.startswith(check + ":")})
-            got_values = flatten({k: v for k, v in m.items() if k.startswith(check + ":")})
-            for label, expected in expected_values.items():
-                what = label.split(":", 1)[1].strip()
-                got = got_values.get(label)
-                if isinstance(got, Raised):
-                    return False, f"{describe(index)}: {what} raised " + explain(
-                        got.error, source_dir
-                    )
-                if got is None:
-                    return False, f"{describe(index)}: {what} returned nothing to compare"
-                comparison = compare(what, expected, got, probes.TOLERANCE)
-                if not comparison.ok:
-                    return False, f"{describe(index)}: {comparison.summary}"
-                compared += 1
-        return True, f"{compared} results match the reference's ({probes.TOLERANCE})"
-
-    def statistical_check(check):
-        record = stage_records[check]
-        if hasattr(record, "explained"):
-            return False, "raised " + record.explained
-        return probes.statistical_judge(check, record, book.stage(exercise, check, seed))
-
-    checks = []
-    for check in exercise.points:
-        if check in probes.STATISTICAL:
-            checks.append((check, check, lambda check=check: statistical_check(check)))
-        else:
-            checks.append((check, "probes", lambda check=check: compare_check(check)))
-    base.run_checks(result, checks, exercise.points, source_dir, stages=stage_records)
-    if not all(c.passed for c in result.checks):
-        result.diagnoses.extend(
-            base.diagnose(exercise, book, primary(exercise, mine), as_observations(ref),
-                          probes.TOLERANCE, probes.TOLERANCE, seed)
-        )  # fmt: skip

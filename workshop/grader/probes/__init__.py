@@ -1,1 +1,2 @@
-"""What to run and compare for each exercise graded by probes (see probe_grading)."""
+"""What to run and compare for each exercise graded by probes (see kinds/probe.py):
+each module names its checks, scores them (POINTS) and says what to run for each."""

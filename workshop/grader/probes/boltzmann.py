@@ -4,11 +4,15 @@ Boltzmann machine; the chain's long-run frequencies judged against the exact one
 import numpy as np
 
 from ..compare import Tolerance
-from ..observe import rng_for
-from ..probe_grading import capture
+from ..kinds.probe_runs import capture
+from ..seeding import rng_for
 
 TOLERANCE = Tolerance(atol=1e-6, rtol=1e-5)  # float64 NumPy work
+ENERGY = "energy"
+PROBABILITIES = "exact probabilities"
+SWEEP = "Gibbs sweep, same draws"
 CHAIN = "Gibbs chain reaches the Boltzmann distribution"
+POINTS = {ENERGY: 2, PROBABILITIES: 2, SWEEP: 3, CHAIN: 3}
 STATISTICAL = {CHAIN}
 CHAINS, BURN_IN, KEPT = 4000, 40, 25  # parallel chains, sweeps discarded, sweeps counted
 MAX_DISTANCE = 0.03  # total variation: the reference gives 0.002-0.005, known mistakes 0.1

@@ -1,16 +1,18 @@
 """Probes of Exercise 3.6: what greedy pre-training feeds each RBM, and the classifier
 built from a stack of RBMs (its weights, output and gradients)."""
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from ..compare import Tolerance
-from ..observe import rng_for
-from ..probe_grading import capture
+from ..kinds.probe_runs import capture
+from ..seeding import rng_for
 from .rbm import built
 
 TOLERANCE = Tolerance(atol=1e-5, rtol=1e-4)
+PRETRAINING = "greedy pre-training"
+CLASSIFIER = "classifier from the RBMs"
+CLASSIFIER_OUTPUT = "classifier output and gradients"
+POINTS = {PRETRAINING: 4, CLASSIFIER: 3, CLASSIFIER_OUTPUT: 3}
 STATISTICAL = set()
 
 
@@ -56,6 +58,9 @@ def _stack(rbm_class, n_visible, sizes, rng):
 
 
 def _classifier(build_classifier, rbms, classes, x, rng):
+    import keras
+    import tensorflow as tf
+
     keras.utils.set_random_seed(int(rng.integers(1 << 30)))  # initialisers repeat, run to run
     model = build_classifier(rbms, classes)
     if not isinstance(model, keras.Model):

@@ -1,16 +1,21 @@
 """Probes of Exercise 3.5: the RBM's conditionals, free energy, samples under the same
 draws, and CD-k / persistent-CD estimates; sample means judged against the probabilities."""
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from ..compare import Tolerance
-from ..observe import rng_for
-from ..probe_grading import Raised, capture
+from ..evidence import Raised
+from ..kinds.probe_runs import capture
+from ..seeding import rng_for
 
 TOLERANCE = Tolerance(atol=1e-5, rtol=1e-4)  # float32 Keras work
+WEIGHTS = "weights and config"
+CONDITIONALS = "conditional probabilities"
+FREE_ENERGY = "free energy and its gradient"
+SAMPLING = "sampling, same draws"
 FOLLOW = "samples follow the probabilities"
+DIVERGENCE = "contrastive divergence (CD-k, PCD)"
+POINTS = {WEIGHTS: 1, CONDITIONALS: 2, FREE_ENERGY: 2, SAMPLING: 2, FOLLOW: 1, DIVERGENCE: 2}
 STATISTICAL = {FOLLOW}
 NAMES = ("kernel", "visible_bias", "hidden_bias")
 
@@ -41,6 +46,8 @@ def _shapes(rbm):
 
 
 def _free_energy_and_gradient(rbm, v):
+    import tensorflow as tf
+
     with tf.GradientTape() as tape:
         total = tf.reduce_sum(rbm.free_energy(tf.constant(v)))
     gradients = tape.gradient(total, [getattr(rbm, name) for name in NAMES])
@@ -56,6 +63,8 @@ def _clone_output(rbm, v):
 
 
 def observe(get, case, seed, index):
+    import keras
+
     rng = rng_for(seed, "rbm", index)
     batch, n_visible = case.input_shape
     n_hidden = case.config["n_hidden"]
@@ -99,6 +108,8 @@ def observe(get, case, seed, index):
 def statistical_record(check, get, seed):
     """4000 hidden samples of one visible vector and 4000 visible samples of one hidden
     vector, and this side's probabilities for them (only the reference's are used)."""
+    import keras
+
     rng = rng_for(seed, "rbm-follow")
     weights = _weights(6, 5, rng)
     rbm = built(get("RBM"), {"n_hidden": 5}, 6, weights)

@@ -1,0 +1,161 @@
+"""The kind of exercise whose answer is a Keras layer (Conv2D, MaxPool2D, ...) or a
+recurrent cell graded inside keras.layers.RNN: its options, check names and points."""
+
+from dataclasses import dataclass
+
+from .kind import GradingKind
+
+# The checks, contract first, then the numbers.
+NO_READY_MADE_OP = "no ready-made op"
+WEIGHTS = "weights"
+OUTPUT_SHAPE = "output shape"
+DTYPE = "dtype"
+CONFIG = "config round trip"
+SAVE_AND_LOAD = "save and load (.keras)"
+TF_FUNCTION = "inside tf.function"
+FORWARD = "forward output"
+GRADIENTS = "gradients"
+MASKING = "final states under a mask"
+KERAS_TWIN = "same as Keras's own layer"
+
+LAYER_POINTS = {
+    NO_READY_MADE_OP: 1,
+    WEIGHTS: 1,
+    OUTPUT_SHAPE: 1,
+    DTYPE: 1,
+    CONFIG: 1,
+    SAVE_AND_LOAD: 1,
+    TF_FUNCTION: 1,
+    FORWARD: 2,
+    GRADIENTS: 1,
+}
+# A layer without weights (pooling) has no weights to check; its gradient, the only
+# way anything is learned through it, counts double instead.
+WEIGHTLESS_LAYER_POINTS = {
+    name: (2 if name == GRADIENTS else points)
+    for name, points in LAYER_POINTS.items()
+    if name != WEIGHTS
+}
+# Inside keras.layers.RNN the output dtype is the wrapper's, whatever the cell returns
+# (a cell's float64 shows up inside tf.function instead), so cells have no dtype check.
+CELL_POINTS = {
+    **{
+        name: (2 if name == GRADIENTS else points)
+        for name, points in LAYER_POINTS.items()
+        if name != DTYPE
+    },
+    MASKING: 1,
+    KERAS_TWIN: 1,
+}
+
+# The stages a layer's answer runs in (each in its own time limit).
+CASES = "cases"
+GRAPH_OPS = "graph ops"
+CONFIG_STAGE = "config"
+SAVING = "saving"
+TRACED = "tf.function"
+MASKING_STAGE = "masking"
+TWIN = "twin"
+
+
+@dataclass(frozen=True)
+class LayerOptions:
+    banned_names: frozenset  # ready-made ops the source may not use
+    banned_kernels: frozenset  # TensorFlow kernels the traced graph may not run
+    has_weights: bool = True
+    recurrent: bool = False  # a cell: graded inside keras.layers.RNN over whole sequences
+    keras_twin: str = ""  # a cell's Keras layer ("LSTM"), compared with mapped weights
+    forgotten_key: str = "strides"  # the config key the forgetful-config mistake drops
+
+
+class LayerKind(GradingKind):
+    name = "layer"
+
+    def points(self, exercise):
+        if exercise.options.recurrent:
+            return CELL_POINTS
+        return LAYER_POINTS if exercise.options.has_weights else WEIGHTLESS_LAYER_POINTS
+
+    def stages(self, exercise):
+        names = [CASES, GRAPH_OPS, CONFIG_STAGE, SAVING, TRACED]
+        if exercise.options.recurrent:
+            names += [MASKING_STAGE, TWIN]
+        return names
+
+    def reference_stages(self, exercise):
+        return [CASES] + ([MASKING_STAGE] if exercise.options.recurrent else [])
+
+    def run_stage(self, exercise, stage, implementation, seed):
+        from . import layer_runs
+
+        record = {
+            CASES: layer_runs.record_cases,
+            GRAPH_OPS: layer_runs.record_graph_ops,
+            CONFIG_STAGE: layer_runs.record_configs,
+            SAVING: layer_runs.record_saving,
+            TRACED: layer_runs.record_traced,
+            MASKING_STAGE: layer_runs.record_masking,
+            TWIN: layer_runs.record_twin,
+        }[stage]
+        return record(exercise, implementation.get(exercise.module, exercise.name), seed)
+
+    def judge(self, exercise, records, book, seed, source_dir, result, source_tree=None):
+        from .. import common_checks as common
+        from ..judging import diagnose, run_checks
+        from . import layer_checks as check
+        from . import recurrent_checks
+
+        def ref(stage):
+            return book.stage(exercise, stage, seed)
+
+        cases = self.primary(exercise, records.get(CASES))
+        ref_cases = ref(CASES)
+
+        def describe(index):
+            return check.describe(exercise, index)
+
+        checks = (
+            (NO_READY_MADE_OP, GRAPH_OPS,
+             lambda: check.check_rules(exercise, records[GRAPH_OPS], source_dir, source_tree)),
+            (WEIGHTS, CASES, lambda: check.check_weights(exercise, cases, ref_cases, source_dir)),
+            (OUTPUT_SHAPE, CASES,
+             lambda: check.check_shapes(exercise, cases, ref_cases, source_dir)),
+            (DTYPE, CASES, lambda: check.check_dtype(exercise, cases, source_dir)),
+            (CONFIG, CONFIG_STAGE, lambda: check.check_config(exercise, records[CONFIG_STAGE])),
+            (SAVE_AND_LOAD, SAVING, lambda: common.judge_save_and_load(
+                records[SAVING], "a model holding the layer saves to .keras and loads back "
+                "identical")),
+            (TF_FUNCTION, TRACED,
+             lambda: check.check_tf_function(exercise, cases, records[TRACED])),
+            (FORWARD, CASES, lambda: common.check_forward(cases, ref_cases, describe, source_dir)),
+            (GRADIENTS, CASES,
+             lambda: common.check_gradients(cases, ref_cases, describe, source_dir)),
+            (MASKING, MASKING_STAGE, lambda: recurrent_checks.judge_masking(
+                records[MASKING_STAGE], ref(MASKING_STAGE), describe)),
+            (KERAS_TWIN, TWIN,
+             lambda: recurrent_checks.judge_twin(exercise, records[TWIN], seed, describe)),
+        )  # fmt: skip
+        run_checks(result, checks, self.points(exercise), source_dir, stages=records)
+        if not all(c.passed for c in result.checks[1:]):  # the rule alone changes no number
+            result.diagnoses.extend(
+                diagnose(exercise, book, cases, ref_cases, common.FORWARD_TOLERANCE,
+                         common.GRADIENT_TOLERANCE, seed)
+            )  # fmt: skip
+
+    def hidden_cases(self, exercise):
+        """One larger in the batch and every axis between batch and channels: a pooling
+        window then meets a ragged edge, a cell one more time step."""
+        return tuple(
+            case.one_larger((0, *range(1, len(case.input_shape) - 1))) for case in exercise.cases
+        )
+
+    def contract_mistakes(self, exercise, reference):
+        from . import layer_contract
+
+        return layer_contract.mistakes(exercise, reference)
+
+    def preload(self, exercise):
+        from . import layer_checks, layer_contract, layer_runs, recurrent_checks  # noqa: F401
+
+
+LAYER = LayerKind()

@@ -1,0 +1,157 @@
+"""The trusted side of a layer exercise: each check compares the student's records with
+the reference's and returns (passed, message). No student code runs here."""
+
+import ast
+import functools
+import os
+
+import numpy as np
+
+from .. import rules
+from ..common_checks import FORWARD_TOLERANCE, first_error
+from ..compare import compare
+from ..evidence import ErrorInfo
+
+
+def describe(exercise, index):
+    return f"{exercise.name}{exercise.cases[index].label}"
+
+
+def _first_error(exercise, observations, source_dir):
+    return first_error(observations, functools.partial(describe, exercise), source_dir)
+
+
+def _raised(record):
+    return f"raised {record.explained}"
+
+
+def class_tree(source_dir, exercise):
+    """The student's module without the other exercises' classes (pooling.py holds two;
+    each is judged on its own code), read from the submission's file, not from the
+    student process."""
+    path = os.path.join(source_dir, f"{exercise.module}.py")
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        tree = ast.parse(handle.read())
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    own, todo = set(), [exercise.name]
+    while todo:  # the class and its base classes defined in the same file
+        name = todo.pop()
+        if name in classes and name not in own:
+            own.add(name)
+            todo.extend(getattr(b, "id", None) for b in classes[name].bases)
+    return rules.keep_classes(tree, own), path
+
+
+def check_rules(exercise, record, source_dir, source_tree):
+    if source_tree is not None or source_dir is not None:
+        tree, path = (source_tree or functools.partial(class_tree, source_dir))(exercise)
+        found = rules.banned_in_source(tree, exercise.options.banned_names, own_names={exercise.name})
+        if found:
+            line, text = found[0]
+            return False, (
+                f"{os.path.basename(path)} line {line} uses `{text}`: this exercise is to "
+                "write the operation yourself from slices, sums and products"
+            )
+    if isinstance(record, ErrorInfo):
+        return False, _raised(record)
+    if not record.get("built"):
+        return False, "the layer could not be built, so its graph could not be read"
+    if not record.get("traced"):
+        # It does not trace at all; 'inside tf.function' reports why.
+        return True, "no ready-made op in the source; the graph does not trace"
+    kernels = rules.banned_ops(record["ops"], exercise.options.banned_kernels)
+    if kernels:
+        return False, (
+            f"the traced graph runs the ready-made kernel(s) {', '.join(kernels)}: "
+            "write the operation yourself from slices, sums and products"
+        )
+    return True, "no ready-made convolution or pooling op, in the source or the graph"
+
+
+def check_weights(exercise, mine, ref, source_dir):
+    for i, (m, r) in enumerate(zip(mine, ref)):
+        if not m.weight_shapes and m.error is not None:
+            return False, _first_error(exercise, [m], source_dir)
+        if tuple(m.weight_shapes) != tuple(r.weight_shapes):
+            return False, (
+                f"{describe(exercise, i)}: expected weights "
+                f"{_shapes(r.weight_shapes)}, got {_shapes(m.weight_shapes)}"
+            )
+    return True, f"weights {_shapes(ref[0].weight_shapes)} as the stub creates them"
+
+
+def check_shapes(exercise, mine, ref, source_dir):
+    error = _first_error(exercise, mine, source_dir)
+    if error:
+        return False, error
+    for i, (m, r) in enumerate(zip(mine, ref)):
+        if np.shape(m.output) != np.shape(r.output):
+            return False, (
+                f"{describe(exercise, i)}: expected output shape {tuple(np.shape(r.output))},"
+                f" got {tuple(np.shape(m.output))}: check the output-size formula"
+                " in the docstring"
+            )
+    return True, f"output shapes right on all {len(mine)} cases"
+
+
+def check_dtype(exercise, mine, source_dir):
+    error = _first_error(exercise, mine, source_dir)
+    if error:
+        return False, error
+    for i, m in enumerate(mine):
+        if m.output_kind != "tf.Tensor float32":
+            advice = (
+                "keep the computation in keras.ops so it stays a tensor and gradients flow"
+                if "numpy" in m.output_kind
+                else "keep float32 throughout (keras.ops.cast if needed)"
+            )
+            return False, (
+                f"{describe(exercise, i)}: expected a tf.Tensor float32, got "
+                f"{m.output_kind}: {advice}"
+            )
+    return True, "returns float32 tensors"
+
+
+def check_config(exercise, records):
+    for i, record in enumerate(records):
+        if isinstance(record, ErrorInfo):
+            return False, f"{describe(exercise, i)}: {_raised(record)}"
+        if not record.get("built"):
+            return False, f"{describe(exercise, i)} could not be built"
+        if record["clone config"] != record["config"]:
+            return False, (
+                f"{describe(exercise, i)}: from_config(get_config()) gives "
+                f"{record['clone config']}, not {record['config']}: get_config must return "
+                "every constructor argument"
+            )
+        comparison = compare(
+            "output of the clone", record["output"], record["clone output"], FORWARD_TOLERANCE
+        )
+        if not comparison.ok:
+            return False, (
+                f"{describe(exercise, i)}: {comparison.summary}: the layer rebuilt from its "
+                "config computes something else: get_config must return every "
+                "constructor argument"
+            )
+    return True, "from_config(get_config()) rebuilds the same layer"
+
+
+def check_tf_function(exercise, cases, records):
+    for i, (observation, record) in enumerate(zip(cases, records)):
+        if observation.error is not None:
+            return False, f"{describe(exercise, i)} does not run eagerly, so not in a graph either"
+        if isinstance(record, ErrorInfo):
+            return False, f"{describe(exercise, i)} inside tf.function {_raised(record)}"
+        comparison = compare("output in tf.function", observation.output, record, FORWARD_TOLERANCE)
+        if not comparison.ok:
+            return False, (
+                f"{describe(exercise, i)}: {comparison.summary}: inside tf.function avoid "
+                "Python-side values (.numpy(), float(tensor), NumPy calls on tensors)"
+            )
+    return True, "gives the same output traced in tf.function as eagerly"
+
+
+def _shapes(weight_shapes):
+    if not weight_shapes:
+        return "none"
+    return ", ".join(f"{name} {tuple(shape)}" for name, shape in weight_shapes)

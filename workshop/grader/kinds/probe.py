@@ -1,0 +1,87 @@
+"""The kind of exercise whose answer is several functions or methods (the Boltzmann
+machine, the RBM, the deep belief network), probed one value at a time.
+
+The exercise's options name its probe module (grader/probes/), which names the checks
+and their points, says what to run for each, and judges the statistical ones; see
+probe_runs.py for what a probe module holds."""
+
+import importlib
+
+from .kind import GradingKind
+
+PROBES = "probes"  # the first stage: every deterministic probe; then one per statistical check
+
+
+def probes_of(exercise):
+    return importlib.import_module(exercise.options)
+
+
+class ProbeKind(GradingKind):
+    name = "probe"
+
+    def points(self, exercise):
+        return probes_of(exercise).POINTS
+
+    def stages(self, exercise):
+        return [PROBES] + sorted(probes_of(exercise).STATISTICAL)
+
+    def run_stage(self, exercise, stage, implementation, seed):
+        from . import probe_runs
+
+        probes = probes_of(exercise)
+
+        def get(name):
+            return implementation.get(exercise.module, name)
+
+        if stage == PROBES:
+            return probe_runs.run_probes(probes, get, exercise.cases, seed)
+        return probes.statistical_record(stage, get, seed)
+
+    def primary(self, exercise, record):
+        from ..observing import runs_of
+        from .probe_runs import as_observations
+
+        if hasattr(record, "explained"):
+            return runs_of(record)
+        return as_observations(record)
+
+    def judge(self, exercise, records, book, seed, source_dir, result, source_tree=None):
+        from ..judging import diagnose, run_checks
+        from . import probe_checks as check
+        from .probe_runs import as_observations
+
+        probes = probes_of(exercise)
+        mine = records[PROBES]
+        ref = book.stage(exercise, PROBES, seed)
+
+        def describe(index):
+            return f"{exercise.cases[index].label}"
+
+        checks = []
+        for name in self.points(exercise):
+            if name in probes.STATISTICAL:
+                checks.append((name, name, lambda name=name: check.statistical_check(
+                    probes, name, records[name], book.stage(exercise, name, seed))))
+            else:
+                checks.append((name, PROBES, lambda name=name: check.compare_check(
+                    name, mine, ref, probes.TOLERANCE, describe, source_dir)))
+        run_checks(result, checks, self.points(exercise), source_dir, stages=records)
+        if not all(c.passed for c in result.checks):
+            result.diagnoses.extend(
+                diagnose(exercise, book, self.primary(exercise, mine), as_observations(ref),
+                         probes.TOLERANCE, probes.TOLERANCE, seed)
+            )  # fmt: skip
+
+    def hidden_cases(self, exercise):
+        """One larger in the first input axis (the batch, or the number of states)."""
+        return tuple(case.one_larger((0,)) for case in exercise.cases)
+
+    def preload(self, exercise):
+        import keras  # noqa: F401  (the RBM and DBN probes build Keras objects)
+
+        from . import probe_checks, probe_runs  # noqa: F401
+
+        probes_of(exercise)
+
+
+PROBE = ProbeKind()

@@ -1,0 +1,37 @@
+"""The trusted side of an exercise graded by probes: compare each check's values with
+the reference's, or hand a statistical check's record to its probe module's judge."""
+
+from ..compare import compare
+from ..evidence import Raised
+from ..student_errors import explain
+from .probe_runs import flatten
+
+
+def compare_check(check, mine, ref, tolerance, describe, source_dir):
+    """Every value whose label starts with "check:" equals the reference's."""
+    if hasattr(mine, "explained"):
+        return False, "the probes raised " + mine.explained
+    compared = 0
+    for index, (m, r) in enumerate(zip(mine, ref)):
+        expected_values = flatten({k: v for k, v in r.items() if k.startswith(check + ":")})
+        got_values = flatten({k: v for k, v in m.items() if k.startswith(check + ":")})
+        for label, expected in expected_values.items():
+            what = label.split(":", 1)[1].strip()
+            got = got_values.get(label)
+            if isinstance(got, Raised):
+                return False, f"{describe(index)}: {what} raised " + explain(
+                    got.error, source_dir
+                )
+            if got is None:
+                return False, f"{describe(index)}: {what} returned nothing to compare"
+            comparison = compare(what, expected, got, tolerance)
+            if not comparison.ok:
+                return False, f"{describe(index)}: {comparison.summary}"
+            compared += 1
+    return True, f"{compared} results match the reference's ({tolerance})"
+
+
+def statistical_check(probes, check, record, ref_record):
+    if hasattr(record, "explained"):
+        return False, "raised " + record.explained
+    return probes.statistical_judge(check, record, ref_record)
