@@ -14,7 +14,7 @@ import solutions.rbm
 from solutions.boltzmann import all_states, energy, exact_probabilities
 from solutions.rbm import RBM
 from workshop.data.binary_images import load_binary
-from workshop.experiments.rbm_likelihood import average_log_likelihood, log_partition
+from workshop.experiments.rbm.likelihood import average_log_likelihood, log_partition
 from workshop.train.rbm_training import RBMConfig, fit_rbm
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO
-from workshop.experiments.cnn import ROWS
+from workshop.experiments.cnn.table import ROWS
 
 
 def run_cli(*args, cwd=REPO, timeout=1800):

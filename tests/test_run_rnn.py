@@ -10,7 +10,7 @@ from test_run_cnn import run_cli
 
 from solutions.rnn import SimpleRNNCell
 from workshop.data.adding import BASELINE_MSE, adding_batch, adding_test_set
-from workshop.experiments.rnn import hidden_state_gradient_norms, sequence_model
+from workshop.experiments.rnn.training import hidden_state_gradient_norms, sequence_model
 
 # --- the data ----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import tensorflow as tf
 from conftest import REPO
 from solutions.network import build_network
 from workshop.data.pipeline import load_splits
-from workshop.experiments.cnn import plurality_vote
+from workshop.experiments.cnn.table import plurality_vote
 from workshop.train.loop import TrainConfig, train
 
 

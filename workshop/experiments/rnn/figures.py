@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..data.adding import BASELINE_MSE  # noqa: E402
+from ...data.adding import BASELINE_MSE  # noqa: E402
 
 NAMES = {"rnn": "tanh RNN", "lstm": "LSTM"}
 

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from ..data.adding import BASELINE_MSE, adding_test_set, adding_train_batches
-from ..train.steps import StepsConfig, squared_error, train_steps
-from .folders import fresh_dir
-from .rnn_setup import Setup  # noqa: F401  (the experiment's settings)
+from ...data.adding import BASELINE_MSE, adding_test_set, adding_train_batches
+from ...train.steps import StepsConfig, squared_error, train_steps
+from ..folders import fresh_dir
+from .setup import Setup  # noqa: F401  (the experiment's settings)
 
 CELLS = ("rnn", "lstm")
 CELL_NAMES = {"rnn": "tanh RNN", "lstm": "LSTM"}
@@ -148,7 +148,7 @@ def adding_run(strategy, cell_class, kind, length, setup, seed, folder, log):
 
 def digits_run(strategy, cell_class, kind, splits, setup, seed, folder, log):
     """Classify the digits read row by row: 28 steps of 28 pixels, the last h -> softmax."""
-    from ..train.loop import TrainConfig, train
+    from ...train.loop import TrainConfig, train
 
     height, width = splits.image_shape[:2]
     config = TrainConfig(
@@ -184,7 +184,7 @@ def digits_run(strategy, cell_class, kind, splits, setup, seed, folder, log):
 def run(strategy, cells, splits, out_dir, setup, seed=0, log=print):
     """Every adding run, the gradient plot and the sequential digits; returns the two
     tables (and writes them, with the figures, into `out_dir`)."""
-    from . import rnn_figures
+    from . import figures
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -197,10 +197,10 @@ def run(strategy, cells, splits, out_dir, setup, seed=0, log=print):
     solved = f"first step with MSE < {SOLVED_MSE}"
     adding_table[solved] = adding_table[solved].astype("Int64")  # a step, or <NA>: never
     adding_table.to_csv(out_dir / "adding.csv", index=False)
-    rnn_figures.adding_curves(
+    figures.adding_curves(
         out_dir / "adding", setup.lengths, CELLS, out_dir / "adding_curves.png"
     )
-    rnn_figures.gradient_norms(
+    figures.gradient_norms(
         out_dir / "adding", setup.gradient_length, CELLS, out_dir / "gradient_norms.png"
     )
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .folders import fresh_dir
+from ..folders import fresh_dir
 
 TWO_CONV = ((20, 5), (40, 5))
 
@@ -95,9 +95,9 @@ def run(
     log=print,
 ):
     """Train every row; return the results table (and write it, with the figures)."""
-    from ..data.pipeline import expand_by_shifts
-    from ..train.loop import TrainConfig, train
-    from . import figures
+    from ...data.pipeline import expand_by_shifts
+    from ...train.loop import TrainConfig, train
+    from .. import figures
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

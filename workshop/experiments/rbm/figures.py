@@ -7,7 +7,7 @@ matplotlib.use("Agg")  # files only: works without a screen
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .figures import tile_grid  # noqa: E402
+from ..figures import tile_grid  # noqa: E402
 
 
 def likelihood_curves(curves, path):

@@ -10,10 +10,10 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
-from ..train.rbm_training import RBMConfig, fit_rbm
-from .folders import fresh_dir
-from .rbm_likelihood import average_log_likelihood
-from .rbm_setup import Setup  # noqa: F401  (the experiment's settings)
+from ...train.rbm_training import RBMConfig, fit_rbm
+from ..folders import fresh_dir
+from .likelihood import average_log_likelihood
+from .setup import Setup  # noqa: F401  (the experiment's settings)
 
 METHODS = {  # label -> (k, persistent)
     "CD-1": (1, False),
@@ -171,8 +171,8 @@ def dbn_runs(strategy, dbn_module, data, setup, seed, out_dir, log):
     with all training labels and with a stratified 10% of them."""
     import keras
 
-    from ..data.binary_images import labelled_splits
-    from ..train.loop import TrainConfig, train
+    from ...data.binary_images import labelled_splits
+    from ...train.loop import TrainConfig, train
 
     x = data.x["train"]
     pretrain_config = RBMConfig(setup.dbn_pretrain_epochs, setup.batch_size, setup.learning_rate,
@@ -234,7 +234,7 @@ def gibbs_samples(rbm, data, steps, chains, seed):
 
 def run(strategy, modules, data, out_dir, setup, seed=0, log=print):
     """All four parts; returns {name: table} and writes CSVs and figures into out_dir."""
-    from . import rbm_figures
+    from . import figures
 
     rbm_class = modules["rbm"].RBM
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -244,15 +244,15 @@ def run(strategy, modules, data, out_dir, setup, seed=0, log=print):
     pd.DataFrame({k: pd.Series(v) for k, v in curves.items()}).rename_axis("epoch").to_csv(
         out_dir / "likelihood_curves.csv"
     )
-    rbm_figures.likelihood_curves(curves, out_dir / "likelihood.png")
+    figures.likelihood_curves(curves, out_dir / "likelihood.png")
     log(f"== speed against scikit-learn, {setup.speed_rounds} alternating epochs")
     tables["speed"] = speed_runs(rbm_class, data, setup, seed, log)
     log(f"== features: an RBM of {setup.feature_hidden} hidden units, then logistic regression")
     tables["features"], feature_rbm = feature_runs(rbm_class, data, setup, seed, log)
-    rbm_figures.filter_grid(np.asarray(feature_rbm.kernel), data.image_shape,
+    figures.filter_grid(np.asarray(feature_rbm.kernel), data.image_shape,
                             out_dir / "filters.png")  # fmt: skip
     samples = gibbs_samples(feature_rbm, data, setup.sample_steps, 20, seed)
-    rbm_figures.sample_grid(samples, data.image_shape, setup.sample_steps, out_dir / "samples.png")
+    figures.sample_grid(samples, data.image_shape, setup.sample_steps, out_dir / "samples.png")
     log(f"== deep belief network {setup.dbn_hidden}: pre-trained against random weights")
     tables["dbn"] = dbn_runs(strategy, modules["dbn"], data, setup, seed, out_dir / "dbn", log)
     for name, table in tables.items():

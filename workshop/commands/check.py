@@ -1,0 +1,45 @@
+"""`workshop check`: grade the student's exercises (all by default) and say what is wrong."""
+
+from ..edition import is_release
+from ..errors import UsageError
+from ..quiet import import_tensorflow
+from .command import Command
+from .picking import pick_exercises
+
+
+def add_arguments(parser):
+    parser.add_argument(
+        "exercises", nargs="*", metavar="EXERCISE", help="id or name, e.g. 1.1 or conv"
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+
+
+def run(args, root):
+    exercises = pick_exercises(args.exercises)  # before the slow import: typos answer at once
+    import_tensorflow()
+    from .. import report
+    from ..grader import results
+    from ..grader.grading import DEFAULT_SEED, grade
+    from ..grader.loading import FolderImplementation
+    from ..state import State
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    if is_release() and seed != DEFAULT_SEED:
+        raise UsageError(
+            f"this student copy stores the reference results for seed {DEFAULT_SEED} only: "
+            "leave out --seed"
+        )
+    graded = grade(exercises, FolderImplementation(root), seed)
+    state = State(root)
+    for result in graded:
+        state.record(result)
+    state.save()
+    if args.json:
+        print(report.as_json(graded, seed))
+    else:
+        print(report.text(graded, seed, "workshop check"))
+    return 0 if all(r.status == results.PASSED for r in graded) else 1
+
+
+COMMAND = Command("check", "grade exercises (all by default)", add_arguments, run)

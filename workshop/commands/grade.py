@@ -1,0 +1,74 @@
+"""`workshop grade`: grade a folder of submissions into a gradebook (instructors)."""
+
+import argparse
+from pathlib import Path
+
+from ..edition import NO_SOLUTIONS, is_release
+from ..errors import UsageError
+from ..quiet import import_tensorflow
+from .command import Command
+from .picking import pick_exercises
+
+
+def add_arguments(parser):
+    parser.add_argument("submissions", help="a folder of per-student folders or .zip files")
+    parser.add_argument("--out", required=True, help="where the gradebook and feedback go")
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="submissions at once")
+    parser.add_argument("--exercises", help="comma-separated ids or names (default all)")
+    parser.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+    parser.add_argument("--hidden-seed", type=int, help="seed for the hidden cases")
+    parser.add_argument(
+        "--no-hidden", action="store_true", help="run the public checks only (no hidden cases)"
+    )
+    parser.add_argument(
+        "--time-limit", type=float, default=60.0, help="seconds per stage of checks (default 60)"
+    )
+    parser.add_argument("--no-fork", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--memory-gb", type=float, default=8.0, help="memory cap per worker (default 8)"
+    )
+
+
+def run(args, root):
+    if is_release():
+        raise UsageError(f"{NO_SOLUTIONS}: grade a class from the instructors' repository")
+    exercises = pick_exercises([e for e in (args.exercises or "").split(",") if e])
+    if args.jobs < 1 or args.time_limit <= 0 or args.memory_gb <= 0:
+        raise UsageError("-j, --time-limit and --memory-gb must be positive")
+    submissions = Path(args.submissions)
+    if not submissions.is_dir():
+        raise UsageError(f"{submissions} is not a folder: give the folder of submissions")
+    import_tensorflow()  # the runner judges: it computes the reference itself
+    from .. import catalog
+    from ..batch.runner import BatchSettings, grade_batch
+    from ..grader.grading import DEFAULT_SEED
+    from ..grader.hidden import DEFAULT_HIDDEN_SEED
+
+    settings = BatchSettings(
+        exercises=tuple(e.slug for e in exercises),
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        hidden_seed=DEFAULT_HIDDEN_SEED if args.hidden_seed is None else args.hidden_seed,
+        with_hidden=not args.no_hidden,
+        time_limit=args.time_limit,
+        memory_gb=args.memory_gb,
+        jobs=args.jobs,
+    )
+    # Every module is laid over the stubs: exercises import each other (network -> conv).
+    modules = sorted({e.module for e in catalog.EXERCISES})
+    table = grade_batch(
+        submissions, args.out, settings, root / "exercises", modules, use_zygote=not args.no_fork
+    )
+    print(
+        f"Wrote {args.out}/gradebook.csv ({len(table)} submissions), and per submission "
+        "results.json (Gradescope), feedback.txt and grade.json under submissions/."
+    )
+    return 0
+
+
+COMMAND = Command(
+    "grade",
+    "grade a folder of submissions into a gradebook (instructors)",
+    add_arguments,
+    run,
+    resumable=True,
+)

@@ -1,0 +1,66 @@
+"""`workshop run NAME`: train an experiment end to end with the reference's layers or the
+student's, under a `tf.distribute` strategy. The sub-commands come from the registry of
+experiments (workshop/experiments/registry.py)."""
+
+from pathlib import Path
+
+from ..errors import UsageError
+from .command import Command
+
+
+def _experiments():
+    from ..experiments.registry import experiments
+
+    return experiments()
+
+
+def add_arguments(parser):
+    from ..experiments.harness import add_common_flags
+
+    found = _experiments()
+    choices = parser.add_subparsers(
+        dest="experiment", metavar="EXPERIMENT", parser_class=type(parser)
+    )
+    choices.required = True
+    for experiment in found.values():
+        sub = choices.add_parser(experiment.name, help=experiment.help)
+        add_common_flags(sub, experiment)
+        experiment.add_arguments(sub)
+
+
+def run(args, root):
+    from ..experiments import harness
+    from ..experiments.experiment import Context
+
+    experiment = _experiments()[args.experiment]
+    if args.devices < 1:
+        raise UsageError("--devices must be positive")
+    plan = experiment.plan(args)  # before the slow import: a typo is answered at once
+    _, strategy = harness.make_strategy(args)
+    loaded = {
+        key: harness.load(args.impl, root, module, name)
+        for key, (module, name) in experiment.needs.items()
+    }
+    harness.preflight(lambda: experiment.try_once(loaded, plan), args.impl)
+    data = experiment.load_data(args)
+    out = Path(args.out or f"runs/{experiment.name}-{args.dataset}-{args.impl}")
+    context = Context(args, plan, strategy, loaded, data, out)
+    print(experiment.describe(context))
+    outcome = experiment.run(context)
+    for number, table in enumerate(outcome.tables):
+        if number:
+            print()
+        harness.print_table(table)
+    for note in outcome.notes:
+        print(note)
+    print(f"Wrote {out}/{', '.join(outcome.files[:-1])}, and {outcome.files[-1]}.")
+    return 0
+
+
+COMMAND = Command(
+    "run",
+    "train an experiment end to end (" + ", ".join(sorted(_experiments())) + ")",
+    add_arguments,
+    run,
+    resumable=True,
+)

@@ -1,0 +1,84 @@
+"""`workshop run cnn`: the book's chapter-6 table, row by row, with the reference's or the
+student's network (table.py trains it; figures in ../figures.py)."""
+
+from ...errors import UsageError
+from ..experiment import Experiment, Outcome
+
+
+class CnnExperiment(Experiment):
+    name = "cnn"
+    help = "the book's chapter-6 table, row by row"
+    strategies = ("default", "mirrored", "multiworker")
+    datasets = ("digits", "mnist", "cifar10", "svhn_cropped")
+    dataset_help = "digits ships with scikit-learn; the others need a download"
+    needs = {"build_network": ("network", "build_network")}
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", help="comma-separated rows, e.g. shallow,conv1 (default all)")
+        parser.add_argument("--epochs", type=int, help="epochs for every row (default: per row)")
+        parser.add_argument(
+            "--batch-size", type=int, default=10, help="global mini-batch (default 10)"
+        )
+        parser.add_argument(
+            "--patience",
+            type=int,
+            default=0,
+            help="stop a row after this many epochs without a better validation "
+            "accuracy (default 0: never, as the book)",
+        )
+
+    def plan(self, args):
+        from . import table
+
+        try:
+            rows = table.select_rows([k for k in (args.rows or "").split(",") if k])
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        if args.batch_size < 1 or (args.epochs is not None and args.epochs < 1):
+            raise UsageError("--batch-size and --epochs must be positive")
+        if args.patience < 0:
+            raise UsageError("--patience must be 0 (never stop early) or more")
+        return rows
+
+    def try_once(self, loaded, plan):
+        from ..harness import run_once
+
+        build_network = loaded["build_network"]
+        for row in plan:
+            run_once(lambda: build_network(**row.network))
+
+    def describe(self, context):
+        args = context.args
+        return (
+            f"Training {len(context.plan)} row(s) with the {args.impl}' layers on "
+            f"{args.dataset} ({context.strategy.num_replicas_in_sync} replica(s), "
+            f"{args.strategy} strategy), into {context.out}/"
+        )
+
+    def run(self, context):
+        import tensorflow as tf
+
+        from . import table
+
+        args = context.args
+        results = table.run(
+            tf,
+            context.strategy,
+            context.loaded["build_network"],
+            context.data,
+            context.plan,
+            context.out,
+            seed=args.seed,
+            quick=args.quick,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            patience=args.patience,
+        )
+        return Outcome(
+            tables=[results],
+            notes=[f"Book setup: {table.BOOK_SETUP}."],
+            files=["results.csv", "learning_curves.png", "filters.png", "per-row logs"],
+        )
+
+
+EXPERIMENT = CnnExperiment()

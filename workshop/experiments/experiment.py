@@ -1,0 +1,73 @@
+"""What every `workshop run` experiment exposes, as one object in its package's
+`__init__.py` (`EXPERIMENT`), kept free of TensorFlow so that the command line is
+parsed, and a wrong flag answered, before the slow import.
+
+`workshop run NAME` then: adds the common flags and the experiment's own
+(`add_arguments`), checks them (`plan`), makes the strategy, loads the objects the
+experiment `needs` from the reference or the student's files, tries them once on a tiny
+input (`try_once`: an unwritten stub is one line, "finish Exercise N.M first"), loads
+the data (`load_data`) and calls `run`, which returns the tables and files it wrote
+(an `Outcome`).
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Outcome:
+    """What an experiment made: tables to print (DataFrames), lines to print after
+    them, and the files it wrote, named relative to its output folder."""
+
+    tables: list
+    notes: list = field(default_factory=list)
+    files: list = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What the harness hands an experiment's `run`."""
+
+    args: object  # the parsed command line
+    plan: object  # what `plan(args)` returned
+    strategy: object  # a tf.distribute strategy
+    loaded: dict  # key of `needs` -> the object (reference's or student's)
+    data: object  # what `load_data(args)` returned
+    out: object  # Path of the output folder
+    log: object = print
+
+
+class Experiment(ABC):
+    name = ""  # the sub-command: `workshop run NAME`
+    help = ""
+    strategies = ("default", "mirrored")  # --strategy choices
+    datasets = ("digits", "mnist")  # --dataset choices, the default first
+    dataset_help = ""
+    # key -> (module, name): the objects trained, from solutions/ or exercises/.
+    needs = {}
+
+    def add_arguments(self, parser):
+        """Flags besides the common ones (--impl, --quick, --strategy, --dataset, ...)."""
+
+    def plan(self, args):
+        """Check the flags (raise UsageError with one line) and return the settings.
+        Runs before TensorFlow is imported."""
+        return None
+
+    @abstractmethod
+    def try_once(self, loaded, plan):
+        """Build and run the loaded objects once on a tiny input (raise on failure)."""
+
+    def load_data(self, args):
+        """The data set (after the preflight: an unwritten stub is answered first)."""
+        from .harness import load_splits
+
+        return load_splits(args)
+
+    def describe(self, context):
+        """One line printed before training starts."""
+        return f"Training the {context.args.impl}' {self.name} into {context.out}/"
+
+    @abstractmethod
+    def run(self, context):
+        """Train and evaluate; return an Outcome."""

@@ -1,0 +1,128 @@
+"""The parts of `workshop run` every experiment shares: the common flags, the strategy,
+loading the reference's or the student's objects, the one-line preflight, the data."""
+
+import sys
+
+from ..edition import NO_SOLUTIONS, is_release
+from ..errors import RunFailed, UsageError
+from ..quiet import import_tensorflow
+
+DATASETS = ("digits", "mnist", "cifar10", "svhn_cropped")
+
+
+def add_common_flags(parser, experiment):
+    parser.add_argument(
+        "--impl",
+        choices=["solutions", "exercises"],
+        default="exercises" if is_release() else "solutions",
+        help="whose layers to train: the reference or yours (default solutions; "
+        "exercises in a student copy)",
+    )
+    parser.add_argument("--quick", action="store_true", help="a smoke run of a minute or two")
+    parser.add_argument("--strategy", choices=list(experiment.strategies), default="default")
+    parser.add_argument(
+        "--devices",
+        type=int,
+        default=2,
+        help="mirrored without GPUs: how many logical CPU devices (default 2)",
+    )
+    parser.add_argument(
+        "--data-dir", help="TensorFlow Datasets folder (default ~/.cache/nndl-workshop)"
+    )
+    parser.add_argument(
+        "--download",
+        action="store_true",
+        help="let TensorFlow Datasets download a data set that is not prepared",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", help="output folder (default runs/<experiment>-<dataset>-<impl>)")
+    parser.add_argument(
+        "--dataset",
+        default=experiment.datasets[0],
+        choices=list(experiment.datasets),
+        help=experiment.dataset_help,
+    )
+
+
+def make_strategy(args):
+    """TensorFlow, configured for the strategy before its first op, and the strategy."""
+    from ..train import strategy as strategies
+
+    made = {}
+
+    def configure(tf):  # before the first op: devices and collectives are fixed after it
+        if args.strategy == "mirrored":
+            strategies.split_cpu(tf, args.devices)
+        if args.strategy == "multiworker":
+            made["strategy"] = strategies.make_strategy(tf, "multiworker")
+
+    try:
+        tf = import_tensorflow(configure)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return tf, made.get("strategy") or strategies.make_strategy(tf, args.strategy, args.devices)
+
+
+def load_splits(args):
+    from ..data import DatasetUnavailable, load_splits
+
+    try:
+        return load_splits(args.dataset, args.data_dir, download=args.download)
+    except DatasetUnavailable as error:
+        raise RunFailed(str(error)) from None
+
+
+def load(impl, root, module, name):
+    """`name` from solutions/<module>.py or the student's exercises/<module>.py."""
+    from ..grader.loading import FolderImplementation, PackageImplementation, Unavailable
+
+    if impl == "solutions" and is_release():
+        raise RunFailed(f"{NO_SOLUTIONS}: train your own layers with --impl exercises")
+    source = (
+        PackageImplementation("solutions") if impl == "solutions" else FolderImplementation(root)
+    )
+    try:
+        return source.get(module, name)
+    except Unavailable as unavailable:
+        raise RunFailed(unavailable.reason.splitlines()[0]) from None
+
+
+def module_of(loaded):
+    """The module (exercises/<module>.py or solutions/<module>.py) an object comes from."""
+    return sys.modules[loaded.__module__]
+
+
+def run_once(build_model):
+    """Build the model and run one input of zeros through it."""
+    import numpy as np
+
+    model = build_model()
+    model(np.zeros((1,) + tuple(model.input_shape[1:]), np.float32), training=False)
+
+
+def preflight(attempt, impl):
+    """Run `attempt()` (build a model, run one input), so that an unwritten or broken
+    layer is one line here, not a traceback in the middle of training."""
+    from ..grader.student_errors import explain
+    from ..grader.stubs import STUB_MESSAGE
+
+    try:
+        attempt()
+    except NotImplementedError as error:
+        stub = STUB_MESSAGE.search(str(error))
+        what = f"{stub.group(2)} (Exercise {stub.group(1)})" if stub else "a layer"
+        hint = f" (workshop check {stub.group(1)})" if stub else ""
+        raise RunFailed(
+            f"--impl {impl}: {what} is not written yet: finish it{hint} before training your layers"
+        ) from None
+    except Exception as error:
+        raise RunFailed(
+            f"--impl {impl}: building the network failed: " + explain(error, None).splitlines()[0]
+        ) from None
+
+
+def print_table(table):
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(table.to_string(index=False))

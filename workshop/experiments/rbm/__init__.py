@@ -1,0 +1,77 @@
+"""`workshop run rbm`: RBMs by contrastive divergence (likelihood, speed, features) and a
+deep belief network (training.py; settings in setup.py, exact likelihood in
+likelihood.py)."""
+
+from ..experiment import Experiment, Outcome
+
+
+class RbmExperiment(Experiment):
+    name = "rbm"
+    help = "RBMs by contrastive divergence, RBM features, a deep belief network"
+    # RBM training runs on one device; a strategy only spreads the DBN's fine-tuning.
+    strategies = ("default", "mirrored")
+    dataset_help = "binarised images (default digits at 8×8; mnist needs a download)"
+    needs = {"rbm": ("rbm", "RBM"), "dbn": ("dbn", "greedy_pretrain")}
+
+    def plan(self, args):
+        from .setup import QUICK, Setup
+
+        return QUICK if args.quick else Setup()
+
+    def try_once(self, loaded, plan):
+        import numpy as np
+
+        from ..harness import module_of
+
+        rbm = loaded["rbm"](3)
+        rbm.build((None, 4))
+        rbm.contrastive_divergence(np.zeros((2, 4), np.float32), k=1)
+        dbn = module_of(loaded["dbn"])
+        stack = dbn.greedy_pretrain(np.zeros((2, 4), np.float32), (3,), lambda r, d: None)
+        dbn.build_classifier(stack, 2)
+
+    def load_data(self, args):
+        from ...data.binary_images import load_binary
+        from ...data.pipeline import DatasetUnavailable
+        from ...errors import RunFailed
+
+        try:
+            return load_binary(args.dataset, args.data_dir, download=args.download)
+        except DatasetUnavailable as error:
+            raise RunFailed(str(error)) from None
+
+    def describe(self, context):
+        return (
+            f"Training the {context.args.impl}' RBM and DBN on binarised "
+            f"{context.args.dataset}, into {context.out}/"
+        )
+
+    def run(self, context):
+        from ..harness import module_of
+        from . import training
+
+        setup = context.plan
+        modules = {key: module_of(value) for key, value in context.loaded.items()}
+        tables = training.run(
+            context.strategy, modules, context.data, context.out, setup, seed=context.args.seed
+        )
+        return Outcome(
+            tables=list(tables.values()),
+            notes=[
+                f"RBMs: mini-batches of {setup.batch_size}, learning rate "
+                f"{setup.learning_rate}; likelihood exact over all 2^{setup.ll_hidden} hidden "
+                "states, on the test split."
+            ],
+            files=[
+                "likelihood.csv",
+                "speed.csv",
+                "features.csv",
+                "dbn.csv",
+                "likelihood.png",
+                "filters.png",
+                "samples.png",
+            ],
+        )
+
+
+EXPERIMENT = RbmExperiment()

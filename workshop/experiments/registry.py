@@ -1,0 +1,19 @@
+"""Every experiment of `workshop run`: each subpackage of workshop/experiments/ exposes
+one `EXPERIMENT` (experiment.py). A new experiment is a new subpackage; nothing else
+lists it."""
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+
+def experiments():
+    """name -> Experiment, in the order of their package names."""
+    found = {}
+    for module in sorted(pkgutil.iter_modules([str(_HERE)]), key=lambda m: m.name):
+        if module.ispkg:
+            experiment = importlib.import_module(f"{__package__}.{module.name}").EXPERIMENT
+            found[experiment.name] = experiment
+    return found
