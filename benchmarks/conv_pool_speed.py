@@ -7,9 +7,10 @@ the book's second layer (40 maps of 5×5 on the pooled 12×12×20); the pooling 
 run on the first layer's 64×24×24×20 output. Each variant is timed inside
 `tf.function` (as training runs it): forward alone, forward + backward (gradients
 w.r.t. the input and every weight), and for the conv forward + backward w.r.t. the
-weights only, which is what the network's first layer needs in training. Rounds alternate between ours and the reference
-so that load on this machine hits both alike; the table gives medians and the ratio
-ours / reference (1.0 = as fast, 2.0 = twice as slow).
+weights only, which is what the network's first layer needs in training. Rounds
+alternate between ours and the reference so that load on this machine hits both alike;
+the table gives medians and the ratio ours / reference (1.0 = as fast, 2.0 = twice as
+slow).
 """
 
 import argparse
@@ -24,10 +25,10 @@ tf = import_tensorflow()
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import ops  # noqa: E402
+from timing import print_table, timed  # noqa: E402
 
 from solutions.conv import Conv2D  # noqa: E402
 from solutions.pooling import L2Pool2D, MaxPool2D  # noqa: E402
-from timing import print_table, timed  # noqa: E402
 
 
 def l2_pool_from_keras_ops(x):

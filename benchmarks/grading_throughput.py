@@ -27,8 +27,9 @@ def make_class(folder, students):
         mine.mkdir(parents=True)
         for module in ORDER[: i % 9]:
             text = (REPO / "solutions" / f"{module}.py").read_text()
-            (mine / f"{module}.py").write_text(text.replace('package="solutions"',
-                                                            'package="exercises"'))  # fmt: skip
+            (mine / f"{module}.py").write_text(
+                text.replace('package="solutions"', 'package="exercises"')
+            )
 
 
 def main():
@@ -40,8 +41,17 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="class-"))
     try:
         make_class(work / "class", args.students)
-        command = [sys.executable, "-m", "workshop", "grade", str(work / "class"),
-                   "--out", str(work / "grades"), "-j", str(args.jobs)]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "workshop",
+            "grade",
+            str(work / "class"),
+            "--out",
+            str(work / "grades"),
+            "-j",
+            str(args.jobs),
+        ]
         if args.no_hidden:
             command.append("--no-hidden")
         started = time.monotonic()
@@ -53,9 +63,11 @@ def main():
         book = pd.read_csv(work / "grades" / "gradebook.csv")
         totals = [f"{t:g}" for t in sorted(set(book["total"]))]
         unexpected = book[book["notes"].fillna("").str.contains("timed out|ended|could not")]
-        print(f"{args.students} submissions, -j {args.jobs}: {seconds / 60:.1f} min, "
-              f"{args.students / seconds * 60:.1f} submissions per minute; totals seen: "
-              f"{', '.join(totals)}; rows with a timeout or crash: {len(unexpected)}")  # fmt: skip
+        print(
+            f"{args.students} submissions, -j {args.jobs}: {seconds / 60:.1f} min, "
+            f"{args.students / seconds * 60:.1f} submissions per minute; totals seen: "
+            f"{', '.join(totals)}; rows with a timeout or crash: {len(unexpected)}"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

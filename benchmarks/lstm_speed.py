@@ -21,9 +21,9 @@ from workshop.quiet import import_tensorflow  # noqa: E402
 tf = import_tensorflow()
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from timing import print_table, timed  # noqa: E402
 
 from solutions.lstm import LSTMCell  # noqa: E402
-from timing import print_table, timed  # noqa: E402
 from workshop.grader.kinds.recurrent_runs import TWINS  # noqa: E402
 
 

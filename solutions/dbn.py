@@ -70,7 +70,8 @@ def build_classifier(rbms, num_classes):
     for rbm in rbms:
         layer = keras.layers.Dense(rbm.n_hidden, activation="sigmoid")
         x = layer(x)
-        layer.set_weights([keras.ops.convert_to_numpy(rbm.kernel),
-                           keras.ops.convert_to_numpy(rbm.hidden_bias)])  # fmt: skip
+        layer.set_weights(
+            [keras.ops.convert_to_numpy(rbm.kernel), keras.ops.convert_to_numpy(rbm.hidden_bias)]
+        )
     outputs = keras.layers.Dense(num_classes, activation="softmax")(x)
     return keras.Model(inputs, outputs)

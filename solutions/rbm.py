@@ -131,11 +131,13 @@ class RBM(keras.layers.Layer):
         positive = self.hidden_probs(v)  # (batch, n_hidden)
         negative = self.hidden_probs(chain)
         grads = {
-            "kernel": (ops.matmul(ops.transpose(v), positive)
-                       - ops.matmul(ops.transpose(chain), negative)) / batch,
+            "kernel": (
+                ops.matmul(ops.transpose(v), positive) - ops.matmul(ops.transpose(chain), negative)
+            )
+            / batch,
             "visible_bias": ops.mean(v - chain, axis=0),
             "hidden_bias": ops.mean(positive - negative, axis=0),
-        }  # fmt: skip
+        }
         return grads, chain
 
     def get_config(self):

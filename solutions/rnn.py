@@ -147,8 +147,10 @@ def bptt(x, targets, h0, U, W, b, V, c):
     loss = float(-np.log(y_hat[rows, times, targets]).sum())
     d_o = y_hat.copy()
     d_o[rows, times, targets] -= 1.0  # ∂L/∂o(t), (batch, T, output_dim)
-    grads = {name: np.zeros_like(np.asarray(p, dtype=np.float64))
-             for name, p in (("U", U), ("W", W), ("b", b), ("V", V), ("c", c))}  # fmt: skip
+    grads = {
+        name: np.zeros_like(np.asarray(p, dtype=np.float64))
+        for name, p in (("U", U), ("W", W), ("b", b), ("V", V), ("c", c))
+    }
     h_from_later = np.zeros_like(h[:, 0])  # δh(T+1) = 0
     for t in reversed(range(steps)):
         h_before = h[:, t - 1] if t > 0 else np.asarray(h0, dtype=np.float64)

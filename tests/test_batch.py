@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_run_cnn import run_cli
-
 from conftest import REPO
+from test_run_cnn import run_cli
 
 CORPUS = REPO / "tests" / "submissions"
 EXPECTED = REPO / "tests" / "submissions_expected.csv"
@@ -103,8 +102,9 @@ def test_a_second_run_resumes_and_regrades_identically(graded):
     done, out = graded
     before = pd.read_csv(out / "gradebook.csv")
     folders = [out / "submissions" / name for name in REGRADED]
-    files = {f: (f / "feedback.txt").read_text() + (f / "results.json").read_text()
-             for f in folders}  # fmt: skip
+    files = {
+        f: (f / "feedback.txt").read_text() + (f / "results.json").read_text() for f in folders
+    }
     for folder in folders:
         (folder / "grade.json").unlink()
     again = run_cli("grade", str(CORPUS), "--out", str(out), *FLAGS, timeout=600)
@@ -132,9 +132,16 @@ def test_relative_paths_work_from_any_folder(tmp_path):
 
     shutil.copytree(CORPUS / "correct", tmp_path / "class" / "correct")
     done = run_cli(
-        "--root", str(REPO), "grade", "class", "--out", "grades", "--exercises", "maxpool",
+        "--root",
+        str(REPO),
+        "grade",
+        "class",
+        "--out",
+        "grades",
+        "--exercises",
+        "maxpool",
         cwd=tmp_path,
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     book = pd.read_csv(tmp_path / "grades" / "gradebook.csv")
     assert book[["submission", "maxpool"]].values.tolist() == [["correct", 10.0]]

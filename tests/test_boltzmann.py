@@ -40,9 +40,13 @@ def small_rbm(n_visible=4, n_hidden=3, seed=1):
     rng = np.random.default_rng(seed)
     rbm = RBM(n_hidden)
     rbm.build((None, n_visible))
-    rbm.set_weights([rng.standard_normal((n_visible, n_hidden)).astype(np.float32),
-                     rng.standard_normal(n_visible).astype(np.float32),
-                     rng.standard_normal(n_hidden).astype(np.float32)])  # fmt: skip
+    rbm.set_weights(
+        [
+            rng.standard_normal((n_visible, n_hidden)).astype(np.float32),
+            rng.standard_normal(n_visible).astype(np.float32),
+            rng.standard_normal(n_hidden).astype(np.float32),
+        ]
+    )
     return rbm
 
 
@@ -59,8 +63,7 @@ def test_free_energy_and_likelihood_by_brute_force():
     p, z, vs, hs = joint(rbm)
     W, b, c = rbm.get_weights()
     marginal = p.sum(axis=1)
-    np.testing.assert_allclose(np.asarray(rbm.free_energy(vs)),
-                               -np.log(marginal * z), rtol=1e-5)  # fmt: skip
+    np.testing.assert_allclose(np.asarray(rbm.free_energy(vs)), -np.log(marginal * z), rtol=1e-5)
     assert log_partition(W, b, c) == pytest.approx(np.log(z), rel=1e-10)
     data = vs[[1, 5, 5, 12]]
     assert average_log_likelihood(W, b, c, data) == pytest.approx(
@@ -89,8 +92,9 @@ def test_long_chains_estimate_the_exact_gradient():
     positive = data.T @ np.asarray(rbm.hidden_probs(data), np.float64) / len(data)
     model = vs.T @ p @ hs  # Σ_{v,h} p(v, h) vᵀ h
     np.testing.assert_allclose(np.asarray(grads["kernel"]), positive - model, atol=0.02)
-    np.testing.assert_allclose(np.asarray(grads["visible_bias"]),
-                               data.mean(0) - p.sum(1) @ vs, atol=0.02)  # fmt: skip
+    np.testing.assert_allclose(
+        np.asarray(grads["visible_bias"]), data.mean(0) - p.sum(1) @ vs, atol=0.02
+    )
 
 
 def test_zero_gibbs_steps_give_zero_estimates():
@@ -111,8 +115,9 @@ def test_training_raises_the_exact_likelihood_and_repeats_exactly(persistent):
         rbm = RBM(10)
         rbm.build((None, 64))
         keras.utils.set_random_seed(0)
-        rbm.set_weights([w * 0 + np.random.default_rng(0).normal(0, 0.01, w.shape)
-                         for w in rbm.get_weights()])  # fmt: skip
+        rbm.set_weights(
+            [w * 0 + np.random.default_rng(0).normal(0, 0.01, w.shape) for w in rbm.get_weights()]
+        )
         before = average_log_likelihood(*rbm.get_weights(), data.x["test"])
         fit_rbm(rbm, data.x["train"], config)
         trained.append(rbm.get_weights())

@@ -5,8 +5,8 @@ import pytest
 
 from workshop import catalog
 from workshop.grader import results
-from workshop.grader.loading import FolderImplementation
 from workshop.grader.grading import grade
+from workshop.grader.loading import FolderImplementation
 
 SEED = 7
 
@@ -194,9 +194,12 @@ def test_independent_boltzmann_rbm_and_dbn_get_full_points(student_root):
 
 def test_a_students_own_rbm_with_sampled_statistics_is_named(student_root):
     student_root.use("rbm", "rbm_einsum.py")
-    student_root.edit("rbm", "p_data, p_model = self.hidden_probs(data), self.hidden_probs(chain)",
-                      "p_data = self.sample_hidden(data, seed)\n"
-                      "        p_model = self.sample_hidden(chain, seed)")  # fmt: skip
+    student_root.edit(
+        "rbm",
+        "p_data, p_model = self.hidden_probs(data), self.hidden_probs(chain)",
+        "p_data = self.sample_hidden(data, seed)\n"
+        "        p_model = self.sample_hidden(chain, seed)",
+    )
     result = grade_root(student_root, "rbm")["rbm"]
     assert failed_checks(result) == ["contrastive divergence (CD-k, PCD)"]
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO
 from test_run_cnn import run_cli
 
-from conftest import REPO
 from workshop import catalog, release
 from workshop.grader.grading import DEFAULT_SEED
 
@@ -29,9 +29,12 @@ NO_SOLUTIONS = (
 def in_release(root, *args):
     return subprocess.run(
         [sys.executable, "-c", NO_SOLUTIONS.format(root=str(root), args=list(args))],
-        cwd=root, capture_output=True, text=True, timeout=1200,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=1200,
         env=dict(os.environ, PYTHONPATH=str(root)),
-    )  # fmt: skip
+    )
 
 
 def drop_in_solutions(root, modules):

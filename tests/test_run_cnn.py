@@ -7,8 +7,8 @@ import sys
 
 import pandas as pd
 import pytest
-
 from conftest import REPO
+
 from workshop.experiments.cnn.table import ROWS
 
 

@@ -8,9 +8,16 @@ from test_run_cnn import run_cli
 
 def test_untouched_stubs_get_one_line_naming_the_exercise(student_root, tmp_path):
     done = run_cli(
-        "--root", str(student_root.path), "run", "rbm", "--impl", "exercises", "--quick",
-        "--out", str(tmp_path),
-    )  # fmt: skip
+        "--root",
+        str(student_root.path),
+        "run",
+        "rbm",
+        "--impl",
+        "exercises",
+        "--quick",
+        "--out",
+        str(tmp_path),
+    )
     assert done.returncode == 1
     assert done.stderr.strip() == (
         "workshop: --impl exercises: RBM.contrastive_divergence (Exercise 3.5) is not written "
@@ -23,14 +30,24 @@ def test_quick_run_with_the_students_own_rbm_and_dbn(student_root, tmp_path):
     student_root.use("rbm", "rbm_einsum.py")
     student_root.use("dbn", "dbn_sequential.py")
     done = run_cli(
-        "--root", str(student_root.path), "run", "rbm", "--impl", "exercises", "--quick",
-        "--out", str(tmp_path),
-    )  # fmt: skip
+        "--root",
+        str(student_root.path),
+        "run",
+        "rbm",
+        "--impl",
+        "exercises",
+        "--quick",
+        "--out",
+        str(tmp_path),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     likelihood = pd.read_csv(tmp_path / "likelihood.csv")
     assert likelihood["method"].tolist() == [
-        "CD-1", "CD-10", "PCD-1", "scikit-learn BernoulliRBM (PCD-1)",
-    ]  # fmt: skip
+        "CD-1",
+        "CD-10",
+        "PCD-1",
+        "scikit-learn BernoulliRBM (PCD-1)",
+    ]
     assert (likelihood["test log-likelihood (nats)"] < 0).all()
     assert len(pd.read_csv(tmp_path / "likelihood_curves.csv")) == 3  # epoch 0 and 2 more
     assert pd.read_csv(tmp_path / "speed.csv")["ratio ours / scikit-learn"].gt(0).all()

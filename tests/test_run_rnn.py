@@ -81,8 +81,11 @@ def test_quick_run_writes_both_tables_and_both_figures(quick_run):
     assert done.returncode == 0, done.stderr[-3000:]
     adding = pd.read_csv(out / "adding.csv")
     assert adding[["T", "cell"]].values.tolist() == [
-        [10, "tanh RNN"], [10, "LSTM"], [20, "tanh RNN"], [20, "LSTM"],
-    ]  # fmt: skip
+        [10, "tanh RNN"],
+        [10, "LSTM"],
+        [20, "tanh RNN"],
+        [20, "LSTM"],
+    ]
     assert adding["test MSE"].between(0, 1).all()
     digits = pd.read_csv(out / "sequential_digits.csv")
     assert digits["cell"].tolist() == ["tanh RNN", "LSTM"]
@@ -106,9 +109,18 @@ def test_run_again_keeps_finished_runs(quick_run, data_dir):
 def test_two_mirrored_replicas_learn_what_one_device_learns(quick_run, data_dir, tmp_path):
     _, out = quick_run
     done = run_cli(
-        "run", "rnn", "--quick", "--strategy", "mirrored", "--devices", "2",
-        "--data-dir", data_dir, "--out", str(tmp_path),
-    )  # fmt: skip
+        "run",
+        "rnn",
+        "--quick",
+        "--strategy",
+        "mirrored",
+        "--devices",
+        "2",
+        "--data-dir",
+        data_dir,
+        "--out",
+        str(tmp_path),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "2 replica(s), mirrored strategy" in done.stdout
     for run in ("T10-rnn", "T20-lstm"):
@@ -121,19 +133,38 @@ def test_the_students_own_cells_train(student_root, data_dir, tmp_path):
     student_root.use("rnn", "rnn_einsum.py")
     student_root.use("lstm", "lstm_sliced.py")
     done = run_cli(
-        "--root", str(student_root.path), "run", "rnn", "--impl", "exercises",
-        "--quick", "--lengths", "10", "--steps", "30", "--data-dir", data_dir,
-        "--out", str(tmp_path),
-    )  # fmt: skip
+        "--root",
+        str(student_root.path),
+        "run",
+        "rnn",
+        "--impl",
+        "exercises",
+        "--quick",
+        "--lengths",
+        "10",
+        "--steps",
+        "30",
+        "--data-dir",
+        data_dir,
+        "--out",
+        str(tmp_path),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert pd.read_csv(tmp_path / "adding.csv")["T"].tolist() == [10, 10]
 
 
 def test_untouched_stubs_get_one_line_naming_the_exercise(student_root, tmp_path):
     done = run_cli(
-        "--root", str(student_root.path), "run", "rnn", "--impl", "exercises", "--quick",
-        "--out", str(tmp_path),
-    )  # fmt: skip
+        "--root",
+        str(student_root.path),
+        "run",
+        "rnn",
+        "--impl",
+        "exercises",
+        "--quick",
+        "--out",
+        str(tmp_path),
+    )
     assert done.returncode == 1
     assert done.stderr.strip() == (
         "workshop: --impl exercises: SimpleRNNCell.call (Exercise 3.1) is not written yet: "

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
-
 from conftest import REPO
+
 from solutions.network import build_network
 from workshop.data.pipeline import load_splits
 from workshop.experiments.cnn.table import plurality_vote

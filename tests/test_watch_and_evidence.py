@@ -8,8 +8,8 @@ import time
 
 import numpy as np
 import pytest
-
 from conftest import REPO
+
 from workshop.batch.runner import hang_location
 from workshop.grader import evidence
 from workshop.grader.evidence import ErrorInfo, Observation, Raised, StageFailed
@@ -17,11 +17,25 @@ from workshop.grader.evidence import ErrorInfo, Observation, Raised, StageFailed
 
 def test_watch_checks_again_after_a_save(student_root):
     watcher = subprocess.Popen(
-        [sys.executable, "-m", "workshop", "--root", str(student_root.path), "watch", "maxpool",
-         "--interval", "0.2", "--times", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "workshop",
+            "--root",
+            str(student_root.path),
+            "watch",
+            "maxpool",
+            "--interval",
+            "0.2",
+            "--times",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
         env=dict(os.environ, PYTHONPATH=str(REPO)),
-    )  # fmt: skip
+    )
     try:
         seen = []
         for line in watcher.stdout:
@@ -42,13 +56,19 @@ def test_watch_checks_again_after_a_save(student_root):
 
 def test_records_round_trip_as_data(tmp_path):
     record = {
-        "cases": [Observation(error=None, weight_shapes=(("kernel", (3, 3)),),
-                              output=np.arange(6.0).reshape(2, 3), output_kind="tf.Tensor float32",
-                              grads={"input": np.ones(2, np.float32), "bias": None})],
+        "cases": [
+            Observation(
+                error=None,
+                weight_shapes=(("kernel", (3, 3)),),
+                output=np.arange(6.0).reshape(2, 3),
+                output_kind="tf.Tensor float32",
+                grads={"input": np.ones(2, np.float32), "bias": None},
+            )
+        ],
         "probe": Raised(ErrorInfo("ValueError", "bad", "ValueError: bad")),
         "timed out": StageFailed("timed out after 6 s in X.call"),
         "nan": float("nan"),
-    }  # fmt: skip
+    }
     evidence.write(record, tmp_path / "conv.public.cases")
     back = evidence.read(tmp_path / "conv.public.cases")
     assert back["cases"][0].weight_shapes == (("kernel", (3, 3)),)

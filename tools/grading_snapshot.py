@@ -35,12 +35,18 @@ WORK = Path("/tmp/workshop-snapshot-work")  # one fixed place: messages name the
 
 # Independent correct answers, laid out as two students (tests/implementations/).
 INDEPENDENT = {
-    "first": {"conv": "conv_loops.py", "pooling": "pooling_stacked.py",
-              "network": "network_sequential.py", "rnn": "rnn_complete.py",
-              "lstm": "lstm_sliced.py", "boltzmann": "boltzmann_loops.py",
-              "rbm": "rbm_einsum.py", "dbn": "dbn_sequential.py"},
+    "first": {
+        "conv": "conv_loops.py",
+        "pooling": "pooling_stacked.py",
+        "network": "network_sequential.py",
+        "rnn": "rnn_complete.py",
+        "lstm": "lstm_sliced.py",
+        "boltzmann": "boltzmann_loops.py",
+        "rbm": "rbm_einsum.py",
+        "dbn": "dbn_sequential.py",
+    },
     "second": {"conv": "conv_shifted.py", "rnn": "rnn_einsum.py"},
-}  # fmt: skip
+}
 CORPUS_FLAGS = ("--time-limit", "4", "--memory-gb", "3", "-j", "2")
 # Files a batch writes that hold timings, process ids or the worker's raw output.
 VOLATILE = {"output.log", "progress.txt", "stack.txt", "skip.txt"}
@@ -48,9 +54,13 @@ VOLATILE = {"output.log", "progress.txt", "stack.txt", "skip.txt"}
 
 def cli(repo, *args, cwd=None):
     done = subprocess.run(
-        [sys.executable, "-m", "workshop", *args], cwd=cwd or repo, capture_output=True,
-        text=True, env=dict(os.environ, PYTHONPATH=str(repo)), timeout=3600,
-    )  # fmt: skip
+        [sys.executable, "-m", "workshop", *args],
+        cwd=cwd or repo,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(repo)),
+        timeout=3600,
+    )
     return done
 
 
@@ -118,8 +128,14 @@ def main():
         write(out, f"hint-{tier}.txt", cli(repo, "--root", str(stubs), "hint", "conv"), repo)
 
     step("grade the corpus")
-    done = cli(repo, "grade", str(inputs / "tests" / "submissions"), "--out",
-               str(WORK / "corpus"), *CORPUS_FLAGS)  # fmt: skip
+    done = cli(
+        repo,
+        "grade",
+        str(inputs / "tests" / "submissions"),
+        "--out",
+        str(WORK / "corpus"),
+        *CORPUS_FLAGS,
+    )
     write(out, "grade-corpus.txt", _without_progress(done), repo)
     keep_batch(WORK / "corpus", out / "corpus", repo)
 
@@ -149,10 +165,14 @@ def main():
 
 def _without_progress(done):
     """The command's output without its progress bar and timings (they differ run to run)."""
-    lines = [line for line in done.stdout.splitlines()
-             if not line.startswith("[") and not line.startswith("Reference results ready")]
-    return subprocess.CompletedProcess(done.args, done.returncode,
-                                       "\n".join(lines) + "\n", done.stderr)  # fmt: skip
+    lines = [
+        line
+        for line in done.stdout.splitlines()
+        if not line.startswith("[") and not line.startswith("Reference results ready")
+    ]
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, "\n".join(lines) + "\n", done.stderr
+    )
 
 
 def _load(path):

@@ -6,8 +6,11 @@ from .grader import kinds, rules
 from .grader.exercise import Case, Exercise
 
 # The student's own layers the network exercise must use: its `pool` -> (module, class).
-OWN_LAYERS = {"conv": ("conv", "Conv2D"), "max": ("pooling", "MaxPool2D"),
-              "l2": ("pooling", "L2Pool2D")}  # fmt: skip
+OWN_LAYERS = {
+    "conv": ("conv", "Conv2D"),
+    "max": ("pooling", "MaxPool2D"),
+    "l2": ("pooling", "L2Pool2D"),
+}
 
 
 CONV = Exercise(
@@ -34,7 +37,8 @@ CONV = Exercise(
         "For a fixed (l, m), the values a[j+l, k+m] for all (j, k) form one slice of the input: "
         "inputs[:, l : l + H', m : m + W', :] (with a step of `stride`). Multiply it by "
         "kernel[l, m] (a (channels, filters) matrix) with keras.ops.matmul and add up over (l, m).",
-        "out = bias; for l in range(kh): for m in range(kw): out += ops.matmul(inputs[:, l:l+(H'-1)*sh+1:sh, "
+        "out = bias; for l in range(kh): for m in range(kw): "
+        "out += ops.matmul(inputs[:, l:l+(H'-1)*sh+1:sh, "
         "m:m+(W'-1)*sw+1:sw, :], kernel[l, m]); return activation(out). Faster: concatenate "
         "the slices along the last axis and do one matmul with the reshaped kernel.",
     ),
@@ -60,7 +64,8 @@ MAX_POOL = Exercise(
         Case({"pool_size": 3, "strides": 1}, (1, 6, 5, 4)),
     ),
     hints=(
-        "For a fixed offset (p, q) inside the window, x[:, s·i + p, s·j + q, :] for all (i, j) is one "
+        "For a fixed offset (p, q) inside the window, x[:, s·i + p, s·j + q, :] for all (i, j) "
+        "is one "
         "strided slice of the input.",
         "Take the slices for every (p, q) of the window; the output is their element-wise maximum "
         "(keras.ops.maximum), or ops.max of them stacked on a new axis.",
@@ -125,12 +130,14 @@ NETWORK = Exercise(
         ),
     ),
     hints=(
-        "Use the Keras functional API: x = keras.Input(shape=input_shape), then x = SomeLayer(...)(x) "
+        "Use the Keras functional API: x = keras.Input(shape=input_shape), then "
+        "x = SomeLayer(...)(x) "
         "for each layer, and keras.Model(inputs, outputs) at the end.",
         "Loop over conv_layers: x = Conv2D(filters, kernel_size, activation=activation)(x); "
         "x = POOLS[pool](2)(x). Then keras.layers.Flatten(), and one keras.layers.Dense(units, "
         "activation=activation) per hidden layer.",
-        "Dropout goes right before each Dense (hidden and output) when dropout > 0; the output layer is "
+        "Dropout goes right before each Dense (hidden and output) when dropout > 0; "
+        "the output layer is "
         "keras.layers.Dense(num_classes, activation='softmax').",
     ),
 )
@@ -182,7 +189,7 @@ BPTT = Exercise(
         "Loop t from T−1 down to 0 with a variable for δh from the later step (zeros at first); "
         "add each step's contribution to every gradient; what is left in δh at the end is ∂L/∂h0.",
     ),
-)  # fmt: skip
+)
 
 LSTM = Exercise(
     id="3.3",
@@ -236,7 +243,7 @@ BOLTZMANN = Exercise(
         "gibbs_sweep: s = np.array(s, dtype=float) (a copy); for i in range(K): field = b[i] + "
         "s @ W[:, i]; p = 1 / (1 + np.exp(-field)); s[:, i] = rng.random(len(s)) < p.",
     ),
-)  # fmt: skip
+)
 
 RBM = Exercise(
     id="3.5",
@@ -263,7 +270,7 @@ RBM = Exercise(
         "then with P0 = hidden_probs(v), Pk = hidden_probs(chain): kernel (vᵀP0 − chainᵀPk)/n, "
         "visible_bias mean(v − chain), hidden_bias mean(P0 − Pk).",
     ),
-)  # fmt: skip
+)
 
 DBN = Exercise(
     id="3.6",
@@ -283,12 +290,13 @@ DBN = Exercise(
     hints=(
         "greedy_pretrain: inputs = x; for each size: make RBM(size), build it on inputs.shape, "
         "fit_rbm(rbm, inputs), keep it, then inputs = rbm.hidden_probs(inputs).",
-        "build_classifier: x = keras.Input((n_visible,)); for each RBM, layer = Dense(rbm.n_hidden, "
+        "build_classifier: x = keras.Input((n_visible,)); for each RBM, "
+        "layer = Dense(rbm.n_hidden, "
         "activation='sigmoid'); h = layer(h); then layer.set_weights([kernel, hidden_bias]).",
         "The top is keras.layers.Dense(num_classes, activation='softmax'); return "
         "keras.Model(inputs, outputs).",
     ),
-)  # fmt: skip
+)
 
 EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK, SIMPLE_RNN, BPTT, LSTM, BOLTZMANN, RBM, DBN)
 

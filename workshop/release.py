@@ -61,15 +61,22 @@ def _without_solutions_package(setup_cfg):
     """The package list without solutions; the reference records shipped as data."""
     if not setup_cfg.is_file():
         return
-    lines = [line for line in setup_cfg.read_text().splitlines()
-             if line.strip() not in ("solutions", "solutions.*")]  # fmt: skip
+    lines = [
+        line
+        for line in setup_cfg.read_text().splitlines()
+        if line.strip() not in ("solutions", "solutions.*")
+    ]
     setup_cfg.write_text("\n".join(lines) + "\n")
 
 
 def _commit(repo):
     try:
-        found = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
-                               capture_output=True, text=True, timeout=10)  # fmt: skip
+        found = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return found.stdout.strip() or "an unknown commit"
     except (OSError, subprocess.SubprocessError):
         return "an unknown commit"
@@ -95,8 +102,9 @@ def solution_lines(repo):
     for folder in ("exercises", "workshop"):
         for path in (repo / folder).rglob("*.py"):
             shipped |= _lines(path)
-    return {line for line in withheld - shipped
-            if len(line) >= MIN_LINE and not line.startswith("#")}  # fmt: skip
+    return {
+        line for line in withheld - shipped if len(line) >= MIN_LINE and not line.startswith("#")
+    }
 
 
 def scan(release, repo):

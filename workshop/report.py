@@ -54,10 +54,14 @@ def exercise_text(result):
         )
     failed_hidden = [c.name for c in result.checks if c.hidden == results.HIDDEN_FAILED]
     if failed_hidden:
-        lines.append(_indent(
-            f"on the hidden cases (other seeds and shapes) these checks failed: "
-            f"{', '.join(failed_hidden)}; their points are not awarded. Their expected values "
-            "are not shown: test your code on shapes of your own.", "  "))  # fmt: skip
+        lines.append(
+            _indent(
+                f"on the hidden cases (other seeds and shapes) these checks failed: "
+                f"{', '.join(failed_hidden)}; their points are not awarded. Their expected values "
+                "are not shown: test your code on shapes of your own.",
+                "  ",
+            )
+        )
     for diagnosis in result.hidden_diagnoses:
         lines.append(_indent(f"on the hidden cases, likely mistake: {diagnosis}", "  "))
     return "\n".join(lines)

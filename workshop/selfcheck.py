@@ -27,7 +27,10 @@ def run(exercises, root, seed, progress=print):
 
     solution_results = {r.slug: r for r in grade(exercises, ref, seed, book=book)}
     for result in solution_results.values():
-        line = f"solution  {result.exercise_id} {result.slug:<8} {result.points:g}/{result.max_points:g}"
+        line = (
+            f"solution  {result.exercise_id} {result.slug:<8} "
+            f"{result.points:g}/{result.max_points:g}"
+        )
         progress(line)
         if result.status != results.PASSED or result.points != result.max_points:
             failed = [f"{c.name}: {c.message}" for c in result.checks if not c.passed]
@@ -52,8 +55,8 @@ def run(exercises, root, seed, progress=print):
             named = mistake.message in result.diagnoses
             progress(
                 f"mistake   {exercise.id} {exercise.slug:<8} {mistake.key:<18} "
-                f"{result.points:g}/{result.max_points:g}  caught by: {', '.join(failed) or 'NOTHING'}"
-                + ("  [named]" if named else "")
+                f"{result.points:g}/{result.max_points:g}  "
+                f"caught by: {', '.join(failed) or 'NOTHING'}" + ("  [named]" if named else "")
             )
             if not failed:
                 report.problems.append(f"{exercise.slug}: mistake {mistake.key} passes every check")

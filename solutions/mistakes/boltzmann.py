@@ -88,8 +88,7 @@ def sweep_turns_off_with_p(s, W, b, rng):
 @known(
     "boltzmann",
     "no-bias-in-sweep",
-    "the bias is missing from the unit's input: p(s_i = 1 | s_−i) = σ(b_i + Σ_j w_ij "
-    "s_j)",
+    "the bias is missing from the unit's input: p(s_i = 1 | s_−i) = σ(b_i + Σ_j w_ij s_j)",
 )
 def sweep_without_bias(s, W, b, rng):
     """σ(Σ_j w_ij s_j): the bias b_i left out of the unit's input."""

@@ -4,13 +4,29 @@ import functools
 
 import numpy as np
 
-from solutions.rnn import rnn_forward
 from solutions.mistakes import known
+from solutions.rnn import rnn_forward
 
 
-def _bptt(x, targets, h0, U, W, b, V, c, *, carry=True, full_tanh=True, transpose_dW=False,
-          h0_gradient=True, sign=1.0, mean=False, sum_bias=True,
-          forward=rnn_forward):  # fmt: skip
+def _bptt(
+    x,
+    targets,
+    h0,
+    U,
+    W,
+    b,
+    V,
+    c,
+    *,
+    carry=True,
+    full_tanh=True,
+    transpose_dW=False,
+    h0_gradient=True,
+    sign=1.0,
+    mean=False,
+    sum_bias=True,
+    forward=rnn_forward,
+):
     x = np.asarray(x, dtype=np.float64)
     h, y_hat = forward(x, h0, U, W, b, V, c)
     batch, steps = targets.shape
@@ -22,8 +38,10 @@ def _bptt(x, targets, h0, U, W, b, V, c, *, carry=True, full_tanh=True, transpos
     if mean:  # averaged over batch and time instead of summed
         loss /= batch * steps
         d_o /= batch * steps
-    grads = {n: np.zeros_like(np.asarray(p, dtype=np.float64))
-             for n, p in (("U", U), ("W", W), ("b", b), ("V", V), ("c", c))}  # fmt: skip
+    grads = {
+        n: np.zeros_like(np.asarray(p, dtype=np.float64))
+        for n, p in (("U", U), ("W", W), ("b", b), ("V", V), ("c", c))
+    }
     h_from_later = np.zeros_like(h[:, 0])
     for t in reversed(range(steps)):
         h_before = h[:, t - 1] if t > 0 else np.asarray(h0, dtype=np.float64)
@@ -42,29 +60,26 @@ def _bptt(x, targets, h0, U, W, b, V, c, *, carry=True, full_tanh=True, transpos
 no_carry = known(
     "bptt",
     "no-carry",
-    "BPTT without the gradient from later steps: ∂L/∂h(t) also gets δh(t+1) = "
-    "∂L/∂a(t+1) Wᵀ",
-)(
-    functools.partial(_bptt, carry=False)
-)
+    "BPTT without the gradient from later steps: ∂L/∂h(t) also gets δh(t+1) = ∂L/∂a(t+1) Wᵀ",
+)(functools.partial(_bptt, carry=False))
 tanh_derivative = known("bptt", "tanh-derivative", "tanh'(a) is 1 − h², not 1 − h")(
     functools.partial(_bptt, full_tanh=False)
 )
 transposed_dW = known("bptt", "transposed-dW", "∂L/∂W transposed: it is Σ_t h(t−1)ᵀ ∂L/∂a(t)")(
     functools.partial(_bptt, transpose_dW=True)
 )
-no_h0_gradient = known("bptt", "no-h0-gradient", "∂L/∂h(0) missing: it is the δh carried out of step 1")(
-    functools.partial(_bptt, h0_gradient=False)
-)
+no_h0_gradient = known(
+    "bptt", "no-h0-gradient", "∂L/∂h(0) missing: it is the δh carried out of step 1"
+)(functools.partial(_bptt, h0_gradient=False))
 ascent = known("bptt", "ascent", "sign flipped: ∂L/∂o(t) = ŷ(t) − onehot, not onehot − ŷ(t)")(
     functools.partial(_bptt, sign=-1.0)
 )
-mean_loss = known("bptt", "mean-loss", "loss averaged: the notes' L sums over time (and here over the batch)")(
-    functools.partial(_bptt, mean=True)
-)
-unsummed_bias = known("bptt", "unsummed-bias", "∂L/∂b kept per example: sum ∂L/∂a(t) over the batch too")(
-    functools.partial(_bptt, sum_bias=False)
-)
+mean_loss = known(
+    "bptt", "mean-loss", "loss averaged: the notes' L sums over time (and here over the batch)"
+)(functools.partial(_bptt, mean=True))
+unsummed_bias = known(
+    "bptt", "unsummed-bias", "∂L/∂b kept per example: sum ∂L/∂a(t) over the batch too"
+)(functools.partial(_bptt, sum_bias=False))
 
 
 @known(

@@ -1,12 +1,12 @@
 """Wrong Conv2D layers, one realistic mistake each."""
 
-import tensorflow as tf
 import keras
+import tensorflow as tf
 from keras import ops
 
 from solutions.conv import Conv2D, _receptive_fields
-from workshop.shapes import valid_length
 from solutions.mistakes import known
+from workshop.shapes import valid_length
 
 register = keras.saving.register_keras_serializable(package="mistakes")
 

@@ -3,15 +3,14 @@
 import keras
 from keras import ops
 
-from solutions.rbm import RBM
 from solutions.mistakes import known
+from solutions.rbm import RBM
 
 
 @known(
     "dbn",
     "every-rbm-on-data",
-    "every RBM trained on the data: RBM l+1 learns from RBM l's hidden probabilities "
-    "p(h|v)",
+    "every RBM trained on the data: RBM l+1 learns from RBM l's hidden probabilities p(h|v)",
 )
 def pretrain_every_rbm_on_the_data(x, hidden_sizes, fit_rbm):
     """Every RBM trained on the raw data: nothing is stacked."""
@@ -48,8 +47,9 @@ def _classifier(rbms, num_classes, activation="sigmoid", copy=True, top="softmax
         layer = keras.layers.Dense(rbm.n_hidden, activation=activation)
         x = layer(x)
         if copy:
-            layer.set_weights([ops.convert_to_numpy(rbm.kernel),
-                               ops.convert_to_numpy(rbm.hidden_bias)])  # fmt: skip
+            layer.set_weights(
+                [ops.convert_to_numpy(rbm.kernel), ops.convert_to_numpy(rbm.hidden_bias)]
+            )
     return keras.Model(inputs, keras.layers.Dense(num_classes, activation=top)(x))
 
 

@@ -5,8 +5,8 @@ import functools
 import keras
 
 from solutions.conv import Conv2D
-from solutions.network import POOLS
 from solutions.mistakes import known
+from solutions.network import POOLS
 
 
 def _build(
@@ -55,40 +55,30 @@ def _build(
 no_softmax = known(
     "network",
     "no-softmax",
-    "softmax missing: the last Dense layer needs activation='softmax' to give "
-    "probabilities",
-)(
-    functools.partial(_build, softmax=False)
-)
-no_pooling = known("network", "no-pooling", "pooling missing: every Conv2D is followed by a 2×2 pooling layer")(
-    functools.partial(_build, pool_each=False)
-)
+    "softmax missing: the last Dense layer needs activation='softmax' to give probabilities",
+)(functools.partial(_build, softmax=False))
+no_pooling = known(
+    "network", "no-pooling", "pooling missing: every Conv2D is followed by a 2×2 pooling layer"
+)(functools.partial(_build, pool_each=False))
 linear_hidden = known(
     "network",
     "linear-hidden",
     "hidden layers without activation: pass `activation` to each hidden Dense layer",
-)(
-    functools.partial(_build, hidden_activation=False)
-)
+)(functools.partial(_build, hidden_activation=False))
 dropout_ignored = known(
     "network",
     "dropout-ignored",
-    "dropout ignored: with dropout > 0 put keras.layers.Dropout before every Dense "
-    "layer",
-)(
-    functools.partial(_build, use_dropout=False)
-)
-keras_layers = known("network", "keras-layers", "uses keras.layers.Conv2D and MaxPooling2D", diagnosed=False)(
-    functools.partial(_build, keras_layers=True)
-)
+    "dropout ignored: with dropout > 0 put keras.layers.Dropout before every Dense layer",
+)(functools.partial(_build, use_dropout=False))
+keras_layers = known(
+    "network", "keras-layers", "uses keras.layers.Conv2D and MaxPooling2D", diagnosed=False
+)(functools.partial(_build, keras_layers=True))
 lambda_softmax = known(
     "network",
     "lambda-softmax",
     "softmax in a Lambda layer: the model will not load",
     diagnosed=False,
-)(
-    functools.partial(_build, lambda_softmax=True)
-)
+)(functools.partial(_build, lambda_softmax=True))
 
 
 @known("network", "returns-nothing", "forgets to return the model", diagnosed=False)

@@ -3,8 +3,8 @@
 import keras
 from keras import ops
 
-from solutions.pooling import L2Pool2D, MaxPool2D, _windows
 from solutions.mistakes import known
+from solutions.pooling import L2Pool2D, MaxPool2D, _windows
 
 register = keras.saving.register_keras_serializable(package="mistakes")
 
@@ -95,8 +95,7 @@ class NoRootL2Pool2D(L2Pool2D):
 @known(
     "l2pool",
     "rms",
-    "divided by the window size: the notes take the root of the SUM of squares, not the "
-    "mean",
+    "divided by the window size: the notes take the root of the SUM of squares, not the mean",
 )
 @register
 class RootMeanSquareL2Pool2D(L2Pool2D):

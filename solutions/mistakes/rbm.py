@@ -3,8 +3,8 @@
 import keras
 from keras import ops
 
-from solutions.rbm import RBM
 from solutions.mistakes import known
+from solutions.rbm import RBM
 
 register = keras.saving.register_keras_serializable(package="mistakes")
 
@@ -26,11 +26,13 @@ class NegativePhaseAddedRBM(RBM):
         batch = ops.cast(ops.shape(v)[0], "float32")
         negative = self.hidden_probs(chain)
         return {
-            "kernel": (ops.matmul(ops.transpose(v), positive)
-                       + ops.matmul(ops.transpose(chain), negative)) / batch,
+            "kernel": (
+                ops.matmul(ops.transpose(v), positive) + ops.matmul(ops.transpose(chain), negative)
+            )
+            / batch,
             "visible_bias": ops.mean(v + chain, axis=0),
             "hidden_bias": ops.mean(positive + negative, axis=0),
-        }, chain  # fmt: skip
+        }, chain
 
 
 @known(
@@ -54,18 +56,17 @@ class SampledStatisticsRBM(RBM):
             h = self.sample_hidden(chain, seed)
         batch = ops.cast(ops.shape(v)[0], "float32")
         return {
-            "kernel": (ops.matmul(ops.transpose(v), h_data)
-                       - ops.matmul(ops.transpose(chain), h)) / batch,
+            "kernel": (ops.matmul(ops.transpose(v), h_data) - ops.matmul(ops.transpose(chain), h))
+            / batch,
             "visible_bias": ops.mean(v - chain, axis=0),
             "hidden_bias": ops.mean(h_data - h, axis=0),
-        }, chain  # fmt: skip
+        }, chain
 
 
 @known(
     "rbm",
     "swapped-biases",
-    "visible and hidden biases swapped: p(h|v) uses the hidden bias c, p(v|h) the "
-    "visible bias b",
+    "visible and hidden biases swapped: p(h|v) uses the hidden bias c, p(v|h) the visible bias b",
 )
 @register
 class SwappedBiasesRBM(RBM):

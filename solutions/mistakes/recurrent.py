@@ -1,12 +1,12 @@
 """Wrong recurrent cells, one realistic mistake each."""
 
-import tensorflow as tf
 import keras
+import tensorflow as tf
 from keras import ops
 
 from solutions.lstm import LSTMCell
-from solutions.rnn import SimpleRNNCell
 from solutions.mistakes import known
+from solutions.rnn import SimpleRNNCell
 
 register = keras.saving.register_keras_serializable(package="mistakes")
 

@@ -67,14 +67,26 @@ def gradescope(grade):
     for slug, data in grade["exercises"].items():
         label = f"{data['id']} {slug}"
         if not data["checks"]:
-            tests.append({"name": label, "score": data["points"], "max_score": data["max_points"],
-                          "output": f"{data['status']}: {data['reason']}",
-                          "visibility": "visible"})  # fmt: skip
+            tests.append(
+                {
+                    "name": label,
+                    "score": data["points"],
+                    "max_score": data["max_points"],
+                    "output": f"{data['status']}: {data['reason']}",
+                    "visibility": "visible",
+                }
+            )
             continue
         for check in data["checks"]:
-            tests.append({"name": f"{label}: {check['name']}", "score": check["points"],
-                          "max_score": check["max_points"], "output": check["message"],
-                          "visibility": "visible"})  # fmt: skip
+            tests.append(
+                {
+                    "name": f"{label}: {check['name']}",
+                    "score": check["points"],
+                    "max_score": check["max_points"],
+                    "output": check["message"],
+                    "visibility": "visible",
+                }
+            )
         for check in data["checks"]:
             if not check.get("hidden"):
                 continue
@@ -85,9 +97,15 @@ def gradescope(grade):
             )
             # Counted in the public test's score above; listed after publishing, without
             # its expected values.
-            tests.append({"name": f"{label}: {check['name']} (hidden cases)", "score": 0,
-                          "max_score": 0, "output": verdict,
-                          "visibility": "after_published"})  # fmt: skip
+            tests.append(
+                {
+                    "name": f"{label}: {check['name']} (hidden cases)",
+                    "score": 0,
+                    "max_score": 0,
+                    "output": verdict,
+                    "visibility": "after_published",
+                }
+            )
     output = "\n".join(grade["notes"])
     return {"score": grade["score"], "output": output, "tests": tests}
 
@@ -105,8 +123,9 @@ def feedback(grade):
 
 def write_submission(folder, grade):
     folder = Path(folder)
-    (folder / "results.json").write_text(json.dumps(gradescope(grade), indent=1,
-                                                    ensure_ascii=False))  # fmt: skip
+    (folder / "results.json").write_text(
+        json.dumps(gradescope(grade), indent=1, ensure_ascii=False)
+    )
     (folder / "feedback.txt").write_text(feedback(grade), encoding="utf-8")
     # The grade last: its presence marks the submission done for a resumed batch.
     (folder / "grade.json").write_text(json.dumps(grade, indent=1, ensure_ascii=False))
@@ -137,9 +156,13 @@ def write_gradebook(out_dir, grades, settings):
         row["total"] = grade["score"]
         row["max"] = grade["max_score"]
         row["notes"] = " | ".join(
-            [f"{slug}: {_why(data)}" for slug, data in grade["exercises"].items()
-             if data["status"] != results.PASSED] + list(grade["notes"])
-        )  # fmt: skip
+            [
+                f"{slug}: {_why(data)}"
+                for slug, data in grade["exercises"].items()
+                if data["status"] != results.PASSED
+            ]
+            + list(grade["notes"])
+        )
         rows.append(row)
     table = pd.DataFrame(rows)
     table.to_csv(Path(out_dir) / "gradebook.csv", index=False)

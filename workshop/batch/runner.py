@@ -50,8 +50,11 @@ class BatchSettings:
         return ("public", "hidden") if self.with_hidden else ("public",)
 
     def fingerprint(self):
-        return {"seed": self.seed, "exercises": self.exercises,
-                "hidden_seed": self.hidden_seed if self.with_hidden else None}  # fmt: skip
+        return {
+            "seed": self.seed,
+            "exercises": self.exercises,
+            "hidden_seed": self.hidden_seed if self.with_hidden else None,
+        }
 
 
 # --- starting workers ------------------------------------------------------------------
@@ -125,9 +128,12 @@ class ExecWorker:
         self.log = open(log, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "workshop.batch.worker", *argv],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True, env=dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT)),
-        )  # fmt: skip
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT)),
+        )
         self.pid = self.process.pid
 
     def poll(self):
@@ -190,8 +196,11 @@ def _qualified(path, line, func):
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
             for item in node.body:
-                if (isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                        and item.name == func and item.lineno <= line <= item.end_lineno):  # fmt: skip
+                if (
+                    isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and item.name == func
+                    and item.lineno <= line <= item.end_lineno
+                ):
                     return f"{node.name}.{func}"
     return func
 
@@ -212,14 +221,29 @@ class Attempt:
         skip_path.write_text("\n".join(sorted(job.finished_stages())))
         settings = job.settings
         argv = [
-            str(job.root), *[f"{slug}:{variant}" for slug, variant in units],
-            "--seed", str(settings.seed), "--hidden-seed", str(settings.hidden_seed),
-            "--records", str(job.records), "--progress", str(self.progress_path),
-            "--stack", str(self.stack_path), "--skip", str(skip_path),
-            "--memory-gb", str(settings.memory_gb),
-            "--unreadable", str(job.out_dir), "--unreadable", str(PACKAGE_ROOT / "solutions"),
-            "--unreadable", str(PACKAGE_ROOT / "tests"),
-        ]  # fmt: skip
+            str(job.root),
+            *[f"{slug}:{variant}" for slug, variant in units],
+            "--seed",
+            str(settings.seed),
+            "--hidden-seed",
+            str(settings.hidden_seed),
+            "--records",
+            str(job.records),
+            "--progress",
+            str(self.progress_path),
+            "--stack",
+            str(self.stack_path),
+            "--skip",
+            str(skip_path),
+            "--memory-gb",
+            str(settings.memory_gb),
+            "--unreadable",
+            str(job.out_dir),
+            "--unreadable",
+            str(PACKAGE_ROOT / "solutions"),
+            "--unreadable",
+            str(PACKAGE_ROOT / "tests"),
+        ]
         self.worker = spawn(argv, folder / "output.log")
         self.current, self.since = None, None
 
@@ -245,16 +269,19 @@ class Attempt:
             if isinstance(self.current, tuple) and time.monotonic() - self.since > limit:
                 where = self._where()
                 self.worker.kill()
-                return self._finish(f"timed out after {limit:g} s in {where}: an endless loop, "
-                                    "or far too slow")  # fmt: skip
+                return self._finish(
+                    f"timed out after {limit:g} s in {where}: an endless loop, or far too slow"
+                )
             return None
         self.worker.kill()  # children it may have left
         if self.current == "done":
             return self._finish(None)
         where = f"the {self.current[1]} stage" if isinstance(self.current, tuple) else "start-up"
-        return self._finish(f"the grading process ended (exit code {code}) in {where} of "
-                            f"{self._slug()}: os._exit, a crash, or the "
-                            f"{self.job.settings.memory_gb:g} GB memory cap")  # fmt: skip
+        return self._finish(
+            f"the grading process ended (exit code {code}) in {where} of "
+            f"{self._slug()}: os._exit, a crash, or the "
+            f"{self.job.settings.memory_gb:g} GB memory cap"
+        )
 
     def _slug(self):
         return self.current[0].split(".")[0] if isinstance(self.current, tuple) else "?"
@@ -264,8 +291,9 @@ class Attempt:
         try:
             os.kill(self.worker.pid, signal.SIGUSR1)
             time.sleep(0.3)
-            found = hang_location(self.stack_path.read_text(errors="replace"),
-                                  self.job.root, self.job.sent)  # fmt: skip
+            found = hang_location(
+                self.stack_path.read_text(errors="replace"), self.job.root, self.job.sent
+            )
         except OSError:
             found = None
         return found or f"the {self.current[1]} stage of {self._slug()}"
@@ -329,13 +357,19 @@ class Job:
         found = forbidden_imports(self.sent / "exercises" / f"{module}.py")
         if found:
             line, name = found[0]
-            return (f"exercises/{module}.py line {line} imports `{name}`: submissions may "
-                    "not use the reference or the grader")  # fmt: skip
+            return (
+                f"exercises/{module}.py line {line} imports `{name}`: submissions may "
+                "not use the reference or the grader"
+            )
         return None
 
     def units(self):
-        return [(slug, variant) for slug in self.settings.exercises if slug not in self.refused
-                for variant in self.settings.variants]  # fmt: skip
+        return [
+            (slug, variant)
+            for slug in self.settings.exercises
+            if slug not in self.refused
+            for variant in self.settings.variants
+        ]
 
     def _unit_exercise(self, slug, variant):
         settings = self.settings
@@ -350,9 +384,11 @@ class Job:
     def _units_left(self):
         """Units the worker has not finished: it writes `origin` (or `unavailable`) last."""
         done = self.finished_stages()
-        return [(slug, variant) for slug, variant in self.units()
-                if not {f"{slug}.{variant}.{end}" for end in ("origin", "unavailable", "load")}
-                & done]  # fmt: skip
+        return [
+            (slug, variant)
+            for slug, variant in self.units()
+            if not {f"{slug}.{variant}.{end}" for end in ("origin", "unavailable", "load")} & done
+        ]
 
     def _next_attempt(self):
         left = self._units_left()
@@ -415,9 +451,13 @@ class Job:
                     elif path is not None:
                         sources.append(path)
                     if path is not None and not Path(path).is_relative_to(self.root / "exercises"):
-                        return results.zero(exercise, seed, f"the graded {exercise.name} comes "
-                                            f"from {path}, not from your own exercises/ files: "
-                                            "not graded")  # fmt: skip
+                        return results.zero(
+                            exercise,
+                            seed,
+                            f"the graded {exercise.name} comes "
+                            f"from {path}, not from your own exercises/ files: "
+                            "not graded",
+                        )
         except evidence.BadRecord as error:
             return results.zero(exercise, seed, f"the grading records could not be read ({error})")
         for stage in exercise.kind.stages(exercise):
@@ -434,8 +474,12 @@ class Job:
             result.sources = sources
             return result
         except Exception as error:  # a record of the right format but nonsense content
-            return results.zero(exercise, seed, "the grading records do not make sense "
-                                f"({type(error).__name__}: {error}): not graded")  # fmt: skip
+            return results.zero(
+                exercise,
+                seed,
+                "the grading records do not make sense "
+                f"({type(error).__name__}: {error}): not graded",
+            )
 
     def kill(self):
         if self.attempt is not None:
@@ -448,8 +492,9 @@ def prepare_reference(book, settings, progress=print):
     started = time.monotonic()
     for slug in settings.exercises:
         for variant in settings.variants:
-            exercise, seed = hidden.pick(catalog.find(slug), variant, settings.seed,
-                                         settings.hidden_seed)  # fmt: skip
+            exercise, seed = hidden.pick(
+                catalog.find(slug), variant, settings.seed, settings.hidden_seed
+            )
             for stage in exercise.kind.stages(exercise):
                 book.stage(exercise, stage, seed)
             for mistake in book.mistakes(exercise):
@@ -457,8 +502,9 @@ def prepare_reference(book, settings, progress=print):
     progress(f"Reference results ready ({time.monotonic() - started:.0f} s).")
 
 
-def grade_batch(submissions_dir, out_dir, settings, stubs, modules, progress=print,
-                use_zygote=True):  # fmt: skip
+def grade_batch(
+    submissions_dir, out_dir, settings, stubs, modules, progress=print, use_zygote=True
+):
     """Grade every submission; returns the gradebook (a DataFrame) and writes it."""
     from ..grader.reference_book import LiveReference
 
@@ -496,8 +542,15 @@ def grade_batch(submissions_dir, out_dir, settings, stubs, modules, progress=pri
                     job.judge(book)
                 finished += 1
                 grades[job.submission.name] = job.grade
-                progress(_line(finished, len(jobs), job, started_at, "kept" if
-                               getattr(job, "resumed", False) else "graded"))  # fmt: skip
+                progress(
+                    _line(
+                        finished,
+                        len(jobs),
+                        job,
+                        started_at,
+                        "kept" if getattr(job, "resumed", False) else "graded",
+                    )
+                )
             time.sleep(POLL_SECONDS)
             for job in list(running):
                 if job.poll():
@@ -540,5 +593,7 @@ def _line(done, total, job, started_at, how):
         how = "not gradable"
     width = 20
     bar = "#" * round(width * done / total) + "." * (width - round(width * done / total))
-    return (f"[{bar}] {done}/{total}  {job.submission.name}: {score} ({how})  "
-            f"elapsed {elapsed:.0f} s, ETA {eta:.0f} s")  # fmt: skip
+    return (
+        f"[{bar}] {done}/{total}  {job.submission.name}: {score} ({how})  "
+        f"elapsed {elapsed:.0f} s, ETA {eta:.0f} s"
+    )

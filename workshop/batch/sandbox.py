@@ -18,12 +18,36 @@ import os
 import sys
 
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
-PATH_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.symlink", "os.link",
-               "os.truncate", "os.chmod", "os.chown", "os.utime", "shutil.rmtree",
-               "shutil.move", "shutil.copyfile", "os.replace")  # fmt: skip
-NO_PROCESSES = ("os.system", "subprocess.Popen", "os.exec", "os.posix_spawn", "os.spawn",
-                "os.fork", "os.forkpty", "pty.spawn", "os.kill", "os.killpg",
-                "ctypes.dlsym", "ctypes.dlsym/handle")  # fmt: skip
+PATH_EVENTS = (
+    "os.remove",
+    "os.rename",
+    "os.rmdir",
+    "os.mkdir",
+    "os.symlink",
+    "os.link",
+    "os.truncate",
+    "os.chmod",
+    "os.chown",
+    "os.utime",
+    "shutil.rmtree",
+    "shutil.move",
+    "shutil.copyfile",
+    "os.replace",
+)
+NO_PROCESSES = (
+    "os.system",
+    "subprocess.Popen",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "os.forkpty",
+    "pty.spawn",
+    "os.kill",
+    "os.killpg",
+    "ctypes.dlsym",
+    "ctypes.dlsym/handle",
+)
 FORBIDDEN_MODULES = ("solutions",)
 
 

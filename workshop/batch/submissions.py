@@ -75,8 +75,9 @@ def read_files(submission, modules):
             with zipfile.ZipFile(path) as archive:
                 members = archive.infolist()
                 if len(members) > MAX_ZIP_MEMBERS:
-                    raise SubmissionError(f"the zip holds {len(members)} files; at most "
-                                          f"{MAX_ZIP_MEMBERS} are read")  # fmt: skip
+                    raise SubmissionError(
+                        f"the zip holds {len(members)} files; at most {MAX_ZIP_MEMBERS} are read"
+                    )
                 pairs = []
                 for member in members:
                     name = PurePosixPath(member.filename)

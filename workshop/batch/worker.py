@@ -66,8 +66,8 @@ def main(argv=None):
     import_tensorflow(first_op=False)
     from .. import catalog
     from ..grader import evidence, hidden
-    from ..grader.observing import observe
     from ..grader.loading import FolderImplementation
+    from ..grader.observing import observe
     from . import sandbox
 
     skip = set()
@@ -91,8 +91,9 @@ def main(argv=None):
             evidence.write(record, records / f"{stem}.{stage}")
 
         started("load")
-        found = observe(exercise, implementation, seed, stages, on_record=recorded,
-                        on_start=started)  # fmt: skip
+        found = observe(
+            exercise, implementation, seed, stages, on_record=recorded, on_start=started
+        )
         if found.unavailable:
             evidence.write(list(found.unavailable), records / f"{stem}.unavailable")
         else:
@@ -107,8 +108,11 @@ def _origins(implementation, exercise):
     found = []
     for name in exercise.graded_names:
         try:
-            found.append(str(Path(inspect.getsourcefile(implementation.get(exercise.module,
-                                                                           name))).resolve()))  # fmt: skip
+            found.append(
+                str(
+                    Path(inspect.getsourcefile(implementation.get(exercise.module, name))).resolve()
+                )
+            )
         except Exception:  # a builtin, or an object without a source file
             found.append(None)
     return found

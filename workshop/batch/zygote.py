@@ -78,8 +78,9 @@ def serve():
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
                 children.discard(pid)
-                out.write(json.dumps({"exit": pid, "code": os.waitstatus_to_exitcode(status)})
-                          + "\n")  # fmt: skip
+                out.write(
+                    json.dumps({"exit": pid, "code": os.waitstatus_to_exitcode(status)}) + "\n"
+                )
                 out.flush()
     for pid in children:  # leave nothing behind
         try:

@@ -4,5 +4,6 @@ order `workshop --help` lists them."""
 from . import check, grade, hint, list_exercises, release, run, selfcheck, watch
 
 COMMANDS = tuple(
-    module.COMMAND for module in (list_exercises, check, hint, watch, release, selfcheck, grade, run)
+    module.COMMAND
+    for module in (list_exercises, check, hint, watch, release, selfcheck, grade, run)
 )

@@ -103,8 +103,8 @@ def run_once(build_model):
 def preflight(attempt, impl):
     """Run `attempt()` (build a model, run one input), so that an unwritten or broken
     layer is one line here, not a traceback in the middle of training."""
-    from ..grader.student_errors import explain
     from ..grader.stubs import STUB_MESSAGE
+    from ..grader.student_errors import explain
 
     try:
         attempt()

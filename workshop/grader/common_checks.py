@@ -1,7 +1,6 @@
 """Checks more than one kind shares: forward output and gradients case by case, and
 saving to .keras and loading back. Trusted side: they read records, run nothing."""
 
-
 from .compare import Tolerance, compare
 from .student_errors import explain
 

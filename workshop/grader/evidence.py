@@ -100,8 +100,9 @@ def clean(value, source_dir=None):
     if isinstance(value, Raised):
         return Raised(clean(value.error, source_dir))
     if isinstance(value, Observation):
-        return Observation(**{f.name: clean(getattr(value, f.name), source_dir)
-                              for f in fields(Observation)})  # fmt: skip
+        return Observation(
+            **{f.name: clean(getattr(value, f.name), source_dir) for f in fields(Observation)}
+        )
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
@@ -150,11 +151,13 @@ def _encode(value, arrays):
     if isinstance(value, Raised):
         return {"__raised__": _encode(value.error, arrays)}
     if isinstance(value, Observation):
-        return {"__observation__": {f.name: _encode(getattr(value, f.name), arrays)
-                                    for f in fields(Observation)}}  # fmt: skip
+        return {
+            "__observation__": {
+                f.name: _encode(getattr(value, f.name), arrays) for f in fields(Observation)
+            }
+        }
     if isinstance(value, Evidence):
-        return {"__evidence__": [_encode(value.unavailable, arrays),
-                                 _encode(value.stages, arrays)]}  # fmt: skip
+        return {"__evidence__": [_encode(value.unavailable, arrays), _encode(value.stages, arrays)]}
     raise TypeError(f"cannot record a {type(value).__name__}: clean() it first")
 
 

@@ -4,8 +4,8 @@ running no student code, and name the known mistakes the student's runs match.""
 from . import results
 from .evidence import StageFailed
 from .mistakes import matches
-from .student_errors import explain
 from .stubs import stub_status
+from .student_errors import explain
 
 
 def start_result(exercise, seed):

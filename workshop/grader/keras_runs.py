@@ -175,6 +175,9 @@ def record_save_and_load(model, inputs):
         try:
             loaded = keras.saving.load_model(path)
         except Exception as error:
-            return {"built": True, "load error": f"{type(error).__name__}: "
-                    f"{(str(error).splitlines() or [''])[0][:200]}"}  # fmt: skip
+            return {
+                "built": True,
+                "load error": f"{type(error).__name__}: "
+                f"{(str(error).splitlines() or [''])[0][:200]}",
+            }
     return {"built": True, "before": expected, "after": np.asarray(loaded(inputs, training=False))}

@@ -100,7 +100,7 @@ def from_dict(data):
                 check["passed"],
                 check["message"],
                 check.get("hidden", ""),
-            )  # fmt: skip
+            )
         )
     return result
 

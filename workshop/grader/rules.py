@@ -77,13 +77,31 @@ POOLING_NAMES = frozenset(
     }
 )
 RECURRENT_NAMES = frozenset(
-    {"LSTM", "LSTMCell", "SimpleRNN", "SimpleRNNCell", "GRU", "GRUCell", "lstm", "gru",
-     "StackedRNNCells", "LSTMBlockCell", "BlockLSTM"}
-)  # fmt: skip
+    {
+        "LSTM",
+        "LSTMCell",
+        "SimpleRNN",
+        "SimpleRNNCell",
+        "GRU",
+        "GRUCell",
+        "lstm",
+        "gru",
+        "StackedRNNCells",
+        "LSTMBlockCell",
+        "BlockLSTM",
+    }
+)
 RECURRENT_KERNELS = frozenset(
-    {"LSTMBlockCell", "BlockLSTM", "BlockLSTMV2", "CudnnRNN", "CudnnRNNV2", "CudnnRNNV3",
-     "GRUBlockCell"}
-)  # fmt: skip
+    {
+        "LSTMBlockCell",
+        "BlockLSTM",
+        "BlockLSTMV2",
+        "CudnnRNN",
+        "CudnnRNNV2",
+        "CudnnRNNV3",
+        "GRUBlockCell",
+    }
+)
 CONVOLUTION_KERNELS = frozenset(
     {
         "Conv2D",

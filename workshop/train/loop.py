@@ -25,7 +25,6 @@ import tensorflow as tf
 from ..data.pipeline import batched
 from .strategy import clip_across_replicas, is_chief, worker_index
 
-
 STEPS_PER_CALL = 50
 OPTIMIZERS = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
 
@@ -169,7 +168,8 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
         rows.append(row)
         if verbose:
             print(
-                f"epoch {epoch}/{config.epochs}: loss {row['loss']:.4f}, accuracy {row['accuracy']:.4f}, "
+                f"epoch {epoch}/{config.epochs}: loss {row['loss']:.4f}, "
+                f"accuracy {row['accuracy']:.4f}, "
                 f"validation {validation_accuracy:.4f}, test {test_accuracy:.4f}",
                 flush=True,
             )

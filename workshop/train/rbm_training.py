@@ -38,8 +38,11 @@ def fit_rbm(rbm, x, config, after_epoch=None):
     steps = n // batch
     draws = keras.random.SeedGenerator(config.seed)
     order = np.random.default_rng(config.seed)
-    weights = {"kernel": rbm.kernel, "visible_bias": rbm.visible_bias,
-               "hidden_bias": rbm.hidden_bias}  # fmt: skip
+    weights = {
+        "kernel": rbm.kernel,
+        "visible_bias": rbm.visible_bias,
+        "hidden_bias": rbm.hidden_bias,
+    }
     # PCD's chain: one fantasy particle per batch row, started at random training images.
     chain = tf.Variable(tf.gather(x, order.choice(n, batch, replace=False)), trainable=False)
 

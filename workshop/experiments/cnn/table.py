@@ -36,23 +36,42 @@ SIGMOID = {"hidden_units": (100,)}  # build_network's default activation is the 
 RELU = {"conv_layers": TWO_CONV, "hidden_units": (100,), "activation": "relu"}
 RELU_TRAINING = {"learning_rate": 0.03, "l2": 0.1}
 DROPOUT = Row(
-    "dropout", "FC 1000-1000 with dropout 0.5", 99.60,
+    "dropout",
+    "FC 1000-1000 with dropout 0.5",
+    99.60,
     dict(RELU, hidden_units=(1000, 1000), dropout=0.5),
-    learning_rate=0.03, expanded=True, epochs=10,
-)  # fmt: skip
+    learning_rate=0.03,
+    expanded=True,
+    epochs=10,
+)
 ROWS = (
     Row("shallow", "fully connected, 100 sigmoid", 97.80, dict(SIGMOID, conv_layers=())),
     Row("conv1", "+ conv-pool 20@5×5", 98.78, dict(SIGMOID, conv_layers=((20, 5),))),
     Row("conv2", "+ conv-pool 40@5×5", 99.06, dict(SIGMOID, conv_layers=TWO_CONV)),
     Row("relu", "ReLU, η=0.03, λ=0.1", 99.23, RELU, **RELU_TRAINING),
-    Row("expanded", "+ training data shifted by 1 px (×5)", 99.37, RELU, **RELU_TRAINING,
-        expanded=True, epochs=12),
-    Row("extra_fc", "+ second fully connected layer", 99.43, dict(RELU, hidden_units=(100, 100)),
-        **RELU_TRAINING, expanded=True, epochs=12),
+    Row(
+        "expanded",
+        "+ training data shifted by 1 px (×5)",
+        99.37,
+        RELU,
+        **RELU_TRAINING,
+        expanded=True,
+        epochs=12,
+    ),
+    Row(
+        "extra_fc",
+        "+ second fully connected layer",
+        99.43,
+        dict(RELU, hidden_units=(100, 100)),
+        **RELU_TRAINING,
+        expanded=True,
+        epochs=12,
+    ),
     DROPOUT,
-    replace(DROPOUT, key="ensemble", label="plurality vote of 5 dropout nets", book=99.67,
-            members=5),
-)  # fmt: skip
+    replace(
+        DROPOUT, key="ensemble", label="plurality vote of 5 dropout nets", book=99.67, members=5
+    ),
+)
 
 BOOK_SETUP = (
     "network3.py: 60 epochs (dropout 40), mini-batch 10, η=0.1 sigmoid / 0.03 ReLU, "

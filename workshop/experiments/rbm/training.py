@@ -41,8 +41,9 @@ def likelihood_runs(rbm_class, data, setup, seed, log):
     x, test = data.x["train"], data.x["test"]
     curves, rows = {}, []
     for label, (k, persistent) in METHODS.items():
-        config = RBMConfig(setup.ll_epochs, setup.batch_size, setup.learning_rate, k,
-                           persistent, seed)  # fmt: skip
+        config = RBMConfig(
+            setup.ll_epochs, setup.batch_size, setup.learning_rate, k, persistent, seed
+        )
         rbm = new_rbm(rbm_class, setup.ll_hidden, x.shape[1], seed)
         curve = [average_log_likelihood(*_weights(rbm), test)]
 
@@ -76,16 +77,23 @@ def _sklearn_curve(x, test, setup, seed):
     the likelihood can be measured after each epoch. Time per epoch from its own `fit`."""
     from sklearn.neural_network import BernoulliRBM
 
-    model = BernoulliRBM(n_components=setup.ll_hidden, learning_rate=setup.learning_rate,
-                         batch_size=setup.batch_size, random_state=seed)  # fmt: skip
+    model = BernoulliRBM(
+        n_components=setup.ll_hidden,
+        learning_rate=setup.learning_rate,
+        batch_size=setup.batch_size,
+        random_state=seed,
+    )
     order = np.random.default_rng(seed)
     curve = []
     for _ in range(setup.ll_epochs):
         permutation = order.permutation(len(x))
         for start in range(0, len(x) - setup.batch_size + 1, setup.batch_size):
             model.partial_fit(x[permutation[start : start + setup.batch_size]])
-        curve.append(average_log_likelihood(model.components_.T, model.intercept_visible_,
-                                            model.intercept_hidden_, test))  # fmt: skip
+        curve.append(
+            average_log_likelihood(
+                model.components_.T, model.intercept_visible_, model.intercept_hidden_, test
+            )
+        )
     # scikit-learn starts at random weights too: its epoch-0 point is ours.
     timed = BernoulliRBM(
         n_components=setup.ll_hidden,
@@ -124,15 +132,23 @@ def speed_runs(rbm_class, data, setup, seed, log):
             model.fit(x)  # one epoch (its set-up, a 64×hidden random draw, is negligible)
             theirs.append(time.perf_counter() - started)
 
-        config = RBMConfig(setup.speed_rounds + 1, setup.batch_size, setup.learning_rate, 1,
-                           True, seed)  # fmt: skip
+        config = RBMConfig(
+            setup.speed_rounds + 1, setup.batch_size, setup.learning_rate, 1, True, seed
+        )
         ours = fit_rbm(rbm, x, config, after_epoch=one_of_theirs)[1:]  # the first traces
         ours_ms, theirs_ms = 1e3 * np.median(ours), 1e3 * np.median(theirs[1:])
-        rows.append({"hidden units": hidden, "ours ms per epoch": round(ours_ms, 2),
-                     "scikit-learn ms per epoch": round(theirs_ms, 2),
-                     "ratio ours / scikit-learn": round(ours_ms / theirs_ms, 2)})  # fmt: skip
-        log(f"   {hidden} hidden units: ours {ours_ms:.1f} ms per epoch, scikit-learn "
-            f"{theirs_ms:.1f} ms, ratio {ours_ms / theirs_ms:.2f}")  # fmt: skip
+        rows.append(
+            {
+                "hidden units": hidden,
+                "ours ms per epoch": round(ours_ms, 2),
+                "scikit-learn ms per epoch": round(theirs_ms, 2),
+                "ratio ours / scikit-learn": round(ours_ms / theirs_ms, 2),
+            }
+        )
+        log(
+            f"   {hidden} hidden units: ours {ours_ms:.1f} ms per epoch, scikit-learn "
+            f"{theirs_ms:.1f} ms, ratio {ours_ms / theirs_ms:.2f}"
+        )
     return pd.DataFrame(rows)
 
 
@@ -159,9 +175,14 @@ def feature_runs(rbm_class, data, setup, seed, log):
                 best = (score, c, model)
         score, c, model = best
         test = model.score(transform("test"), data.y["test"])
-        rows.append({"input": label, "C (by validation)": c,
-                     "validation accuracy %": round(100 * score, 2),
-                     "test accuracy %": round(100 * test, 2)})  # fmt: skip
+        rows.append(
+            {
+                "input": label,
+                "C (by validation)": c,
+                "validation accuracy %": round(100 * score, 2),
+                "test accuracy %": round(100 * test, 2),
+            }
+        )
         log(f"   logistic regression on {label}: test accuracy {100 * test:.2f}%")
     return pd.DataFrame(rows), rbm
 
@@ -175,8 +196,9 @@ def dbn_runs(strategy, dbn_module, data, setup, seed, out_dir, log):
     from ...train.loop import TrainConfig, train
 
     x = data.x["train"]
-    pretrain_config = RBMConfig(setup.dbn_pretrain_epochs, setup.batch_size, setup.learning_rate,
-                                1, True, seed)  # fmt: skip
+    pretrain_config = RBMConfig(
+        setup.dbn_pretrain_epochs, setup.batch_size, setup.learning_rate, 1, True, seed
+    )
     log(f"   pre-training {setup.dbn_hidden} greedily on {len(x)} unlabelled images")
     keras.utils.set_random_seed(seed)  # the RBMs' initial weights
     rbms = dbn_module.greedy_pretrain(
@@ -186,9 +208,14 @@ def dbn_runs(strategy, dbn_module, data, setup, seed, out_dir, log):
     for share in (1.0, 0.1):
         labelled = _stratified(data.y["train"], share, seed)
         for start in ("pre-trained", "random"):
-            config = TrainConfig(epochs=setup.dbn_epochs, batch_size=setup.dbn_batch_size,
-                                 learning_rate=setup.dbn_learning_rate, optimizer="adam",
-                                 seed=seed, verbose=0)  # fmt: skip
+            config = TrainConfig(
+                epochs=setup.dbn_epochs,
+                batch_size=setup.dbn_batch_size,
+                learning_rate=setup.dbn_learning_rate,
+                optimizer="adam",
+                seed=seed,
+                verbose=0,
+            )
 
             def build(start=start):
                 model = dbn_module.build_classifier(rbms, 10)
@@ -202,11 +229,18 @@ def dbn_runs(strategy, dbn_module, data, setup, seed, out_dir, log):
                 {"share": share, "start": start, "config": asdict(config)},
             )
             result = train(strategy, build, splits, splits.train, config, folder)
-            rows.append({"start": start, "labels used": f"{int(100 * share)}% ({len(labelled)})",
-                         "test accuracy %": round(100 * result.test_accuracy, 2),
-                         "best epoch": result.best_epoch})  # fmt: skip
-            log(f"   {start} weights, {int(100 * share)}% of the labels: "
-                f"test accuracy {100 * result.test_accuracy:.2f}%")  # fmt: skip
+            rows.append(
+                {
+                    "start": start,
+                    "labels used": f"{int(100 * share)}% ({len(labelled)})",
+                    "test accuracy %": round(100 * result.test_accuracy, 2),
+                    "best epoch": result.best_epoch,
+                }
+            )
+            log(
+                f"   {start} weights, {int(100 * share)}% of the labels: "
+                f"test accuracy {100 * result.test_accuracy:.2f}%"
+            )
     return pd.DataFrame(rows)
 
 
@@ -215,8 +249,9 @@ def _stratified(labels, share, seed):
         return np.arange(len(labels))
     from sklearn.model_selection import train_test_split
 
-    kept, _ = train_test_split(np.arange(len(labels)), train_size=share, stratify=labels,
-                               random_state=seed)  # fmt: skip
+    kept, _ = train_test_split(
+        np.arange(len(labels)), train_size=share, stratify=labels, random_state=seed
+    )
     return np.sort(kept)
 
 
@@ -249,8 +284,7 @@ def run(strategy, modules, data, out_dir, setup, seed=0, log=print):
     tables["speed"] = speed_runs(rbm_class, data, setup, seed, log)
     log(f"== features: an RBM of {setup.feature_hidden} hidden units, then logistic regression")
     tables["features"], feature_rbm = feature_runs(rbm_class, data, setup, seed, log)
-    figures.filter_grid(np.asarray(feature_rbm.kernel), data.image_shape,
-                            out_dir / "filters.png")  # fmt: skip
+    figures.filter_grid(np.asarray(feature_rbm.kernel), data.image_shape, out_dir / "filters.png")
     samples = gibbs_samples(feature_rbm, data, setup.sample_steps, 20, seed)
     figures.sample_grid(samples, data.image_shape, setup.sample_steps, out_dir / "samples.png")
     log(f"== deep belief network {setup.dbn_hidden}: pre-trained against random weights")

@@ -17,7 +17,9 @@ class RnnExperiment(Experiment):
         parser.add_argument(
             "--lengths", help="adding-problem lengths T, e.g. 20,100 (default 20,50,100,200)"
         )
-        parser.add_argument("--steps", type=int, help="training steps per adding run (default 3000)")
+        parser.add_argument(
+            "--steps", type=int, help="training steps per adding run (default 3000)"
+        )
         parser.add_argument(
             "--batch-size", type=int, help="global batch of the adding runs (default 64)"
         )
@@ -69,9 +71,13 @@ class RnnExperiment(Experiment):
 
         setup = context.plan
         adding, digits = training.run(
-            context.strategy, context.loaded, context.data, context.out, setup,
+            context.strategy,
+            context.loaded,
+            context.data,
+            context.out,
+            setup,
             seed=context.args.seed,
-        )  # fmt: skip
+        )
         return Outcome(
             tables=[adding, digits],
             notes=[

@@ -164,9 +164,14 @@ def digits_run(strategy, cell_class, kind, splits, setup, seed, folder, log):
 
     def build():
         return sequence_model(
-            cell_class, kind, setup.digits_units, splits.image_shape, splits.num_classes,
-            activation="softmax", steps=(height, width * splits.image_shape[2]),
-        )  # fmt: skip
+            cell_class,
+            kind,
+            setup.digits_units,
+            splits.image_shape,
+            splits.num_classes,
+            activation="softmax",
+            steps=(height, width * splits.image_shape[2]),
+        )
 
     settings = {"cell": kind, "units": setup.digits_units, "config": asdict(config)}
     result = train(strategy, build, splits, splits.train, config, fresh_dir(folder, settings))
@@ -197,9 +202,7 @@ def run(strategy, cells, splits, out_dir, setup, seed=0, log=print):
     solved = f"first step with MSE < {SOLVED_MSE}"
     adding_table[solved] = adding_table[solved].astype("Int64")  # a step, or <NA>: never
     adding_table.to_csv(out_dir / "adding.csv", index=False)
-    figures.adding_curves(
-        out_dir / "adding", setup.lengths, CELLS, out_dir / "adding_curves.png"
-    )
+    figures.adding_curves(out_dir / "adding", setup.lengths, CELLS, out_dir / "adding_curves.png")
     figures.gradient_norms(
         out_dir / "adding", setup.gradient_length, CELLS, out_dir / "gradient_norms.png"
     )

@@ -52,12 +52,25 @@ class BpttKind(GradingKind):
             (FORWARD, CASES, lambda: check.check_forward(mine, ref, describe, error)),
             (LOSS, CASES, lambda: check.check_loss(mine, ref, describe, error)),
             (GRADIENT_NAMES, CASES, lambda: check.check_names(mine, ref, describe, error)),
-            (GRADIENTS, CASES, lambda: check.check_against(
-                mine, lambda i: ref[i].grads, "the reference", describe, error)),
-            (AGAINST_TAPE, CASES, lambda: check.check_against(
-                mine, lambda i: check.tape_gradients(exercise, seed)[i], "tf.GradientTape",
-                describe, error)),
-        )  # fmt: skip
+            (
+                GRADIENTS,
+                CASES,
+                lambda: check.check_against(
+                    mine, lambda i: ref[i].grads, "the reference", describe, error
+                ),
+            ),
+            (
+                AGAINST_TAPE,
+                CASES,
+                lambda: check.check_against(
+                    mine,
+                    lambda i: check.tape_gradients(exercise, seed)[i],
+                    "tf.GradientTape",
+                    describe,
+                    error,
+                ),
+            ),
+        )
         run_checks(result, checks, self.points(exercise), source_dir, stages=records)
         if not all(c.passed for c in result.checks):
             result.diagnoses.extend(

@@ -25,8 +25,7 @@ def tape_gradients(exercise, seed):
 def describe(exercise, i):
     batch, steps, inputs, units, classes = exercise.cases[i].input_shape
     return (
-        f"case {i + 1} (batch {batch}, T={steps}, input {inputs}, units {units}, "
-        f"{classes} classes)"
+        f"case {i + 1} (batch {batch}, T={steps}, input {inputs}, units {units}, {classes} classes)"
     )
 
 

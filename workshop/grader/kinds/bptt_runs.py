@@ -11,8 +11,13 @@ def make_case(case, seed, index):
     """Inputs, targets, h0 and parameters for one (batch, T, input_dim, units, classes)."""
     batch, steps, inputs, units, classes = case.input_shape
     rng = rng_for(seed, "bptt", index)
-    shapes = {"U": (inputs, units), "W": (units, units), "b": (units,), "V": (units, classes),
-              "c": (classes,)}  # fmt: skip
+    shapes = {
+        "U": (inputs, units),
+        "W": (units, units),
+        "b": (units,),
+        "V": (units, classes),
+        "c": (classes,),
+    }
     return {
         "x": rng.standard_normal((batch, steps, inputs)),
         "targets": rng.integers(0, classes, (batch, steps)),

@@ -115,32 +115,64 @@ class LayerKind(GradingKind):
             return check.describe(exercise, index)
 
         checks = (
-            (NO_READY_MADE_OP, GRAPH_OPS,
-             lambda: check.check_rules(exercise, records[GRAPH_OPS], source_dir, source_tree)),
+            (
+                NO_READY_MADE_OP,
+                GRAPH_OPS,
+                lambda: check.check_rules(exercise, records[GRAPH_OPS], source_dir, source_tree),
+            ),
             (WEIGHTS, CASES, lambda: check.check_weights(exercise, cases, ref_cases, source_dir)),
-            (OUTPUT_SHAPE, CASES,
-             lambda: check.check_shapes(exercise, cases, ref_cases, source_dir)),
+            (
+                OUTPUT_SHAPE,
+                CASES,
+                lambda: check.check_shapes(exercise, cases, ref_cases, source_dir),
+            ),
             (DTYPE, CASES, lambda: check.check_dtype(exercise, cases, source_dir)),
             (CONFIG, CONFIG_STAGE, lambda: check.check_config(exercise, records[CONFIG_STAGE])),
-            (SAVE_AND_LOAD, SAVING, lambda: common.judge_save_and_load(
-                records[SAVING], "a model holding the layer saves to .keras and loads back "
-                "identical")),
-            (TF_FUNCTION, TRACED,
-             lambda: check.check_tf_function(exercise, cases, records[TRACED])),
+            (
+                SAVE_AND_LOAD,
+                SAVING,
+                lambda: common.judge_save_and_load(
+                    records[SAVING],
+                    "a model holding the layer saves to .keras and loads back identical",
+                ),
+            ),
+            (
+                TF_FUNCTION,
+                TRACED,
+                lambda: check.check_tf_function(exercise, cases, records[TRACED]),
+            ),
             (FORWARD, CASES, lambda: common.check_forward(cases, ref_cases, describe, source_dir)),
-            (GRADIENTS, CASES,
-             lambda: common.check_gradients(cases, ref_cases, describe, source_dir)),
-            (MASKING, MASKING_STAGE, lambda: recurrent_checks.judge_masking(
-                records[MASKING_STAGE], ref(MASKING_STAGE), describe)),
-            (KERAS_TWIN, TWIN,
-             lambda: recurrent_checks.judge_twin(exercise, records[TWIN], seed, describe)),
-        )  # fmt: skip
+            (
+                GRADIENTS,
+                CASES,
+                lambda: common.check_gradients(cases, ref_cases, describe, source_dir),
+            ),
+            (
+                MASKING,
+                MASKING_STAGE,
+                lambda: recurrent_checks.judge_masking(
+                    records[MASKING_STAGE], ref(MASKING_STAGE), describe
+                ),
+            ),
+            (
+                KERAS_TWIN,
+                TWIN,
+                lambda: recurrent_checks.judge_twin(exercise, records[TWIN], seed, describe),
+            ),
+        )
         run_checks(result, checks, self.points(exercise), source_dir, stages=records)
         if not all(c.passed for c in result.checks[1:]):  # the rule alone changes no number
             result.diagnoses.extend(
-                diagnose(exercise, book, cases, ref_cases, common.FORWARD_TOLERANCE,
-                         common.GRADIENT_TOLERANCE, seed)
-            )  # fmt: skip
+                diagnose(
+                    exercise,
+                    book,
+                    cases,
+                    ref_cases,
+                    common.FORWARD_TOLERANCE,
+                    common.GRADIENT_TOLERANCE,
+                    seed,
+                )
+            )
 
     def hidden_cases(self, exercise):
         """One larger in the batch and every axis between batch and channels: a pooling

@@ -45,7 +45,9 @@ def class_tree(source_dir, exercise):
 def check_rules(exercise, record, source_dir, source_tree):
     if source_tree is not None or source_dir is not None:
         tree, path = (source_tree or functools.partial(class_tree, source_dir))(exercise)
-        found = rules.banned_in_source(tree, exercise.options.banned_names, own_names={exercise.name})
+        found = rules.banned_in_source(
+            tree, exercise.options.banned_names, own_names={exercise.name}
+        )
         if found:
             line, text = found[0]
             return False, (

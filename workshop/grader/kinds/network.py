@@ -67,17 +67,29 @@ class NetworkKind(GradingKind):
             (OWN_LAYERS, CASES, lambda: check.check_own_layers(exercise, cases)),
             (ARCHITECTURE, CASES, lambda: check.check_architecture(exercise, cases, ref)),
             (SOFTMAX, CASES, lambda: check.check_softmax(exercise, cases, source_dir)),
-            (SAVE_AND_LOAD, SAVING, lambda: common.judge_save_and_load(
-                records[SAVING], "the model saves to .keras and loads back identical")),
+            (
+                SAVE_AND_LOAD,
+                SAVING,
+                lambda: common.judge_save_and_load(
+                    records[SAVING], "the model saves to .keras and loads back identical"
+                ),
+            ),
             (FORWARD, CASES, lambda: common.check_forward(cases, ref, describe, source_dir)),
             (GRADIENTS, CASES, lambda: common.check_gradients(cases, ref, describe, source_dir)),
-        )  # fmt: skip
+        )
         run_checks(result, checks, self.points(exercise), source_dir, _layers_note, records)
         if not all(c.passed for c in result.checks):
             result.diagnoses.extend(
-                diagnose(exercise, book, cases, ref, common.FORWARD_TOLERANCE,
-                         common.GRADIENT_TOLERANCE, seed)
-            )  # fmt: skip
+                diagnose(
+                    exercise,
+                    book,
+                    cases,
+                    ref,
+                    common.FORWARD_TOLERANCE,
+                    common.GRADIENT_TOLERANCE,
+                    seed,
+                )
+            )
 
     def hidden_cases(self, exercise):
         """One more image in the batch: the network's input shape is part of its config."""

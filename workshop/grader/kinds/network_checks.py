@@ -65,9 +65,7 @@ def check_architecture(exercise, mine, ref):
         if m.error is not None:
             return False, f"{describe(exercise, i)} did not build a model"
         if tuple(m.signature) != tuple(r.signature):
-            return False, f"{describe(exercise, i)}: " + _first_difference(
-                r.signature, m.signature
-            )
+            return False, f"{describe(exercise, i)}: " + _first_difference(r.signature, m.signature)
         if tuple(m.weight_shapes) != tuple(r.weight_shapes):
             return False, (
                 f"{describe(exercise, i)}: the layers look right but their weights differ: "

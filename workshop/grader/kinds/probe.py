@@ -60,17 +60,38 @@ class ProbeKind(GradingKind):
         checks = []
         for name in self.points(exercise):
             if name in probes.STATISTICAL:
-                checks.append((name, name, lambda name=name: check.statistical_check(
-                    probes, name, records[name], book.stage(exercise, name, seed))))
+                checks.append(
+                    (
+                        name,
+                        name,
+                        lambda name=name: check.statistical_check(
+                            probes, name, records[name], book.stage(exercise, name, seed)
+                        ),
+                    )
+                )
             else:
-                checks.append((name, PROBES, lambda name=name: check.compare_check(
-                    name, mine, ref, probes.TOLERANCE, describe, source_dir)))
+                checks.append(
+                    (
+                        name,
+                        PROBES,
+                        lambda name=name: check.compare_check(
+                            name, mine, ref, probes.TOLERANCE, describe, source_dir
+                        ),
+                    )
+                )
         run_checks(result, checks, self.points(exercise), source_dir, stages=records)
         if not all(c.passed for c in result.checks):
             result.diagnoses.extend(
-                diagnose(exercise, book, self.primary(exercise, mine), as_observations(ref),
-                         probes.TOLERANCE, probes.TOLERANCE, seed)
-            )  # fmt: skip
+                diagnose(
+                    exercise,
+                    book,
+                    self.primary(exercise, mine),
+                    as_observations(ref),
+                    probes.TOLERANCE,
+                    probes.TOLERANCE,
+                    seed,
+                )
+            )
 
     def hidden_cases(self, exercise):
         """One larger in the first input axis (the batch, or the number of states)."""

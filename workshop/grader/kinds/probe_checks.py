@@ -19,9 +19,7 @@ def compare_check(check, mine, ref, tolerance, describe, source_dir):
             what = label.split(":", 1)[1].strip()
             got = got_values.get(label)
             if isinstance(got, Raised):
-                return False, f"{describe(index)}: {what} raised " + explain(
-                    got.error, source_dir
-                )
+                return False, f"{describe(index)}: {what} raised " + explain(got.error, source_dir)
             if got is None:
                 return False, f"{describe(index)}: {what} returned nothing to compare"
             comparison = compare(what, expected, got, tolerance)

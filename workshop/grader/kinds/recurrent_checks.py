@@ -75,10 +75,8 @@ def judge_twin(exercise, mine, seed, describe):
     for i, (m, (shapes, expected)) in enumerate(zip(mine, expected_runs)):
         problem = _unusable(m)
         if problem:
-            return (
-                False,
-                f"{describe(i)} with keras.layers.{exercise.options.keras_twin}'s weights {problem}",
-            )
+            twin = exercise.options.keras_twin
+            return False, f"{describe(i)} with keras.layers.{twin}'s weights {problem}"
         if m["runs"] is None:
             return False, (
                 f"{describe(i)}: the cell's weights have shapes {m['shapes']}, not {shapes}: "

@@ -69,8 +69,10 @@ def record_masking(exercise, cell_class, inputs, seed):
         weights = random_weights([tuple(int(d) for d in w.shape) for w in probe.weights], seed, i)
         return _run(cell_class(**case.config), weights, x, mask)
 
-    return [caught(one, case, x, i) if x.shape[1] >= 2 else None
-            for i, (case, x) in enumerate(zip(exercise.cases, inputs))]  # fmt: skip
+    return [
+        caught(one, case, x, i) if x.shape[1] >= 2 else None
+        for i, (case, x) in enumerate(zip(exercise.cases, inputs))
+    ]
 
 
 def twin_weights(exercise, case, x, seed, index):
@@ -97,5 +99,3 @@ def record_twin(exercise, cell_class, inputs, seed):
         return _run(cell_class(**case.config), mapped, x)
 
     return [caught(one, case, x, i) for i, (case, x) in enumerate(zip(exercise.cases, inputs))]
-
-

@@ -25,8 +25,12 @@ def machine(units, rng, scale=1.2):
 
 
 def labels(case):
-    return ["energy: E(s)", "exact probabilities: p(s)",
-            "Gibbs sweep, same draws: after one sweep", "Gibbs sweep, same draws: after three"]  # fmt: skip
+    return [
+        "energy: E(s)",
+        "exact probabilities: p(s)",
+        "Gibbs sweep, same draws: after one sweep",
+        "Gibbs sweep, same draws: after three",
+    ]
 
 
 def observe(get, case, seed, index):

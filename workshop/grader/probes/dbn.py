@@ -92,8 +92,11 @@ def observe(get, case, seed, index):
     # builds (the stub's included) gives the same stack.
     stack = _stack(get("RBM"), n_visible, sizes, rng)
     classifier = capture(_classifier, get("build_classifier"), stack, classes, x, rng)
-    parts = classifier if isinstance(classifier, dict) else {"weights": classifier,
-                                                              "output": classifier}  # fmt: skip
+    parts = (
+        classifier
+        if isinstance(classifier, dict)
+        else {"weights": classifier, "output": classifier}
+    )
     return {
         "greedy pre-training: pre-training": pretrained,
         "classifier from the RBMs: weights": parts["weights"],

@@ -51,8 +51,10 @@ def _free_energy_and_gradient(rbm, v):
     with tf.GradientTape() as tape:
         total = tf.reduce_sum(rbm.free_energy(tf.constant(v)))
     gradients = tape.gradient(total, [getattr(rbm, name) for name in NAMES])
-    return {"F(v)": rbm.free_energy(tf.constant(v)),
-            **{f"∂ΣF/∂{n}": g for n, g in zip(NAMES, gradients)}}  # fmt: skip
+    return {
+        "F(v)": rbm.free_energy(tf.constant(v)),
+        **{f"∂ΣF/∂{n}": g for n, g in zip(NAMES, gradients)},
+    }
 
 
 def _clone_output(rbm, v):
@@ -101,8 +103,9 @@ def observe(get, case, seed, index):
         "contrastive divergence (CD-k, PCD): CD-1": seeded(divergence, k=1, offset=3),
         "contrastive divergence (CD-k, PCD): CD-3": seeded(divergence, k=3, offset=4),
         "contrastive divergence (CD-k, PCD): PCD-1 from a chain": seeded(
-            divergence, k=1, start=start, offset=5),
-    }  # fmt: skip
+            divergence, k=1, start=start, offset=5
+        ),
+    }
 
 
 def statistical_record(check, get, seed):
