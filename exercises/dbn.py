@@ -1,5 +1,9 @@
 """Exercise 3.6: a deep belief network, pre-trained greedily and turned into a classifier."""
 
+import keras
+
+from .rbm import RBM
+
 
 def greedy_pretrain(x, hidden_sizes, fit_rbm):
     """Greedy layer-wise pre-training of a stack of RBMs (notes §3.3, Figure 13).

@@ -1,5 +1,8 @@
 """Exercise 1.4: the notes' Figure 4 network, assembled from your own layers."""
 
+import keras
+
+from .conv import Conv2D
 from .pooling import L2Pool2D, MaxPool2D
 
 POOLS = {"max": MaxPool2D, "l2": L2Pool2D}

@@ -1,6 +1,7 @@
 """Exercise 3.5: the restricted Boltzmann machine and contrastive divergence."""
 
 import keras
+from keras import ops
 
 
 @keras.saving.register_keras_serializable(package="exercises")
