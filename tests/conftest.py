@@ -9,6 +9,8 @@ IMPLEMENTATIONS = Path(__file__).resolve().parent / "implementations"
 
 sys.path.insert(0, str(REPO))
 
+from splice import splice  # noqa: E402
+
 from workshop.quiet import import_tensorflow  # noqa: E402
 
 import_tensorflow()
@@ -26,7 +28,10 @@ def student_root(tmp_path):
             (tmp_path / "exercises" / f"{module}.py").write_text(text, encoding="utf-8")
 
         def use(self, module, implementation):
-            self.write(module, (IMPLEMENTATIONS / implementation).read_text(encoding="utf-8"))
+            """exercises/<module>.py as a student wrote it: the answer laid over the stub."""
+            stub = (REPO / "exercises" / f"{module}.py").read_text(encoding="utf-8")
+            answer = (IMPLEMENTATIONS / implementation).read_text(encoding="utf-8")
+            self.write(module, splice(stub, answer))
 
         def edit(self, module, old, new):
             path = tmp_path / "exercises" / f"{module}.py"

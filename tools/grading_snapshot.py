@@ -15,10 +15,10 @@ REPO and WORK, timings left out):
     python tools/grading_snapshot.py OUT [--repo PATH] [--students 50]
 
 `--repo` grades with another checkout's code (say, a `git worktree` of the commit
-before a change). `--inputs-from` takes what is graded (the stubs, tests/implementations,
-tests/submissions and the made-up class's generator) from another checkout, so that a
-change to those files cannot hide a change in grading: run both snapshots with the same
-`--inputs-from`.
+before a change). `--inputs-from` takes what is graded (the stubs, laid under every submission too,
+tests/implementations, tests/submissions and the made-up class's generator) from another
+checkout (`--root` of every command), so that a change to those files cannot hide a
+change in grading: run both snapshots with the same `--inputs-from`.
 """
 
 import argparse
@@ -73,9 +73,12 @@ def student_root(inputs, name, files):
     """A checkout of the stubs with some modules replaced by independent answers."""
     root = WORK / "roots" / name
     shutil.copytree(inputs / "exercises", root / "exercises")
+    splicer = inputs / "tests" / "splice.py"  # answers hold only the bodies since 2026-11-30
+    splice = _load(splicer).splice if splicer.is_file() else (lambda stub, answer: answer)
     for module, implementation in files.items():
-        source = inputs / "tests" / "implementations" / implementation
-        shutil.copy(source, root / "exercises" / f"{module}.py")
+        answer = (inputs / "tests" / "implementations" / implementation).read_text()
+        stub = (inputs / "exercises" / f"{module}.py").read_text()
+        (root / "exercises" / f"{module}.py").write_text(splice(stub, answer))
     return root
 
 
@@ -115,7 +118,7 @@ def main():
 
     step = print
     step("selfcheck")
-    write(out, "selfcheck.txt", cli(repo, "selfcheck"), repo)
+    write(out, "selfcheck.txt", cli(repo, "--root", str(inputs), "selfcheck"), repo)
 
     stubs = student_root(inputs, "stubs", {})
     for name, files in (("stubs", None), *INDEPENDENT.items()):
@@ -130,6 +133,8 @@ def main():
     step("grade the corpus")
     done = cli(
         repo,
+        "--root",
+        str(inputs),
         "grade",
         str(inputs / "tests" / "submissions"),
         "--out",
@@ -144,19 +149,29 @@ def main():
     for name, files in INDEPENDENT.items():
         (independent / name).mkdir(parents=True)
         shutil.copytree(WORK / "roots" / name / "exercises", independent / name / "exercises")
-    done = cli(repo, "grade", str(independent), "--out", str(WORK / "independent"))
+    done = cli(
+        repo, "--root", str(inputs), "grade", str(independent), "--out", str(WORK / "independent")
+    )
     write(out, "grade-independent.txt", _without_progress(done), repo)
     keep_batch(WORK / "independent", out / "independent", repo)
 
     step(f"grade a made-up class of {args.students}")
     throughput = _load(inputs / "benchmarks" / "grading_throughput.py")
     throughput.make_class(WORK / "class", args.students)
-    done = cli(repo, "grade", str(WORK / "class"), "--out", str(WORK / "class-grades"))
+    done = cli(
+        repo,
+        "--root",
+        str(inputs),
+        "grade",
+        str(WORK / "class"),
+        "--out",
+        str(WORK / "class-grades"),
+    )
     write(out, "grade-class.txt", _without_progress(done), repo)
     keep_batch(WORK / "class-grades", out / "class", repo)
 
     step("release")
-    done = cli(repo, "release", str(WORK / "release"))
+    done = cli(repo, "--root", str(inputs), "release", str(WORK / "release"))
     write(out, "release.txt", done, repo)
     if (WORK / "release" / "workshop" / "reference_data").is_dir():
         keep_batch(WORK / "release" / "workshop" / "reference_data", out / "release", repo)
