@@ -1,6 +1,6 @@
 """Submissions per minute for `workshop grade` on a made-up class.
 
-Student i has finished the first i mod 9 of the 8 exercise files (the reference's
+Student i has finished the first i mod (n + 1) of the n exercise files (8 in 2026-11) (the reference's
 code, re-registered as the student's), the rest are the stubs: the class runs from
 nothing to full marks. Every exercise is graded, public and hidden checks.
 
@@ -18,14 +18,18 @@ from pathlib import Path
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
-ORDER = ("conv", "pooling", "network", "rnn", "lstm", "boltzmann", "rbm", "dbn")
+sys.path.insert(0, str(REPO))
+from workshop import catalog  # noqa: E402
+
+# Each module once, in the catalog's order: student i writes the first i % (len + 1).
+ORDER = tuple(dict.fromkeys(e.module for e in catalog.EXERCISES))
 
 
 def make_class(folder, students):
     for i in range(students):
         mine = folder / f"student{i:03d}" / "exercises"
         mine.mkdir(parents=True)
-        for module in ORDER[: i % 9]:
+        for module in ORDER[: i % (len(ORDER) + 1)]:
             text = (REPO / "solutions" / f"{module}.py").read_text()
             (mine / f"{module}.py").write_text(
                 text.replace('package="solutions"', 'package="exercises"')

@@ -7,6 +7,8 @@ import sys
 
 from conftest import REPO
 
+from workshop import catalog
+
 
 def run(*args, cwd=REPO):
     env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -44,9 +46,8 @@ def test_check_untouched_stubs_json_and_list(student_root):
     done = run("--root", str(student_root.path), "check", "--json", "--seed", "5")
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
-    assert (
-        report["seed"] == 5 and report["points"] == 0 and report["max_points"] == 104
-    )  # 4 CNN × 10, 12 + 10 + 12, 3 × 10
+    total = sum(e.max_points for e in catalog.EXERCISES)  # 104 for the ten of 2026-11
+    assert report["seed"] == 5 and report["points"] == 0 and report["max_points"] == total
     assert {e["status"] for e in report["exercises"]} == {"not attempted"}
     listed = run("--root", str(student_root.path), "list")
     assert listed.returncode == 0
