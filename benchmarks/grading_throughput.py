@@ -1,8 +1,8 @@
 """Submissions per minute for `workshop grade` on a made-up class.
 
-Student i has finished the first i mod (n + 1) of the n exercise files (8 in 2026-11) (the reference's
-code, re-registered as the student's), the rest are the stubs: the class runs from
-nothing to full marks. Every exercise is graded, public and hidden checks.
+Student i has finished the first i mod (n + 1) of the n exercise files (8 in 2026-11;
+the reference's code, re-registered as the student's), the rest are the stubs: the
+class runs from nothing to full marks. Every exercise is graded, public and hidden checks.
 
     python benchmarks/grading_throughput.py --students 50 -j 2
 """

@@ -1,27 +1,17 @@
 """The Boltzmann machine, the RBM and its exact likelihood against brute-force sums over
 every state, contrastive divergence against the exact gradient, and RBM training."""
 
-import doctest
 import itertools
 
 import keras
 import numpy as np
 import pytest
 
-import solutions.boltzmann
-import solutions.dbn
-import solutions.rbm
 from solutions.boltzmann import all_states, energy, exact_probabilities
 from solutions.rbm import RBM
 from workshop.data.binary_images import load_binary
 from workshop.experiments.rbm.likelihood import average_log_likelihood, log_partition
 from workshop.train.rbm_training import RBMConfig, fit_rbm
-
-
-@pytest.mark.parametrize("module", [solutions.boltzmann, solutions.rbm, solutions.dbn])
-def test_docstring_examples_run(module):
-    failures, tried = doctest.testmod(module, extraglobs={"np": np, "keras": keras})
-    assert tried > 0 and failures == 0
 
 
 def test_boltzmann_probabilities_by_brute_force():
