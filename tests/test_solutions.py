@@ -159,7 +159,8 @@ def test_lstm_cell_with_mapped_weights_equals_keras_lstm():
 
 def test_bptt_equals_tf_gradient_tape():
     from workshop.grader.exercise import Case
-    from workshop.grader.kinds.bptt_runs import autodiff, make_case
+    from workshop.grader.kinds.bptt_checks import autodiff
+    from workshop.grader.kinds.bptt_runs import make_case
 
     data = make_case(Case({}, (3, 9, 4, 5, 3)), seed=11, index=0)
     loss, grads = solutions.rnn.bptt(data["x"], data["targets"], data["h0"], **data["parameters"])

@@ -176,6 +176,7 @@ BPTT = Exercise(
     section="notes §3.1, eq. 3.1–3.4",
     module="rnn",
     name="bptt",
+    names=("rnn_forward", "bptt"),
     kind=kinds.BPTT,
     cases=(
         Case({}, (2, 5, 3, 4, 3)),
@@ -229,7 +230,7 @@ BOLTZMANN = Exercise(
     name="gibbs_sweep",
     names=("energy", "exact_probabilities", "gibbs_sweep"),
     kind=kinds.PROBE,
-    options="workshop.grader.probes.boltzmann",
+    options=kinds.ProbeOptions(probes="workshop.grader.probes.boltzmann"),
     cases=(
         Case({"units": 3}, (5,)),
         Case({"units": 4}, (8,)),
@@ -254,7 +255,7 @@ RBM = Exercise(
     name="RBM",
     names=("RBM",),
     kind=kinds.PROBE,
-    options="workshop.grader.probes.rbm",
+    options=kinds.ProbeOptions(probes="workshop.grader.probes.rbm"),
     cases=(
         Case({"n_hidden": 5}, (6, 8)),
         Case({"n_hidden": 4}, (3, 4)),
@@ -281,7 +282,7 @@ DBN = Exercise(
     name="greedy_pretrain",
     names=("greedy_pretrain", "build_classifier"),
     kind=kinds.PROBE,
-    options="workshop.grader.probes.dbn",
+    options=kinds.ProbeOptions(probes="workshop.grader.probes.dbn"),
     cases=(
         Case({"hidden_sizes": (5, 3), "num_classes": 4}, (6, 7)),
         Case({"hidden_sizes": (4,), "num_classes": 3}, (2, 5)),

@@ -7,7 +7,7 @@ from solutions.mistakes import known
 
 
 @known(
-    "boltzmann",
+    "3.4",
     "energy-double-counted",
     "every pair counted twice: E = −½ sᵀ W s − bᵀ s, the ½ because W holds each pair in "
     "both w_ij and w_ji",
@@ -20,7 +20,7 @@ def energy_double_counted(s, W, b):
 
 
 @known(
-    "boltzmann",
+    "3.4",
     "energy-sign",
     "energy with the wrong sign: E = −½ sᵀ W s − bᵀ s, so states the weights favour "
     "have low energy",
@@ -32,7 +32,7 @@ def energy_sign_flipped(s, W, b):
 
 
 @known(
-    "boltzmann",
+    "3.4",
     "unnormalised",
     "probabilities not divided by Z = Σ_s exp(−E(s)): they must sum to 1",
     replaces="exact_probabilities",
@@ -43,7 +43,7 @@ def probabilities_unnormalised(W, b):
 
 
 @known(
-    "boltzmann",
+    "3.4",
     "exp-of-energy",
     "exp(+E) where exp(−E) belongs: p(s) = exp(−E(s)) / Z",
     replaces="exact_probabilities",
@@ -55,7 +55,7 @@ def probabilities_of_energy(W, b):
 
 
 @known(
-    "boltzmann",
+    "3.4",
     "parallel-updates",
     "all units updated at once from the old state: a Gibbs sweep updates unit i from "
     "the others' current values, one unit after another",
@@ -72,7 +72,7 @@ def sweep_in_parallel(s, W, b, rng):
 
 
 @known(
-    "boltzmann",
+    "3.4",
     "u-greater-than-p",
     "`u > p` turns a unit on with probability 1 − p: use `u < p`",
 )
@@ -86,7 +86,7 @@ def sweep_turns_off_with_p(s, W, b, rng):
 
 
 @known(
-    "boltzmann",
+    "3.4",
     "no-bias-in-sweep",
     "the bias is missing from the unit's input: p(s_i = 1 | s_−i) = σ(b_i + Σ_j w_ij s_j)",
 )

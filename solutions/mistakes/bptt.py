@@ -58,32 +58,32 @@ def _bptt(
 
 
 no_carry = known(
-    "bptt",
+    "3.2",
     "no-carry",
     "BPTT without the gradient from later steps: ∂L/∂h(t) also gets δh(t+1) = ∂L/∂a(t+1) Wᵀ",
 )(functools.partial(_bptt, carry=False))
-tanh_derivative = known("bptt", "tanh-derivative", "tanh'(a) is 1 − h², not 1 − h")(
+tanh_derivative = known("3.2", "tanh-derivative", "tanh'(a) is 1 − h², not 1 − h")(
     functools.partial(_bptt, full_tanh=False)
 )
-transposed_dW = known("bptt", "transposed-dW", "∂L/∂W transposed: it is Σ_t h(t−1)ᵀ ∂L/∂a(t)")(
+transposed_dW = known("3.2", "transposed-dW", "∂L/∂W transposed: it is Σ_t h(t−1)ᵀ ∂L/∂a(t)")(
     functools.partial(_bptt, transpose_dW=True)
 )
 no_h0_gradient = known(
-    "bptt", "no-h0-gradient", "∂L/∂h(0) missing: it is the δh carried out of step 1"
+    "3.2", "no-h0-gradient", "∂L/∂h(0) missing: it is the δh carried out of step 1"
 )(functools.partial(_bptt, h0_gradient=False))
-ascent = known("bptt", "ascent", "sign flipped: ∂L/∂o(t) = ŷ(t) − onehot, not onehot − ŷ(t)")(
+ascent = known("3.2", "ascent", "sign flipped: ∂L/∂o(t) = ŷ(t) − onehot, not onehot − ŷ(t)")(
     functools.partial(_bptt, sign=-1.0)
 )
 mean_loss = known(
-    "bptt", "mean-loss", "loss averaged: the notes' L sums over time (and here over the batch)"
+    "3.2", "mean-loss", "loss averaged: the notes' L sums over time (and here over the batch)"
 )(functools.partial(_bptt, mean=True))
 unsummed_bias = known(
-    "bptt", "unsummed-bias", "∂L/∂b kept per example: sum ∂L/∂a(t) over the batch too"
+    "3.2", "unsummed-bias", "∂L/∂b kept per example: sum ∂L/∂a(t) over the batch too"
 )(functools.partial(_bptt, sum_bias=False))
 
 
 @known(
-    "bptt",
+    "3.2",
     "softmax-over-time",
     "softmax over the time steps: normalise over the classes (the last axis)",
     replaces="rnn_forward",
@@ -97,7 +97,7 @@ def softmax_over_time(x, h0, U, W, b, V, c):
 
 
 @known(
-    "bptt",
+    "3.2",
     "forward-no-recurrence",
     "rnn_forward ignores h(t−1): a(t) = b + h(t−1) W + x(t) U",
     replaces="rnn_forward",

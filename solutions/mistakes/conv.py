@@ -19,7 +19,7 @@ def _correlate(layer, inputs, kernel, kernel_size=None, strides=None):
 
 
 @known(
-    "conv",
+    "1.1",
     "flipped-kernel",
     "flipped kernel: your output is a true convolution (kernel turned 180°); the notes' "
     "formula pairs w[l, m] with a[j+l, k+m], cross-correlation, no flip",
@@ -34,7 +34,7 @@ class FlippedKernelConv2D(Conv2D):
 
 
 @known(
-    "conv",
+    "1.1",
     "transposed-field",
     "rows and columns swapped: w[l, m] must meet a[j+l, k+m], with l down the rows "
     "(height) and m along the columns (width)",
@@ -50,7 +50,7 @@ class TransposedFieldConv2D(Conv2D):
         return self.activation(z + self.bias)
 
 
-@known("conv", "no-bias", "bias missing: add the shared bias b of each feature map")
+@known("1.1", "no-bias", "bias missing: add the shared bias b of each feature map")
 @register
 class NoBiasConv2D(Conv2D):
     def call(self, inputs):
@@ -58,7 +58,7 @@ class NoBiasConv2D(Conv2D):
 
 
 @known(
-    "conv",
+    "1.1",
     "bias-per-position",
     "one bias per position: the notes share ONE bias per feature map, shape (filters,)",
 )
@@ -78,7 +78,7 @@ class BiasPerPositionConv2D(Conv2D):
 
 
 @known(
-    "conv",
+    "1.1",
     "off-by-one",
     "output one row and column too small: there are H - kh + 1 positions, not H - kh",
 )
@@ -91,7 +91,7 @@ class OffByOneConv2D(Conv2D):
         return self.activation(z[:, :-1, :-1, :])
 
 
-@known("conv", "stride-ignored", "stride ignored: the field must move `strides` pixels at a time")
+@known("1.1", "stride-ignored", "stride ignored: the field must move `strides` pixels at a time")
 @register
 class StrideIgnoredConv2D(Conv2D):
     def call(self, inputs):
@@ -100,7 +100,7 @@ class StrideIgnoredConv2D(Conv2D):
 
 
 @known(
-    "conv",
+    "1.1",
     "no-activation",
     "activation missing: apply self.activation (σ) after adding the bias",
 )
@@ -110,7 +110,7 @@ class NoActivationConv2D(Conv2D):
         return _correlate(self, inputs, self.kernel) + self.bias
 
 
-@known("conv", "ready-made-op", "uses tf.nn.conv2d", diagnosed=False)
+@known("1.1", "ready-made-op", "uses tf.nn.conv2d", diagnosed=False)
 @register
 class ReadyMadeConv2D(Conv2D):
     def call(self, inputs):

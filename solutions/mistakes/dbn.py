@@ -8,7 +8,7 @@ from solutions.rbm import RBM
 
 
 @known(
-    "dbn",
+    "3.6",
     "every-rbm-on-data",
     "every RBM trained on the data: RBM l+1 learns from RBM l's hidden probabilities p(h|v)",
 )
@@ -24,7 +24,7 @@ def pretrain_every_rbm_on_the_data(x, hidden_sizes, fit_rbm):
 
 
 @known(
-    "dbn",
+    "3.6",
     "rounded-features",
     "hidden probabilities rounded to 0/1 before the next RBM: feed p(h|v) itself",
 )
@@ -54,7 +54,7 @@ def _classifier(rbms, num_classes, activation="sigmoid", copy=True, top="softmax
 
 
 @known(
-    "dbn",
+    "3.6",
     "not-initialised",
     "the classifier's layers keep their random weights: copy each RBM's kernel and "
     "hidden bias into its Dense layer",
@@ -66,7 +66,7 @@ def classifier_not_initialised(rbms, num_classes):
 
 
 @known(
-    "dbn",
+    "3.6",
     "relu-layers",
     "ReLU layers: an RBM's features are σ(c + v W), so the layers are sigmoid",
     replaces="build_classifier",
@@ -77,7 +77,7 @@ def classifier_with_relu(rbms, num_classes):
 
 
 @known(
-    "dbn",
+    "3.6",
     "no-softmax",
     "no softmax on the top layer: the classifier outputs class probabilities",
     replaces="build_classifier",

@@ -53,35 +53,35 @@ def _build(
 
 
 no_softmax = known(
-    "network",
+    "1.4",
     "no-softmax",
     "softmax missing: the last Dense layer needs activation='softmax' to give probabilities",
 )(functools.partial(_build, softmax=False))
 no_pooling = known(
-    "network", "no-pooling", "pooling missing: every Conv2D is followed by a 2×2 pooling layer"
+    "1.4", "no-pooling", "pooling missing: every Conv2D is followed by a 2×2 pooling layer"
 )(functools.partial(_build, pool_each=False))
 linear_hidden = known(
-    "network",
+    "1.4",
     "linear-hidden",
     "hidden layers without activation: pass `activation` to each hidden Dense layer",
 )(functools.partial(_build, hidden_activation=False))
 dropout_ignored = known(
-    "network",
+    "1.4",
     "dropout-ignored",
     "dropout ignored: with dropout > 0 put keras.layers.Dropout before every Dense layer",
 )(functools.partial(_build, use_dropout=False))
 keras_layers = known(
-    "network", "keras-layers", "uses keras.layers.Conv2D and MaxPooling2D", diagnosed=False
+    "1.4", "keras-layers", "uses keras.layers.Conv2D and MaxPooling2D", diagnosed=False
 )(functools.partial(_build, keras_layers=True))
 lambda_softmax = known(
-    "network",
+    "1.4",
     "lambda-softmax",
     "softmax in a Lambda layer: the model will not load",
     diagnosed=False,
 )(functools.partial(_build, lambda_softmax=True))
 
 
-@known("network", "returns-nothing", "forgets to return the model", diagnosed=False)
+@known("1.4", "returns-nothing", "forgets to return the model", diagnosed=False)
 def returns_nothing(**config):
     """Builds the model but forgets to return it."""
     _build(**config)

@@ -21,7 +21,7 @@ def _area(layer):
     return float(layer.pool_size[0] * layer.pool_size[1])
 
 
-@known("maxpool", "window-sum", "window sum: max pooling takes the largest value, not the sum")
+@known("1.2", "window-sum", "window sum: max pooling takes the largest value, not the sum")
 @register
 class SumMaxPool2D(MaxPool2D):
     """Adds up the window instead of taking its maximum."""
@@ -31,7 +31,7 @@ class SumMaxPool2D(MaxPool2D):
 
 
 @known(
-    "maxpool",
+    "1.2",
     "window-mean",
     "window average: that is average pooling; max pooling takes the largest value",
 )
@@ -44,7 +44,7 @@ class MeanMaxPool2D(MaxPool2D):
 
 
 @known(
-    "maxpool",
+    "1.2",
     "stride-one",
     "windows moved one pixel at a time: use `strides` (by default the pool size, so "
     "windows do not overlap)",
@@ -62,7 +62,7 @@ class StrideOneMaxPool2D(MaxPool2D):
 
 
 @known(
-    "maxpool",
+    "1.2",
     "off-by-one",
     "output one row and column too small: there are floor((H - ph) / s) + 1 windows",
 )
@@ -74,7 +74,7 @@ class OffByOneMaxPool2D(MaxPool2D):
         return super().call(inputs)[:, :-1, :-1, :]
 
 
-@known("l2pool", "mean", "average pooling: L2 pooling squares, sums and takes the square root")
+@known("1.3", "mean", "average pooling: L2 pooling squares, sums and takes the square root")
 @register
 class MeanL2Pool2D(L2Pool2D):
     """Average pooling: the mean of the window, no squares, no root."""
@@ -83,7 +83,7 @@ class MeanL2Pool2D(L2Pool2D):
         return _window_sum(self, inputs) / _area(self)
 
 
-@known("l2pool", "no-sqrt", "square root missing: you return the sum of squares")
+@known("1.3", "no-sqrt", "square root missing: you return the sum of squares")
 @register
 class NoRootL2Pool2D(L2Pool2D):
     """The sum of squares without the square root."""
@@ -93,7 +93,7 @@ class NoRootL2Pool2D(L2Pool2D):
 
 
 @known(
-    "l2pool",
+    "1.3",
     "rms",
     "divided by the window size: the notes take the root of the SUM of squares, not the mean",
 )
@@ -106,7 +106,7 @@ class RootMeanSquareL2Pool2D(L2Pool2D):
         return ops.sqrt(ops.maximum(total, 1e-30))
 
 
-@known("l2pool", "max", "max pooling: L2 pooling is sqrt(Σ x²) over the window")
+@known("1.3", "max", "max pooling: L2 pooling is sqrt(Σ x²) over the window")
 @register
 class MaxL2Pool2D(L2Pool2D):
     """Max pooling where L2 pooling was asked for."""
@@ -116,7 +116,7 @@ class MaxL2Pool2D(L2Pool2D):
 
 
 @known(
-    "l2pool",
+    "1.3",
     "stride-one",
     "windows moved one pixel at a time: use `strides` (by default the pool size, so "
     "windows do not overlap)",
@@ -130,7 +130,7 @@ class StrideOneL2Pool2D(L2Pool2D):
 
 
 @known(
-    "l2pool",
+    "1.3",
     "nan-gradient",
     "NaN gradient for an all-zero window: sqrt'(0) is infinite; take the root only "
     "where the sum is positive (ops.where twice) so the gradient there is 0",
@@ -143,14 +143,14 @@ class UnguardedL2Pool2D(L2Pool2D):
         return ops.sqrt(_window_sum(self, inputs, ops.square))
 
 
-@known("maxpool", "ready-made-op", "uses keras.ops.max_pool", diagnosed=False)
+@known("1.2", "ready-made-op", "uses keras.ops.max_pool", diagnosed=False)
 @register
 class ReadyMadeMaxPool2D(MaxPool2D):
     def call(self, inputs):
         return ops.max_pool(inputs, self.pool_size, self.strides, padding="valid")
 
 
-@known("l2pool", "ready-made-op", "uses keras.ops.average_pool", diagnosed=False)
+@known("1.3", "ready-made-op", "uses keras.ops.average_pool", diagnosed=False)
 @register
 class ReadyMadeL2Pool2D(L2Pool2D):
     def call(self, inputs):

@@ -10,7 +10,7 @@ register = keras.saving.register_keras_serializable(package="mistakes")
 
 
 @known(
-    "rbm",
+    "3.5",
     "negative-phase-sign",
     "negative phase added: CD is positive minus negative statistics, ⟨v p(h|v)⟩_data − "
     "⟨v_k p(h|v_k)⟩",
@@ -36,7 +36,7 @@ class NegativePhaseAddedRBM(RBM):
 
 
 @known(
-    "rbm",
+    "3.5",
     "sampled-statistics",
     "binary hidden samples in the statistics: the convention here (Hinton's guide) "
     "drives the chain with samples but uses the probabilities p(h|v) in ⟨v h⟩ and ⟨h⟩",
@@ -64,7 +64,7 @@ class SampledStatisticsRBM(RBM):
 
 
 @known(
-    "rbm",
+    "3.5",
     "swapped-biases",
     "visible and hidden biases swapped: p(h|v) uses the hidden bias c, p(v|h) the visible bias b",
 )
@@ -79,7 +79,7 @@ class SwappedBiasesRBM(RBM):
         return ops.sigmoid(self.hidden_bias + ops.matmul(h, ops.transpose(self.kernel)))
 
 
-@known("rbm", "transposed-weights", "W and Wᵀ exchanged: p(h|v) = σ(c + v W), p(v|h) = σ(b + h Wᵀ)")
+@known("3.5", "transposed-weights", "W and Wᵀ exchanged: p(h|v) = σ(c + v W), p(v|h) = σ(b + h Wᵀ)")
 @register
 class TransposedWeightsRBM(RBM):
     """W and Wᵀ exchanged: p(h|v) must use v W, p(v|h) must use h Wᵀ."""
@@ -92,7 +92,7 @@ class TransposedWeightsRBM(RBM):
 
 
 @known(
-    "rbm",
+    "3.5",
     "free-energy-no-visible-bias",
     "free energy without its visible term: F(v) = −v b − Σ_j softplus(c_j + (v W)_j)",
 )
@@ -105,7 +105,7 @@ class FreeEnergyWithoutVisibleBiasRBM(RBM):
 
 
 @known(
-    "rbm",
+    "3.5",
     "noise-start",
     "the negative chain starts from noise: CD-k starts it at the data (or, for "
     "persistent CD, at the `start` given)",
@@ -121,7 +121,7 @@ class NoiseStartRBM(RBM):
         return super().contrastive_divergence(v, k, seed, start)
 
 
-@known("rbm", "u-greater-than-p", "`u > p` turns a unit on with probability 1 − p: use `u < p`")
+@known("3.5", "u-greater-than-p", "`u > p` turns a unit on with probability 1 − p: use `u < p`")
 @register
 class UGreaterThanPRBM(RBM):
     """`u > p`: each unit turns on with probability 1 − p."""
@@ -135,7 +135,7 @@ class UGreaterThanPRBM(RBM):
         return ops.cast(keras.random.uniform(ops.shape(p), seed=seed) > p, "float32")
 
 
-@known("rbm", "forgetful-config", "get_config() forgets `n_hidden`", diagnosed=False)
+@known("3.5", "forgetful-config", "get_config() forgets `n_hidden`", diagnosed=False)
 @register
 class ForgetfulConfigRBM(RBM):
     def get_config(self):

@@ -11,7 +11,7 @@ from solutions.rnn import SimpleRNNCell
 register = keras.saving.register_keras_serializable(package="mistakes")
 
 
-@known("rnn", "no-tanh", "tanh missing: h_t = tanh(b + h_{t-1} W + x_t U) (eq. 3.2)")
+@known("3.1", "no-tanh", "tanh missing: h_t = tanh(b + h_{t-1} W + x_t U) (eq. 3.2)")
 @register
 class NoTanhRNNCell(SimpleRNNCell):
     """A linear recurrence: tanh forgotten."""
@@ -21,7 +21,7 @@ class NoTanhRNNCell(SimpleRNNCell):
         return h, [h]
 
 
-@known("rnn", "no-recurrence", "h_{t-1} is never used: add h_{t-1} W, the recurrence of eq. 3.1")
+@known("3.1", "no-recurrence", "h_{t-1} is never used: add h_{t-1} W, the recurrence of eq. 3.1")
 @register
 class NoRecurrenceRNNCell(SimpleRNNCell):
     """h_{t−1} never used: every step sees only its own input."""
@@ -32,7 +32,7 @@ class NoRecurrenceRNNCell(SimpleRNNCell):
 
 
 @known(
-    "rnn",
+    "3.1",
     "transposed-W",
     "W transposed: with row vectors the recurrence is h_{t-1} @ W (the notes' W h is "
     "the column-vector form of the same thing)",
@@ -54,7 +54,7 @@ def _gates(cell, inputs, h_previous):
 
 
 @known(
-    "lstm",
+    "3.3",
     "keras-gate-order",
     "gate blocks in Keras's order (i, f, c̃, o): the notes stack c̃, o, i, f (eq. 3.11)",
 )
@@ -71,7 +71,7 @@ class KerasGateOrderLSTMCell(LSTMCell):
 
 
 @known(
-    "lstm",
+    "3.3",
     "forget-on-candidate",
     "forget and input gates swapped: c_t = f ⊙ c_{t-1} + i ⊙ c̃_t (eq. 3.12)",
 )
@@ -87,7 +87,7 @@ class ForgetOnCandidateLSTMCell(LSTMCell):
         return h, [h, c]
 
 
-@known("lstm", "no-tanh-on-cell", "tanh missing: h_t = o ⊙ tanh(c_t) (eq. 3.13)")
+@known("3.3", "no-tanh-on-cell", "tanh missing: h_t = o ⊙ tanh(c_t) (eq. 3.13)")
 @register
 class NoTanhOnCellLSTMCell(LSTMCell):
     """h_t = o ⊙ c_t: tanh missing on the cell state (eq. 3.13)."""
@@ -101,7 +101,7 @@ class NoTanhOnCellLSTMCell(LSTMCell):
 
 
 @known(
-    "lstm",
+    "3.3",
     "hidden-for-cell",
     "h_{t-1} used where c_{t-1} belongs: the forget gate scales the old cell state",
 )
@@ -117,7 +117,7 @@ class HiddenForCellLSTMCell(LSTMCell):
         return h, [h, c]
 
 
-@known("rnn", "two-biases", "a second bias: eq. 3.1 has one bias b, shape (units,)")
+@known("3.1", "two-biases", "a second bias: eq. 3.1 has one bias b, shape (units,)")
 @register
 class TwoBiasesRNNCell(SimpleRNNCell):
     """A second bias for the recurrence: eq. 3.1 has one bias b."""
@@ -133,7 +133,7 @@ class TwoBiasesRNNCell(SimpleRNNCell):
 
 
 @known(
-    "rnn",
+    "3.1",
     "column-vectors",
     "h_t returned as (units, batch): Keras works with rows, (batch, units)",
 )
@@ -147,7 +147,7 @@ class ColumnVectorRNNCell(SimpleRNNCell):
 
 
 @known(
-    "lstm",
+    "3.3",
     "separate-weights",
     "one matrix per gate: this exercise uses the fused kernel of eq. 3.11, (input_dim + "
     "units, 4 * units), applied to [x_t, h_{t-1}]",
@@ -182,7 +182,7 @@ class SeparateWeightsLSTMCell(LSTMCell):
 _KERAS_CELLS = {}
 
 
-@known("rnn", "ready-made-op", "uses keras.layers.SimpleRNNCell", diagnosed=False)
+@known("3.1", "ready-made-op", "uses keras.layers.SimpleRNNCell", diagnosed=False)
 @register
 class ReadyMadeSimpleRNNCell(SimpleRNNCell):
     """Hands each step to Keras's own SimpleRNNCell, fed the notes' weights."""
@@ -202,7 +202,7 @@ class ReadyMadeSimpleRNNCell(SimpleRNNCell):
         return h, [h]
 
 
-@known("lstm", "ready-made-op", "uses TensorFlow's fused LSTMBlockCell", diagnosed=False)
+@known("3.3", "ready-made-op", "uses TensorFlow's fused LSTMBlockCell", diagnosed=False)
 @register
 class ReadyMadeLSTMCell(LSTMCell):
     """Runs TensorFlow's fused LSTM kernel on the notes' weights, gate blocks reordered."""

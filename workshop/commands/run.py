@@ -53,7 +53,8 @@ def run(args, root):
         harness.print_table(table)
     for note in outcome.notes:
         print(note)
-    print(f"Wrote {out}/{', '.join(outcome.files[:-1])}, and {outcome.files[-1]}.")
+    if outcome.files:
+        print(f"Wrote {out}/: {', '.join(outcome.files)}.")
     return 0
 
 

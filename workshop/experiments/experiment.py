@@ -34,7 +34,6 @@ class Context:
     loaded: dict  # key of `needs` -> the object (reference's or student's)
     data: object  # what `load_data(args)` returned
     out: object  # Path of the output folder
-    log: object = print
 
 
 class Experiment(ABC):

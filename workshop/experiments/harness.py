@@ -7,8 +7,6 @@ from ..edition import NO_SOLUTIONS, is_release
 from ..errors import RunFailed, UsageError
 from ..quiet import import_tensorflow
 
-DATASETS = ("digits", "mnist", "cifar10", "svhn_cropped")
-
 
 def add_common_flags(parser, experiment):
     parser.add_argument(

@@ -43,7 +43,7 @@ class Exercise:
     kind: object  # a GradingKind
     cases: tuple
     hints: tuple
-    options: object = None  # the kind's options (LayerOptions, a probe module's name, ...)
+    options: object = None  # the kind's options (LayerOptions, ProbeOptions, ...)
     names: tuple = ()  # every name graded, loaded before anything runs (default: `name`)
 
     @property

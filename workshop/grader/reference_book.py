@@ -48,7 +48,7 @@ class LiveReference:
         the reference, then the other registered ones."""
         from solutions.mistakes import registered
 
-        own = registered(exercise.slug)
+        own = registered(exercise.id)
         reference = self.implementation.get(exercise.module, exercise.name)
         derived = exercise.kind.contract_mistakes(exercise, reference)
         return (

@@ -9,6 +9,6 @@
 from .bptt import BPTT
 from .layer import LAYER, LayerOptions
 from .network import NETWORK, NetworkOptions
-from .probe import PROBE
+from .probe import PROBE, ProbeOptions
 
-__all__ = ["BPTT", "LAYER", "NETWORK", "PROBE", "LayerOptions", "NetworkOptions"]
+__all__ = ["BPTT", "LAYER", "NETWORK", "PROBE", "LayerOptions", "NetworkOptions", "ProbeOptions"]

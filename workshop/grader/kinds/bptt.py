@@ -17,51 +17,49 @@ BPTT_POINTS = {
     AGAINST_TAPE: 2,
 }
 
-CASES = "cases"
+STAGE_CASES = "cases"
 
 
 class BpttKind(GradingKind):
     """Case.input_shape is (batch, T, input_dim, units, classes)."""
 
-    name = "bptt"
-
     def points(self, exercise):
         return BPTT_POINTS
 
     def stages(self, exercise):
-        return [CASES]
+        return [STAGE_CASES]
 
     def run_stage(self, exercise, stage, implementation, seed):
         from . import bptt_runs
 
-        return {CASES: bptt_runs.record_cases}[stage](exercise, implementation, seed)
+        return {STAGE_CASES: bptt_runs.record_cases}[stage](exercise, implementation, seed)
 
     def judge(self, exercise, records, book, seed, source_dir, result, source_tree=None):
         from ..common_checks import first_error
         from ..judging import diagnose, run_checks
         from . import bptt_checks as check
 
-        mine = self.primary(exercise, records[CASES])
-        ref = book.stage(exercise, CASES, seed)
+        mine = self.primary(exercise, records[STAGE_CASES])
+        ref = book.stage(exercise, STAGE_CASES, seed)
 
         def describe(index):
             return check.describe(exercise, index)
 
         error = first_error(mine, describe, source_dir)  # every check reports it
         checks = (
-            (FORWARD, CASES, lambda: check.check_forward(mine, ref, describe, error)),
-            (LOSS, CASES, lambda: check.check_loss(mine, ref, describe, error)),
-            (GRADIENT_NAMES, CASES, lambda: check.check_names(mine, ref, describe, error)),
+            (FORWARD, STAGE_CASES, lambda: check.check_forward(mine, ref, describe, error)),
+            (LOSS, STAGE_CASES, lambda: check.check_loss(mine, ref, describe, error)),
+            (GRADIENT_NAMES, STAGE_CASES, lambda: check.check_names(mine, ref, describe, error)),
             (
                 GRADIENTS,
-                CASES,
+                STAGE_CASES,
                 lambda: check.check_against(
                     mine, lambda i: ref[i].grads, "the reference", describe, error
                 ),
             ),
             (
                 AGAINST_TAPE,
-                CASES,
+                STAGE_CASES,
                 lambda: check.check_against(
                     mine,
                     lambda i: check.tape_gradients(exercise, seed)[i],

@@ -1,5 +1,5 @@
 """The student side of the BPTT exercise: run rnn_forward and bptt (NumPy functions) on
-seeded data; and the same gradients by tf.GradientTape, which the judge computes."""
+seeded data."""
 
 import numpy as np
 
@@ -43,23 +43,6 @@ def observe(forward, backward, data):
     except BaseException as error:  # student code may raise anything, even SystemExit
         observation.error = error
     return observation
-
-
-def autodiff(data):
-    """The gradients by tf.GradientTape through a TensorFlow forward pass."""
-    import tensorflow as tf  # only the judge and the tests run this
-
-    variables = {n: tf.Variable(v) for n, v in dict(data["parameters"], h0=data["h0"]).items()}
-    x, targets = data["x"], data["targets"]
-    with tf.GradientTape() as tape:
-        h, loss = variables["h0"], 0.0
-        for t in range(x.shape[1]):
-            h = tf.tanh(variables["b"] + h @ variables["W"] + x[:, t] @ variables["U"])
-            logits = variables["c"] + h @ variables["V"]
-            loss += tf.reduce_sum(
-                tf.nn.sparse_softmax_cross_entropy_with_logits(targets[:, t], logits)
-            )
-    return float(loss), {n: g.numpy() for n, g in tape.gradient(loss, variables).items()}
 
 
 def record_cases(exercise, implementation, seed):

@@ -18,8 +18,6 @@ from abc import ABC, abstractmethod
 class GradingKind(ABC):
     """How one kind of exercise is run and judged (layer, network, bptt, probe)."""
 
-    name = ""  # shown nowhere; for error messages and tests
-
     @abstractmethod
     def points(self, exercise):
         """Check name -> points, in the order the checks run and are reported."""

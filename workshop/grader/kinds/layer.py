@@ -49,13 +49,13 @@ CELL_POINTS = {
 }
 
 # The stages a layer's answer runs in (each in its own time limit).
-CASES = "cases"
-GRAPH_OPS = "graph ops"
-CONFIG_STAGE = "config"
-SAVING = "saving"
-TRACED = "tf.function"
-MASKING_STAGE = "masking"
-TWIN = "twin"
+STAGE_CASES = "cases"
+STAGE_GRAPH_OPS = "graph ops"
+STAGE_CONFIG = "config"
+STAGE_SAVING = "saving"
+STAGE_TRACED = "tf.function"
+STAGE_MASKING = "masking"
+STAGE_TWIN = "twin"
 
 
 @dataclass(frozen=True)
@@ -69,33 +69,31 @@ class LayerOptions:
 
 
 class LayerKind(GradingKind):
-    name = "layer"
-
     def points(self, exercise):
         if exercise.options.recurrent:
             return CELL_POINTS
         return LAYER_POINTS if exercise.options.has_weights else WEIGHTLESS_LAYER_POINTS
 
     def stages(self, exercise):
-        names = [CASES, GRAPH_OPS, CONFIG_STAGE, SAVING, TRACED]
+        names = [STAGE_CASES, STAGE_GRAPH_OPS, STAGE_CONFIG, STAGE_SAVING, STAGE_TRACED]
         if exercise.options.recurrent:
-            names += [MASKING_STAGE, TWIN]
+            names += [STAGE_MASKING, STAGE_TWIN]
         return names
 
     def reference_stages(self, exercise):
-        return [CASES] + ([MASKING_STAGE] if exercise.options.recurrent else [])
+        return [STAGE_CASES] + ([STAGE_MASKING] if exercise.options.recurrent else [])
 
     def run_stage(self, exercise, stage, implementation, seed):
         from . import layer_runs
 
         record = {
-            CASES: layer_runs.record_cases,
-            GRAPH_OPS: layer_runs.record_graph_ops,
-            CONFIG_STAGE: layer_runs.record_configs,
-            SAVING: layer_runs.record_saving,
-            TRACED: layer_runs.record_traced,
-            MASKING_STAGE: layer_runs.record_masking,
-            TWIN: layer_runs.record_twin,
+            STAGE_CASES: layer_runs.record_cases,
+            STAGE_GRAPH_OPS: layer_runs.record_graph_ops,
+            STAGE_CONFIG: layer_runs.record_configs,
+            STAGE_SAVING: layer_runs.record_saving,
+            STAGE_TRACED: layer_runs.record_traced,
+            STAGE_MASKING: layer_runs.record_masking,
+            STAGE_TWIN: layer_runs.record_twin,
         }[stage]
         return record(exercise, implementation.get(exercise.module, exercise.name), seed)
 
@@ -108,8 +106,8 @@ class LayerKind(GradingKind):
         def ref(stage):
             return book.stage(exercise, stage, seed)
 
-        cases = self.primary(exercise, records.get(CASES))
-        ref_cases = ref(CASES)
+        cases = self.primary(exercise, records.get(STAGE_CASES))
+        ref_cases = ref(STAGE_CASES)
 
         def describe(index):
             return check.describe(exercise, index)
@@ -117,47 +115,57 @@ class LayerKind(GradingKind):
         checks = (
             (
                 NO_READY_MADE_OP,
-                GRAPH_OPS,
-                lambda: check.check_rules(exercise, records[GRAPH_OPS], source_dir, source_tree),
+                STAGE_GRAPH_OPS,
+                lambda: check.check_rules(
+                    exercise, records[STAGE_GRAPH_OPS], source_dir, source_tree
+                ),
             ),
-            (WEIGHTS, CASES, lambda: check.check_weights(exercise, cases, ref_cases, source_dir)),
+            (
+                WEIGHTS,
+                STAGE_CASES,
+                lambda: check.check_weights(exercise, cases, ref_cases, source_dir),
+            ),
             (
                 OUTPUT_SHAPE,
-                CASES,
+                STAGE_CASES,
                 lambda: check.check_shapes(exercise, cases, ref_cases, source_dir),
             ),
-            (DTYPE, CASES, lambda: check.check_dtype(exercise, cases, source_dir)),
-            (CONFIG, CONFIG_STAGE, lambda: check.check_config(exercise, records[CONFIG_STAGE])),
+            (DTYPE, STAGE_CASES, lambda: check.check_dtype(exercise, cases, source_dir)),
+            (CONFIG, STAGE_CONFIG, lambda: check.check_config(exercise, records[STAGE_CONFIG])),
             (
                 SAVE_AND_LOAD,
-                SAVING,
+                STAGE_SAVING,
                 lambda: common.judge_save_and_load(
-                    records[SAVING],
+                    records[STAGE_SAVING],
                     "a model holding the layer saves to .keras and loads back identical",
                 ),
             ),
             (
                 TF_FUNCTION,
-                TRACED,
-                lambda: check.check_tf_function(exercise, cases, records[TRACED]),
+                STAGE_TRACED,
+                lambda: check.check_tf_function(exercise, cases, records[STAGE_TRACED]),
             ),
-            (FORWARD, CASES, lambda: common.check_forward(cases, ref_cases, describe, source_dir)),
+            (
+                FORWARD,
+                STAGE_CASES,
+                lambda: common.check_forward(cases, ref_cases, describe, source_dir),
+            ),
             (
                 GRADIENTS,
-                CASES,
+                STAGE_CASES,
                 lambda: common.check_gradients(cases, ref_cases, describe, source_dir),
             ),
             (
                 MASKING,
-                MASKING_STAGE,
+                STAGE_MASKING,
                 lambda: recurrent_checks.judge_masking(
-                    records[MASKING_STAGE], ref(MASKING_STAGE), describe
+                    records[STAGE_MASKING], ref(STAGE_MASKING), describe
                 ),
             ),
             (
                 KERAS_TWIN,
-                TWIN,
-                lambda: recurrent_checks.judge_twin(exercise, records[TWIN], seed, describe),
+                STAGE_TWIN,
+                lambda: recurrent_checks.judge_twin(exercise, records[STAGE_TWIN], seed, describe),
             ),
         )
         run_checks(result, checks, self.points(exercise), source_dir, stages=records)

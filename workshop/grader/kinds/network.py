@@ -23,8 +23,8 @@ NETWORK_POINTS = {
     GRADIENTS: 1,
 }
 
-CASES = "cases"
-SAVING = "saving"
+STAGE_CASES = "cases"
+STAGE_SAVING = "saving"
 
 
 @dataclass(frozen=True)
@@ -34,21 +34,21 @@ class NetworkOptions:
 
 
 class NetworkKind(GradingKind):
-    name = "network"
-
     def points(self, exercise):
         return NETWORK_POINTS
 
     def stages(self, exercise):
-        return [CASES, SAVING]
+        return [STAGE_CASES, STAGE_SAVING]
 
     def reference_stages(self, exercise):
-        return [CASES]
+        return [STAGE_CASES]
 
     def run_stage(self, exercise, stage, implementation, seed):
         from . import network_runs
 
-        record = {CASES: network_runs.record_cases, SAVING: network_runs.record_saving}[stage]
+        record = {STAGE_CASES: network_runs.record_cases, STAGE_SAVING: network_runs.record_saving}[
+            stage
+        ]
         return record(exercise, implementation, seed)
 
     def judge(self, exercise, records, book, seed, source_dir, result, source_tree=None):
@@ -56,26 +56,30 @@ class NetworkKind(GradingKind):
         from ..judging import diagnose, run_checks
         from . import network_checks as check
 
-        cases = self.primary(exercise, records.get(CASES))
-        ref = book.stage(exercise, CASES, seed)
+        cases = self.primary(exercise, records.get(STAGE_CASES))
+        ref = book.stage(exercise, STAGE_CASES, seed)
 
         def describe(index):
             return check.describe(exercise, index)
 
         checks = (
-            (RETURNS_MODEL, CASES, lambda: check.check_model(exercise, cases, source_dir)),
-            (OWN_LAYERS, CASES, lambda: check.check_own_layers(exercise, cases)),
-            (ARCHITECTURE, CASES, lambda: check.check_architecture(exercise, cases, ref)),
-            (SOFTMAX, CASES, lambda: check.check_softmax(exercise, cases, source_dir)),
+            (RETURNS_MODEL, STAGE_CASES, lambda: check.check_model(exercise, cases, source_dir)),
+            (OWN_LAYERS, STAGE_CASES, lambda: check.check_own_layers(exercise, cases)),
+            (ARCHITECTURE, STAGE_CASES, lambda: check.check_architecture(exercise, cases, ref)),
+            (SOFTMAX, STAGE_CASES, lambda: check.check_softmax(exercise, cases, source_dir)),
             (
                 SAVE_AND_LOAD,
-                SAVING,
+                STAGE_SAVING,
                 lambda: common.judge_save_and_load(
-                    records[SAVING], "the model saves to .keras and loads back identical"
+                    records[STAGE_SAVING], "the model saves to .keras and loads back identical"
                 ),
             ),
-            (FORWARD, CASES, lambda: common.check_forward(cases, ref, describe, source_dir)),
-            (GRADIENTS, CASES, lambda: common.check_gradients(cases, ref, describe, source_dir)),
+            (FORWARD, STAGE_CASES, lambda: common.check_forward(cases, ref, describe, source_dir)),
+            (
+                GRADIENTS,
+                STAGE_CASES,
+                lambda: common.check_gradients(cases, ref, describe, source_dir),
+            ),
         )
         run_checks(result, checks, self.points(exercise), source_dir, _layers_note, records)
         if not all(c.passed for c in result.checks):

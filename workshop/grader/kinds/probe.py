@@ -1,29 +1,35 @@
 """The kind of exercise whose answer is several functions or methods (the Boltzmann
 machine, the RBM, the deep belief network), probed one value at a time.
 
-The exercise's options name its probe module (grader/probes/), which names the checks
-and their points, says what to run for each, and judges the statistical ones; see
-probe_runs.py for what a probe module holds."""
+The exercise's options (ProbeOptions) name its probe module (grader/probes/), which
+names the checks and their points, says what to run for each, and judges the statistical
+ones; see probe_runs.py for what a probe module holds."""
 
 import importlib
+from dataclasses import dataclass
 
 from .kind import GradingKind
 
-PROBES = "probes"  # the first stage: every deterministic probe; then one per statistical check
+STAGE_PROBES = (
+    "probes"  # the first stage: every deterministic probe; then one per statistical check
+)
+
+
+@dataclass(frozen=True)
+class ProbeOptions:
+    probes: str  # the probe module, e.g. "workshop.grader.probes.rbm"
 
 
 def probes_of(exercise):
-    return importlib.import_module(exercise.options)
+    return importlib.import_module(exercise.options.probes)
 
 
 class ProbeKind(GradingKind):
-    name = "probe"
-
     def points(self, exercise):
         return probes_of(exercise).POINTS
 
     def stages(self, exercise):
-        return [PROBES] + sorted(probes_of(exercise).STATISTICAL)
+        return [STAGE_PROBES] + sorted(probes_of(exercise).STATISTICAL)
 
     def run_stage(self, exercise, stage, implementation, seed):
         from . import probe_runs
@@ -33,7 +39,7 @@ class ProbeKind(GradingKind):
         def get(name):
             return implementation.get(exercise.module, name)
 
-        if stage == PROBES:
+        if stage == STAGE_PROBES:
             return probe_runs.run_probes(probes, get, exercise.cases, seed)
         return probes.statistical_record(stage, get, seed)
 
@@ -51,8 +57,8 @@ class ProbeKind(GradingKind):
         from .probe_runs import as_observations
 
         probes = probes_of(exercise)
-        mine = records[PROBES]
-        ref = book.stage(exercise, PROBES, seed)
+        mine = records[STAGE_PROBES]
+        ref = book.stage(exercise, STAGE_PROBES, seed)
 
         def describe(index):
             return f"{exercise.cases[index].label}"
@@ -73,7 +79,7 @@ class ProbeKind(GradingKind):
                 checks.append(
                     (
                         name,
-                        PROBES,
+                        STAGE_PROBES,
                         lambda name=name: check.compare_check(
                             name, mine, ref, probes.TOLERANCE, describe, source_dir
                         ),
