@@ -59,6 +59,9 @@ def test_the_release_ships_no_solution_code(quick_release):
     assert release.scan(quick_release, REPO) == []
     assert "solutions" not in (quick_release / "setup.cfg").read_text()
     assert list((quick_release / "workshop" / "reference_data").glob("maxpool-*.json"))
+    # The mistakes' messages ship (to name them); the contributors' guide quotes their code.
+    assert (quick_release / "workshop" / "reference_data" / "maxpool-mistakes.json").is_file()
+    assert not (quick_release / "docs" / "adding-an-exercise.md").exists()
 
 
 def test_the_leak_scan_bites(quick_release, tmp_path):
