@@ -153,10 +153,10 @@ def test_an_interrupted_run_resumes_at_its_last_epoch(data_dir, tmp_path):
         while time.time() < deadline and (not history.exists() or len(pd.read_csv(history)) < 3):
             time.sleep(0.5)
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
+        out, err = process.communicate(timeout=60)
     finally:
         process.kill()
-    assert process.returncode == 130 and "again to resume" in err
+    assert process.returncode == 130 and "again to resume" in err, (out[-2000:], err[-2000:])
     before = pd.read_csv(history)
     assert 3 <= len(before) < 40
 
