@@ -145,8 +145,16 @@ def test_an_interrupted_run_resumes_at_its_last_epoch(data_dir, tmp_path):
     ]
     env = dict(os.environ, PYTHONPATH=str(REPO))
     history = tmp_path / "shallow" / "member-0" / "history.csv"
+    # A job started in the background (`pytest &`, CI) inherits SIGINT ignored, and Python
+    # then installs no KeyboardInterrupt handler: give the run Ctrl-C's default back.
     process = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.time() + 300
