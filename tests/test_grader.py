@@ -71,6 +71,23 @@ def test_a_students_own_lstm_with_swapped_gates_is_named(student_root):
     assert not twin.passed and "against keras.layers.LSTM" in twin.message
 
 
+def test_an_independent_locally_connected_layer_gets_full_points_hidden_checks_too(student_root):
+    student_root.use("local", "local_positions.py")
+    exercise = catalog.find("local")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+
+
+def test_a_students_own_shared_weights_are_named(student_root):
+    student_root.use("local", "local_positions.py")
+    student_root.edit(
+        "local", "ops.matmul(flat, self.kernel[j, k])", "ops.matmul(flat, self.kernel[0, 0])"
+    )
+    result = grade_root(student_root, "local")["local"]
+    assert {"forward output", "gradients"} <= set(failed_checks(result))
+    assert any(d.startswith("weights shared after all") for d in result.diagnoses)
+
+
 def test_another_vectorisation_gets_full_points(student_root):
     student_root.use("conv", "conv_shifted.py")
     result = grade_root(student_root, "conv")["conv"]

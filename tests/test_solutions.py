@@ -157,6 +157,46 @@ def test_lstm_cell_with_mapped_weights_equals_keras_lstm():
     np.testing.assert_allclose(ours(x), theirs(x), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize(
+    "shape, filters, kernel_size, strides",
+    [((2, 7, 6, 3), 4, (3, 2), (1, 1)), ((1, 9, 8, 2), 3, (2, 3), (2, 1))],
+)
+def test_locally_connected_matches_its_formula_and_equals_conv_when_tied(
+    shape, filters, kernel_size, strides
+):
+    from solutions.local import LocallyConnected2D
+
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(shape).astype(np.float32)
+    local = LocallyConnected2D(filters, kernel_size, strides=strides)
+    local.build(shape)
+    kernel = rng.standard_normal(local.kernel.shape).astype(np.float32)
+    bias = rng.standard_normal(local.bias.shape).astype(np.float32)
+    local.set_weights([kernel, bias])
+    (kh, kw), (sh, sw) = kernel_size, strides
+    out_h, out_w = kernel.shape[:2]
+    expected = np.zeros((shape[0], out_h, out_w, filters), np.float32)
+    for j in range(out_h):
+        for k in range(out_w):
+            field = x[:, j * sh : j * sh + kh, k * sw : k * sw + kw, :].reshape(shape[0], -1)
+            expected[:, j, k] = field @ kernel[j, k] + bias[j, k]
+    np.testing.assert_allclose(local(x), expected, rtol=1e-4, atol=1e-5)
+
+    # Tied: every position given Conv2D's kernel and bias computes Conv2D.
+    conv = Conv2D(filters, kernel_size, strides=strides)
+    conv.build(shape)
+    shared = rng.standard_normal(conv.kernel.shape).astype(np.float32)
+    shared_bias = rng.standard_normal(filters).astype(np.float32)
+    conv.set_weights([shared, shared_bias])
+    local.set_weights(
+        [
+            np.broadcast_to(shared.reshape(-1, filters), kernel.shape).copy(),
+            np.broadcast_to(shared_bias, bias.shape).copy(),
+        ]
+    )
+    np.testing.assert_allclose(local(x), conv(x), rtol=1e-4, atol=1e-5)
+
+
 def test_bptt_equals_tf_gradient_tape():
     from workshop.grader.exercise import Case
     from workshop.grader.kinds.bptt_checks import autodiff

@@ -142,6 +142,37 @@ NETWORK = Exercise(
     ),
 )
 
+LOCAL = Exercise(
+    id="2.1",
+    slug="local",
+    title="LocallyConnected2D: LRMD's untied local filters",
+    section="notes §2.1; Le et al. 2012, §3",
+    module="local",
+    name="LocallyConnected2D",
+    kind=kinds.LAYER,
+    options=kinds.LayerOptions(
+        banned_names=rules.LOCALLY_CONNECTED_NAMES,
+        banned_kernels=rules.CONVOLUTION_KERNELS,
+    ),
+    cases=(
+        Case({"filters": 8, "kernel_size": 5}, (1, 12, 12, 1)),
+        Case({"filters": 4, "kernel_size": 3}, (2, 7, 6, 2)),
+        Case({"filters": 3, "kernel_size": (2, 3), "strides": 2}, (2, 9, 8, 3)),
+        Case({"filters": 2, "kernel_size": 3, "activation": "sigmoid"}, (3, 6, 5, 2)),
+    ),
+    hints=(
+        "Start from Exercise 1.1: the receptive field of position (j, k) is "
+        "inputs[:, s·j : s·j + kh, s·k : s·k + kw, :]. What changes is only which weights "
+        "multiply it: kernel[j, k], a (kh * kw * in_channels, filters) matrix of its own.",
+        "Gather every field at once: for each offset (l, m) the strided slice "
+        "inputs[:, l : l + sh·(H'-1) + 1 : sh, m : m + sw·(W'-1) + 1 : sw, :]; stack the "
+        "kh·kw slices on a new axis 3 and reshape to (batch, H', W', kh * kw * channels), "
+        "so the vector runs (l, m, c).",
+        "z = ops.einsum('nhwk,hwkf->nhwf', fields, self.kernel) + self.bias; "
+        "return self.activation(z).",
+    ),
+)
+
 SIMPLE_RNN = Exercise(
     id="3.1",
     slug="rnn",
@@ -299,7 +330,7 @@ DBN = Exercise(
     ),
 )
 
-EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK, SIMPLE_RNN, BPTT, LSTM, BOLTZMANN, RBM, DBN)
+EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK, LOCAL, SIMPLE_RNN, BPTT, LSTM, BOLTZMANN, RBM, DBN)
 
 
 def find(name):

@@ -54,6 +54,10 @@ LIBRARIES = frozenset(
         "PIL",
     }
 )
+# Keras 3 removed its LocallyConnected2D; tf_keras and older code still have one.
+LOCALLY_CONNECTED_NAMES = CONVOLUTION_NAMES | frozenset(
+    {"LocallyConnected1D", "LocallyConnected2D", "locally_connected"}
+)
 POOLING_NAMES = frozenset(
     {
         "max_pool",
