@@ -88,6 +88,21 @@ def test_a_students_own_shared_weights_are_named(student_root):
     assert any(d.startswith("weights shared after all") for d in result.diagnoses)
 
 
+def test_an_independent_contrast_normalisation_gets_full_points_hidden_checks_too(student_root):
+    student_root.use("contrast", "contrast_padded.py")
+    exercise = catalog.find("contrast")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+
+
+def test_a_students_own_zero_padded_borders_are_named(student_root):
+    student_root.use("contrast", "contrast_padded.py")
+    student_root.edit("contrast", "return total / weight[None, :, :, None]", "return total")
+    result = grade_root(student_root, "contrast")["contrast"]
+    assert "forward output" in failed_checks(result)
+    assert any(d.startswith("borders averaged with the zero padding") for d in result.diagnoses)
+
+
 def test_another_vectorisation_gets_full_points(student_root):
     student_root.use("conv", "conv_shifted.py")
     result = grade_root(student_root, "conv")["conv"]

@@ -197,6 +197,26 @@ def test_locally_connected_matches_its_formula_and_equals_conv_when_tied(
     np.testing.assert_allclose(local(x), conv(x), rtol=1e-4, atol=1e-5)
 
 
+def test_contrast_normalisation_is_zero_on_flat_images_and_ignores_contrast():
+    from solutions.contrast import LocalContrastNormalization
+
+    layer = LocalContrastNormalization(radius=2, sigma=1.5)
+    flat = tf.constant(np.full((2, 7, 6, 3), -1.3, np.float32))
+    rng = np.random.default_rng(2)
+    corner = np.maximum(rng.standard_normal((2, 9, 9, 2)), 0).astype(np.float32)
+    corner[:, :5, :5, :] = 0.0  # a whole window of zeros: σ = 0 there
+    for x in (flat, tf.constant(corner)):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = layer(x)
+            loss = tf.reduce_sum(y * rng.standard_normal(y.shape).astype(np.float32))
+        assert np.isfinite(tape.gradient(loss, x).numpy()).all()
+    assert np.abs(layer(flat)).max() < 1e-3
+    # Contrast and brightness do not matter where σ is well above the floor ε.
+    x = rng.standard_normal((2, 10, 9, 3)).astype(np.float32)
+    np.testing.assert_allclose(layer(3.0 * x + 5.0), layer(x), rtol=1e-3, atol=1e-4)
+
+
 def test_bptt_equals_tf_gradient_tape():
     from workshop.grader.exercise import Case
     from workshop.grader.kinds.bptt_checks import autodiff

@@ -173,6 +173,39 @@ LOCAL = Exercise(
     ),
 )
 
+CONTRAST = Exercise(
+    id="2.2",
+    slug="contrast",
+    title="LocalContrastNormalization: subtractive and divisive, borders included",
+    section="notes §2.1; Jarrett et al. 2009, §2",
+    module="contrast",
+    name="LocalContrastNormalization",
+    kind=kinds.LAYER,
+    options=kinds.LayerOptions(
+        banned_names=rules.NORMALISATION_NAMES,
+        banned_kernels=rules.NORMALISATION_KERNELS,
+        has_weights=False,
+        forgotten_key="sigma",
+    ),
+    cases=(
+        Case({}, (1, 12, 12, 1)),
+        Case({"radius": 1}, (2, 7, 6, 3)),
+        Case({"radius": 2, "sigma": 1.0}, (2, 9, 8, 2)),
+        Case({"radius": 1}, (2, 8, 8, 3), zero_window=True),
+        Case({"radius": 2}, (2, 6, 7, 2), constant=True),
+    ),
+    hints=(
+        "Average over the channels first (ops.mean(x, -1, keepdims=True)); then the window "
+        "is a blur of one map: ops.conv(map, self.window[:, :, None, None], padding='same'). "
+        "The same blur of ops.ones_like(map) is the weight inside the image: divide by it.",
+        "v = x − mean; the local variance is the same renormalised blur of the channel mean "
+        "of v²; σ = its square root, with ops.where so that σ² = 0 gives σ = 0 and no NaN "
+        "gradient.",
+        "c = ops.mean(σ, axis=(1, 2, 3), keepdims=True); "
+        "return v / ops.maximum(ops.maximum(c, σ), self.epsilon).",
+    ),
+)
+
 SIMPLE_RNN = Exercise(
     id="3.1",
     slug="rnn",
@@ -330,7 +363,20 @@ DBN = Exercise(
     ),
 )
 
-EXERCISES = (CONV, MAX_POOL, L2_POOL, NETWORK, LOCAL, SIMPLE_RNN, BPTT, LSTM, BOLTZMANN, RBM, DBN)
+EXERCISES = (
+    CONV,
+    MAX_POOL,
+    L2_POOL,
+    NETWORK,
+    LOCAL,
+    CONTRAST,
+    SIMPLE_RNN,
+    BPTT,
+    LSTM,
+    BOLTZMANN,
+    RBM,
+    DBN,
+)
 
 
 def find(name):

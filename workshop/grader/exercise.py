@@ -8,13 +8,23 @@ a kind imports its heavy modules only when it runs.
 from dataclasses import dataclass, replace
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Case:
     """One input on which student and reference are compared."""
 
     config: dict  # constructor (or builder) keyword arguments
     input_shape: tuple  # including the batch axis
     zero_window: bool = False  # non-negative input with an all-zero corner (after a ReLU)
+    constant: bool = False  # every value the same (normalisation must give 0, not NaN)
+
+    def __repr__(self):
+        # repr is the key of cached and stored reference records: a new field shows only
+        # when it is set, so the records of every earlier case keep their key.
+        text = (
+            f"Case(config={self.config!r}, input_shape={self.input_shape!r}, "
+            f"zero_window={self.zero_window!r}"
+        )
+        return text + (", constant=True)" if self.constant else ")")
 
     @property
     def label(self):

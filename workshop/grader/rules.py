@@ -58,6 +58,17 @@ LIBRARIES = frozenset(
 LOCALLY_CONNECTED_NAMES = CONVOLUTION_NAMES | frozenset(
     {"LocallyConnected1D", "LocallyConnected2D", "locally_connected"}
 )
+# Ready-made normalisations a local contrast normalisation might hide behind.
+NORMALISATION_NAMES = frozenset(
+    {
+        "local_response_normalization",
+        "lrn",
+        "LocalResponseNormalization",
+        "per_image_standardization",
+        "local_contrast_normalization",
+        "equalize_adapthist",
+    }
+)
 POOLING_NAMES = frozenset(
     {
         "max_pool",
@@ -118,6 +129,7 @@ CONVOLUTION_KERNELS = frozenset(
         "Conv1D",
     }
 )
+NORMALISATION_KERNELS = frozenset({"LRN", "LRNGrad"})
 POOLING_KERNELS = frozenset(
     {
         "MaxPool",

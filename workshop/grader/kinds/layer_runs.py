@@ -15,6 +15,9 @@ from . import recurrent_runs
 
 
 def make_input(case, seed, case_index):
+    if case.constant:
+        value = rng_for(seed, "input", case_index).uniform(-2.0, 2.0)
+        return np.full(case.input_shape, value, dtype=np.float32)
     x = rng_for(seed, "input", case_index).standard_normal(case.input_shape)
     if case.zero_window:
         x = np.maximum(x, 0.0)
