@@ -103,6 +103,21 @@ def test_a_students_own_zero_padded_borders_are_named(student_root):
     assert any(d.startswith("borders averaged with the zero padding") for d in result.diagnoses)
 
 
+def test_an_independent_tica_objective_gets_full_points_and_tied_weights_are_named(
+    student_root,
+):
+    student_root.use("tica", "tica_einsum.py")
+    exercise = catalog.find("tica")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    student_root.edit(
+        "tica", 'ops.einsum("bk,nk->bn", features, W2)', 'ops.einsum("bk,nk->bn", features, W1)'
+    )
+    result = grade_root(student_root, "tica")["tica"]
+    assert {"objective", "gradients"} <= set(failed_checks(result))
+    assert any(d.startswith("tied weights") for d in result.diagnoses)
+
+
 def test_another_vectorisation_gets_full_points(student_root):
     student_root.use("conv", "conv_shifted.py")
     result = grade_root(student_root, "conv")["conv"]

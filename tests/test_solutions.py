@@ -217,6 +217,34 @@ def test_contrast_normalisation_is_zero_on_flat_images_and_ignores_contrast():
     np.testing.assert_allclose(layer(3.0 * x + 5.0), layer(x), rtol=1e-3, atol=1e-4)
 
 
+def test_tica_gradients_equal_finite_differences():
+    from solutions.tica import pooling_matrix, tica_objective
+
+    rng = np.random.default_rng(3)
+    x, W1, W2 = (
+        rng.standard_normal((3, 5)),
+        rng.standard_normal((5, 4)),
+        rng.standard_normal((5, 4)),
+    )
+    H = pooling_matrix(4, 2).astype(np.float64)
+    variables = [tf.Variable(W1), tf.Variable(W2)]
+    with tf.GradientTape() as tape:
+        loss = tica_objective(tf.constant(x), *variables, tf.constant(H), 0.7, 0.05)
+    gradients = [g.numpy() for g in tape.gradient(loss, variables)]
+    for which, (W, gradient) in enumerate(zip((W1, W2), gradients)):
+        for index in [(0, 0), (2, 3), (4, 1)]:
+            step = np.zeros_like(W)
+            step[index] = 1e-6
+            args = [W1, W2]
+            up = [a + step if i == which else a for i, a in enumerate(args)]
+            down = [a - step if i == which else a for i, a in enumerate(args)]
+            numeric = (
+                float(tica_objective(x, *up, H, 0.7, 0.05))
+                - float(tica_objective(x, *down, H, 0.7, 0.05))
+            ) / 2e-6
+            assert gradient[index] == pytest.approx(numeric, rel=1e-5, abs=1e-6)
+
+
 def test_bptt_equals_tf_gradient_tape():
     from workshop.grader.exercise import Case
     from workshop.grader.kinds.bptt_checks import autodiff

@@ -206,6 +206,30 @@ CONTRAST = Exercise(
     ),
 )
 
+TICA = Exercise(
+    id="2.3",
+    slug="tica",
+    title="The LRMD objective: reconstruction plus L2-pooled sparsity",
+    section="notes §2.1; Le et al. 2012, eq. 1",
+    module="tica",
+    name="tica_objective",
+    names=("pooled_features", "tica_objective"),
+    kind=kinds.PROBE,
+    options=kinds.ProbeOptions(probes="workshop.grader.probes.tica"),
+    cases=(
+        Case({"features": 6, "size": 3, "lam": 0.5, "eps": 0.01}, (4, 8)),
+        Case({"features": 4, "size": 2, "lam": 2.0, "eps": 0.1}, (1, 5)),
+        Case({"features": 9, "size": 4, "lam": 0.1, "eps": 0.001}, (6, 12)),
+    ),
+    hints=(
+        "pooled_features: z = ops.matmul(x, W1) is (batch, k); ops.square(z) @ Hᵀ is "
+        "(batch, m); add eps inside ops.sqrt.",
+        "tica_objective: the reconstruction is x W₁ W₂ᵀ (ops.matmul twice, with "
+        "ops.transpose(W2)); sum its squared error over everything.",
+        "return error + lam * ops.sum(pooled_features(x, W1, H, eps)).",
+    ),
+)
+
 SIMPLE_RNN = Exercise(
     id="3.1",
     slug="rnn",
@@ -370,6 +394,7 @@ EXERCISES = (
     NETWORK,
     LOCAL,
     CONTRAST,
+    TICA,
     SIMPLE_RNN,
     BPTT,
     LSTM,

@@ -15,11 +15,17 @@ class Mistake:
     # False for mistakes whose numbers are right (a contract broken): a check's own
     # message explains those, and no output comparison can recognise them.
     diagnosed: bool = True
-    replaces: str = ""  # the graded name it stands in for, when not the exercise's own
-    wrong: object = field(default=None, compare=False)  # the wrong class or function
+    # The graded name it stands in for, when not the exercise's own; or a tuple of names,
+    # when one mistake runs through several (a wrong helper, and the function calling it).
+    replaces: object = ""
+    # The wrong class or function; for a tuple of names, an object with one attribute each.
+    wrong: object = field(default=None, compare=False)
 
-    def swapped_name(self, exercise):
-        return self.replaces or exercise.name
+    def swaps(self, exercise):
+        """{graded name: the wrong object in its place}."""
+        if isinstance(self.replaces, (tuple, list)):
+            return {name: getattr(self.wrong, name) for name in self.replaces}
+        return {self.replaces or exercise.name: self.wrong}
 
 
 def same_run(mine, theirs, tolerance, grad_tolerance):

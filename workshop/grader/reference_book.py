@@ -26,8 +26,8 @@ _RECORDS = {}
 
 def with_mistake(implementation, exercise, mistake):
     """`implementation` with the mistake's wrong object in place of the one it replaces."""
-    swap = {(exercise.module, mistake.swapped_name(exercise)): mistake.wrong}
-    return SwappedImplementation(implementation, swap, mistake.key)
+    swaps = {(exercise.module, name): wrong for name, wrong in mistake.swaps(exercise).items()}
+    return SwappedImplementation(implementation, swaps, mistake.key)
 
 
 class LiveReference:
