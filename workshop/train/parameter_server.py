@@ -1,0 +1,172 @@
+"""Asynchronous SGD on parameter servers, as DistBelief trained LRMD (notes §2.1): the
+weights live on parameter-server tasks, workers read them, compute a gradient on their
+mini-batch and write an update back without waiting for each other.
+
+`tf.distribute.ParameterServerStrategy` holds the variables on the `ps` tasks and a
+`ClusterCoordinator` dispatches each step to whichever worker is free. Keras 3's
+`model.fit` does not run under this strategy (keras-team/keras#18624), so the loop is
+our own: one scheduled function per mini-batch, indexed, so that every example is
+trained on exactly once per epoch whichever worker runs it.
+
+**Staleness.** A version counter on the parameter server counts updates. A step reads
+it before it reads the weights and increments it after writing its update (the order is
+forced with control dependencies: without them TensorFlow may reorder the reads and the
+counter shows 0 staleness). The staleness of an update is how many other updates landed
+in between: new version − version read − 1.
+
+A cluster is either in this process (`in_process_cluster`: N workers and M parameter
+servers as `tf.distribute.Server`s on 127.0.0.1, for a laptop and the tests) or real,
+described by `TF_CONFIG` on every task.
+
+    python -m workshop.train.parameter_server --workers 2 --ps 1 --epochs 2
+"""
+
+import argparse
+import json
+import socket
+import time
+
+import numpy as np
+
+MAX_STALENESS = 64  # histogram bins; larger staleness counts in the last bin
+
+_SERVERS = []  # in-process servers live as long as the process
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def in_process_cluster(tf, workers, ps):
+    """A cluster of `workers` workers and `ps` parameter servers in this process, on
+    127.0.0.1; returns its cluster resolver (this process is the coordinator)."""
+    spec = tf.train.ClusterSpec(
+        {
+            "worker": [f"127.0.0.1:{_free_port()}" for _ in range(workers)],
+            "ps": [f"127.0.0.1:{_free_port()}" for _ in range(ps)],
+        }
+    )
+    # Each in-process worker runs a step's ops on the inter-op pool: with fewer threads
+    # than workers + 1 the first scheduled function waits for ever.
+    config = tf.compat.v1.ConfigProto(inter_op_parallelism_threads=workers + 1)
+    for index in range(workers):
+        _SERVERS.append(
+            tf.distribute.Server(
+                spec, job_name="worker", task_index=index, config=config, protocol="grpc"
+            )
+        )
+    for index in range(ps):
+        _SERVERS.append(
+            tf.distribute.Server(spec, job_name="ps", task_index=index, protocol="grpc")
+        )
+    return tf.distribute.cluster_resolver.SimpleClusterResolver(spec, rpc_layer="grpc")
+
+
+def make_strategy(tf, workers=2, ps=1, cluster_resolver=None):
+    """ParameterServerStrategy over a real cluster (TF_CONFIG) when `cluster_resolver`
+    is given, else over an in-process one; and its coordinator."""
+    resolver = cluster_resolver or in_process_cluster(tf, workers, ps)
+    strategy = tf.distribute.ParameterServerStrategy(resolver)
+    return strategy, tf.distribute.coordinator.ClusterCoordinator(strategy)
+
+
+class AsyncSGD:
+    """Asynchronous SGD of `model` (a Keras model built under `strategy.scope()`) on
+    in-memory data, with the bookkeeping the experiment reports: the loss of every
+    step, how often each example was trained on, and the staleness of every update."""
+
+    def __init__(self, tf, strategy, coordinator, model, x, y, batch_size, learning_rate):
+        self.tf, self.coordinator, self.model = tf, coordinator, model
+        self.batch_size, self.examples = batch_size, len(x)
+        self.steps_per_epoch = -(-len(x) // batch_size)
+        with strategy.scope():
+            self.version = tf.Variable(0, dtype=tf.int64, name="version")
+            self.seen = tf.Variable(tf.zeros((len(x),), tf.int32), name="seen")
+            self.staleness = tf.Variable(tf.zeros((MAX_STALENESS,), tf.int32), name="staleness")
+        self.x, self.y = tf.constant(x), tf.constant(y)
+        self.learning_rate = learning_rate
+        self._step = tf.function(self._train_step)
+
+    def _train_step(self, index):
+        tf = self.tf
+        start = index * self.batch_size
+        ids = tf.range(start, tf.minimum(start + self.batch_size, self.examples))
+        read = self.version.read_value()
+        weights = self.model.trainable_weights
+        with tf.control_dependencies([read]):  # the version first, then the weights
+            with tf.GradientTape() as tape:
+                logits = self.model(tf.gather(self.x, ids), training=True)
+                loss = tf.reduce_mean(
+                    tf.nn.sparse_softmax_cross_entropy_with_logits(tf.gather(self.y, ids), logits)
+                )
+        gradients = tape.gradient(loss, weights)
+        updates = [w.assign_sub(self.learning_rate * g) for w, g in zip(weights, gradients)]
+        with tf.control_dependencies(updates):  # counted once the update is written
+            new = self.version.assign_add(1)
+        stale = tf.cast(tf.minimum(new - read - 1, MAX_STALENESS - 1), tf.int32)
+        self.staleness.assign_add(tf.one_hot(stale, MAX_STALENESS, dtype=tf.int32))
+        self.seen.scatter_add(tf.IndexedSlices(tf.ones_like(ids, dtype=tf.int32), ids))
+        return loss
+
+    def epoch(self, seed):
+        """One pass over the data in a shuffled order of mini-batches; returns the
+        epoch's mean loss and its wall time."""
+        order = np.random.default_rng(seed).permutation(self.steps_per_epoch)
+        started = time.monotonic()
+        losses = [
+            self.coordinator.schedule(self._step, args=(self.tf.constant(int(i), self.tf.int64),))
+            for i in order
+        ]
+        self.coordinator.join()
+        mean = float(np.mean([loss.fetch() for loss in losses]))
+        return mean, time.monotonic() - started
+
+
+def _digits():
+    from sklearn.datasets import load_digits
+
+    x, y = load_digits(return_X_y=True)
+    return (x / 16.0).astype(np.float32), y.astype(np.int64)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--ps", type=int, default=1)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--learning-rate", type=float, default=0.5)
+    args = parser.parse_args(argv)
+
+    from ..quiet import import_tensorflow
+
+    tf = import_tensorflow()
+    import keras
+
+    strategy, coordinator = make_strategy(tf, args.workers, args.ps)
+    x, y = _digits()
+    with strategy.scope():  # a softmax regression: its weights live on the ps tasks
+        model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(10)])
+    trainer = AsyncSGD(tf, strategy, coordinator, model, x, y, args.batch_size, args.learning_rate)
+    report = {"workers": args.workers, "ps": args.ps, "epochs": []}
+    for epoch in range(args.epochs):
+        loss, seconds = trainer.epoch(seed=epoch)
+        seen = trainer.seen.numpy()
+        report["epochs"].append(
+            {
+                "loss": loss,
+                "seconds": seconds,
+                "seen_min": int(seen.min()),
+                "seen_max": int(seen.max()),
+            }
+        )
+    report["updates"] = int(trainer.version.numpy())
+    report["staleness"] = trainer.staleness.numpy().tolist()
+    report["variables_on"] = sorted({w.value.device for w in model.trainable_weights})
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
