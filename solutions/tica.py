@@ -37,7 +37,8 @@ def pooled_features(x, W1, H, eps):
 
     Args:
         x: `(batch, n)` inputs. W1: `(n, k)` encoding weights. H: `(m, k)` pooling
-        (`pooling_matrix`). eps: float ε > 0, which keeps the root's slope finite at 0.
+        (`pooling_matrix`). eps: float ε ≥ 0; ε > 0 keeps the root's slope finite at 0
+        (the example uses 0 for round numbers).
 
     Returns:
         `(batch, m)` pooled features, as a tensor (keras.ops), so gradients flow.

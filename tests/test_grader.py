@@ -88,6 +88,15 @@ def test_a_students_own_shared_weights_are_named(student_root):
     assert any(d.startswith("weights shared after all") for d in result.diagnoses)
 
 
+def test_a_students_own_shared_bias_is_named(student_root):
+    # Found by a student trial: bias[0, 0] broadcast, the stub's bias shape kept.
+    student_root.use("local", "local_positions.py")
+    student_root.edit("local", "+ self.bias[j, k]", "+ self.bias[0, 0]")
+    result = grade_root(student_root, "local")["local"]
+    assert "weights" not in failed_checks(result)
+    assert any(d.startswith("one bias per feature map") for d in result.diagnoses)
+
+
 def test_an_independent_contrast_normalisation_gets_full_points_hidden_checks_too(student_root):
     student_root.use("contrast", "contrast_padded.py")
     exercise = catalog.find("contrast")

@@ -59,10 +59,50 @@ class ChannelsFirstFieldLocallyConnected2D(LocallyConnected2D):
 @known(
     "2.1",
     "shared-bias",
-    "one bias per feature map: here the bias is untied too, bias[j, k, f], shape (H', W', filters)",
+    "one bias per feature map: the bias is untied too, bias[j, k, f] at position (j, k), "
+    "not bias[0, 0, f] everywhere",
 )
 @register
 class SharedBiasLocallyConnected2D(LocallyConnected2D):
+    """The first position's bias everywhere."""
+
+    def call(self, inputs):
+        fields = _receptive_fields(inputs, self.kernel_size, self.strides)
+        return _local(self, fields, bias=self.bias[0, 0])
+
+
+@known(
+    "2.1",
+    "field-order-mlc",
+    "field ordered (m, l, c): the kernel's rows run (l, m, c), row (l * kw + m) * "
+    "in_channels + c; take the offsets l (down the rows) in the outer loop",
+)
+@register
+class ColumnsFirstFieldLocallyConnected2D(LocallyConnected2D):
+    """Stacks the slices with the column offset m outermost."""
+
+    def call(self, inputs):
+        (kh, kw), (sh, sw) = self.kernel_size, self.strides
+        out_h, out_w = self.compute_output_shape(inputs.shape)[1:3]
+        slices = [
+            inputs[:, l : l + sh * (out_h - 1) + 1 : sh, m : m + sw * (out_w - 1) + 1 : sw, :]
+            for m in range(kw)
+            for l in range(kh)
+        ]
+        fields = ops.reshape(
+            ops.stack(slices, axis=3), (-1, out_h, out_w, kh * kw * inputs.shape[-1])
+        )
+        return _local(self, fields)
+
+
+@known(
+    "2.1",
+    "bias-shape",
+    "Conv2D's bias, shape (filters,): keep the stub's build, one bias per position and "
+    "map, shape (H', W', filters)",
+)
+@register
+class BiasShapeLocallyConnected2D(LocallyConnected2D):
     """Builds Conv2D's bias, one per feature map, in place of one per position."""
 
     def build(self, input_shape):

@@ -77,7 +77,7 @@ def lambda_on_reconstruction(x, W1, W2, H, lam, eps):
 @known(
     "2.3",
     "tied-weights",
-    "tied weights: decode with W₂ (x W₁ W₂ᵀ); the stub's weights are untied, W₂ is not W₁",
+    "tied weights: decode with W₂ (x W₁ W₂ᵀ); the objective's weights are untied, W₂ is not W₁",
     replaces="tica_objective",
 )
 def tied_weights(x, W1, W2, H, lam, eps):
