@@ -19,8 +19,8 @@ def modules():
 
 
 def imports_of(name, path, known):
-    """The workshop modules `name` imports (a name imported from a package counts as
-    its submodule when there is one)."""
+    """The workshop modules `name` imports: the module or package named after `from`
+    (a package's __init__ runs first), and a submodule imported by name from it."""
     is_package = path.name == "__init__.py"
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -33,9 +33,11 @@ def imports_of(name, path, known):
                 source = ".".join(base + ([node.module] if node.module else []))
             else:
                 source = node.module or ""
-            targets = [
-                f"{source}.{alias.name}" if f"{source}.{alias.name}" in known else source
+            # `from pkg import sub` runs pkg's __init__ too: an edge to both.
+            targets = [source] + [
+                f"{source}.{alias.name}"
                 for alias in node.names
+                if f"{source}.{alias.name}" in known
             ]
         else:
             continue
@@ -78,6 +80,7 @@ def test_the_graph_is_read():
     graph = import_graph()
     assert "workshop.grader.kinds.kind" in graph["workshop.grader.kinds.layer"]
     assert "workshop.grader.kinds.layer_runs" in graph["workshop.grader.kinds.layer"]  # lazy
+    assert "workshop.grader.kinds" in graph["workshop.grader.kinds.layer"]  # `from . import`
 
 
 def test_the_finder_sees_a_cycle():

@@ -2,8 +2,13 @@
 hints, and the grading kind (grader/kinds/) that runs and judges it. Known mistakes
 live beside the reference, in solutions/mistakes/."""
 
-from .grader import kinds, rules
+from .grader import rules
 from .grader.exercise import Case, Exercise
+from .grader.kinds.bptt import BPTT as BPTT_KIND
+from .grader.kinds.layer import LAYER, LayerOptions
+from .grader.kinds.network import NETWORK as NETWORK_KIND
+from .grader.kinds.network import NetworkOptions
+from .grader.kinds.probe import PROBE, ProbeOptions
 
 # The student's own layers the network exercise must use: its `pool` -> (module, class).
 OWN_LAYERS = {
@@ -20,8 +25,8 @@ CONV = Exercise(
     section="notes §1.1–1.2",
     module="conv",
     name="Conv2D",
-    kind=kinds.LAYER,
-    options=kinds.LayerOptions(
+    kind=LAYER,
+    options=LayerOptions(
         banned_names=rules.CONVOLUTION_NAMES,
         banned_kernels=rules.CONVOLUTION_KERNELS,
     ),
@@ -51,8 +56,8 @@ MAX_POOL = Exercise(
     section="notes §1.3",
     module="pooling",
     name="MaxPool2D",
-    kind=kinds.LAYER,
-    options=kinds.LayerOptions(
+    kind=LAYER,
+    options=LayerOptions(
         banned_names=rules.POOLING_NAMES | rules.CONVOLUTION_NAMES,
         banned_kernels=rules.POOLING_KERNELS | rules.CONVOLUTION_KERNELS,
         has_weights=False,
@@ -81,8 +86,8 @@ L2_POOL = Exercise(
     section="notes §1.3",
     module="pooling",
     name="L2Pool2D",
-    kind=kinds.LAYER,
-    options=kinds.LayerOptions(
+    kind=LAYER,
+    options=LayerOptions(
         banned_names=rules.POOLING_NAMES | rules.CONVOLUTION_NAMES,
         banned_kernels=rules.POOLING_KERNELS | rules.CONVOLUTION_KERNELS,
         has_weights=False,
@@ -103,8 +108,8 @@ NETWORK = Exercise(
     section="notes §1.3, Figure 4",
     module="network",
     name="build_network",
-    kind=kinds.NETWORK,
-    options=kinds.NetworkOptions(own_layers=OWN_LAYERS),
+    kind=NETWORK_KIND,
+    options=NetworkOptions(own_layers=OWN_LAYERS),
     cases=(
         Case({}, (2, 28, 28, 1)),
         Case({"hidden_units": ()}, (2, 28, 28, 1)),
@@ -149,8 +154,8 @@ LOCAL = Exercise(
     section="notes §2.1; Le et al. 2012, §3",
     module="local",
     name="LocallyConnected2D",
-    kind=kinds.LAYER,
-    options=kinds.LayerOptions(
+    kind=LAYER,
+    options=LayerOptions(
         banned_names=rules.LOCALLY_CONNECTED_NAMES,
         banned_kernels=rules.CONVOLUTION_KERNELS,
     ),
@@ -180,8 +185,8 @@ CONTRAST = Exercise(
     section="notes §2.1; Jarrett et al. 2009, §2",
     module="contrast",
     name="LocalContrastNormalization",
-    kind=kinds.LAYER,
-    options=kinds.LayerOptions(
+    kind=LAYER,
+    options=LayerOptions(
         banned_names=rules.NORMALISATION_NAMES,
         banned_kernels=rules.NORMALISATION_KERNELS,
         has_weights=False,
@@ -214,8 +219,8 @@ TICA = Exercise(
     module="tica",
     name="tica_objective",
     names=("pooled_features", "tica_objective"),
-    kind=kinds.PROBE,
-    options=kinds.ProbeOptions(probes="workshop.grader.probes.tica"),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.tica"),
     cases=(
         Case({"features": 6, "size": 3, "lam": 0.5, "eps": 0.01}, (4, 8)),
         Case({"features": 4, "size": 2, "lam": 2.0, "eps": 0.1}, (1, 5)),
@@ -237,8 +242,8 @@ SIMPLE_RNN = Exercise(
     section="notes §3.1, eq. 3.1–3.2",
     module="rnn",
     name="SimpleRNNCell",
-    kind=kinds.LAYER,
-    options=kinds.LayerOptions(
+    kind=LAYER,
+    options=LayerOptions(
         banned_names=rules.RECURRENT_NAMES,
         banned_kernels=rules.RECURRENT_KERNELS,
         recurrent=True,
@@ -265,7 +270,7 @@ BPTT = Exercise(
     module="rnn",
     name="bptt",
     names=("rnn_forward", "bptt"),
-    kind=kinds.BPTT,
+    kind=BPTT_KIND,
     cases=(
         Case({}, (2, 5, 3, 4, 3)),
         Case({}, (1, 1, 2, 3, 2)),
@@ -287,8 +292,8 @@ LSTM = Exercise(
     section="notes §3.2, eq. 3.5–3.13",
     module="lstm",
     name="LSTMCell",
-    kind=kinds.LAYER,
-    options=kinds.LayerOptions(
+    kind=LAYER,
+    options=LayerOptions(
         banned_names=rules.RECURRENT_NAMES,
         banned_kernels=rules.RECURRENT_KERNELS,
         recurrent=True,
@@ -317,8 +322,8 @@ BOLTZMANN = Exercise(
     module="boltzmann",
     name="gibbs_sweep",
     names=("energy", "exact_probabilities", "gibbs_sweep"),
-    kind=kinds.PROBE,
-    options=kinds.ProbeOptions(probes="workshop.grader.probes.boltzmann"),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.boltzmann"),
     cases=(
         Case({"units": 3}, (5,)),
         Case({"units": 4}, (8,)),
@@ -342,8 +347,8 @@ RBM = Exercise(
     module="rbm",
     name="RBM",
     names=("RBM",),
-    kind=kinds.PROBE,
-    options=kinds.ProbeOptions(probes="workshop.grader.probes.rbm"),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.rbm"),
     cases=(
         Case({"n_hidden": 5}, (6, 8)),
         Case({"n_hidden": 4}, (3, 4)),
@@ -369,8 +374,8 @@ DBN = Exercise(
     module="dbn",
     name="greedy_pretrain",
     names=("greedy_pretrain", "build_classifier"),
-    kind=kinds.PROBE,
-    options=kinds.ProbeOptions(probes="workshop.grader.probes.dbn"),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.dbn"),
     cases=(
         Case({"hidden_sizes": (5, 3), "num_classes": 4}, (6, 7)),
         Case({"hidden_sizes": (4,), "num_classes": 3}, (2, 5)),

@@ -269,7 +269,7 @@ def gibbs_samples(rbm, data, steps, chains, seed):
 
 def run(strategy, modules, data, out_dir, setup, seed=0, log=print):
     """All four parts; returns {name: table} and writes CSVs and figures into out_dir."""
-    from . import figures
+    from .figures import filter_grid, likelihood_curves, sample_grid
 
     rbm_class = modules["rbm"].RBM
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -279,14 +279,14 @@ def run(strategy, modules, data, out_dir, setup, seed=0, log=print):
     pd.DataFrame({k: pd.Series(v) for k, v in curves.items()}).rename_axis("epoch").to_csv(
         out_dir / "likelihood_curves.csv"
     )
-    figures.likelihood_curves(curves, out_dir / "likelihood.png")
+    likelihood_curves(curves, out_dir / "likelihood.png")
     log(f"== speed against scikit-learn, {setup.speed_rounds} alternating epochs")
     tables["speed"] = speed_runs(rbm_class, data, setup, seed, log)
     log(f"== features: an RBM of {setup.feature_hidden} hidden units, then logistic regression")
     tables["features"], feature_rbm = feature_runs(rbm_class, data, setup, seed, log)
-    figures.filter_grid(np.asarray(feature_rbm.kernel), data.image_shape, out_dir / "filters.png")
+    filter_grid(np.asarray(feature_rbm.kernel), data.image_shape, out_dir / "filters.png")
     samples = gibbs_samples(feature_rbm, data, setup.sample_steps, 20, seed)
-    figures.sample_grid(samples, data.image_shape, setup.sample_steps, out_dir / "samples.png")
+    sample_grid(samples, data.image_shape, setup.sample_steps, out_dir / "samples.png")
     log(f"== deep belief network {setup.dbn_hidden}: pre-trained against random weights")
     tables["dbn"] = dbn_runs(strategy, modules["dbn"], data, setup, seed, out_dir / "dbn", log)
     for name, table in tables.items():

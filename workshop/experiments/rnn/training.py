@@ -189,7 +189,7 @@ def digits_run(strategy, cell_class, kind, splits, setup, seed, folder, log):
 def run(strategy, cells, splits, out_dir, setup, seed=0, log=print):
     """Every adding run, the gradient plot and the sequential digits; returns the two
     tables (and writes them, with the figures, into `out_dir`)."""
-    from . import figures
+    from .figures import adding_curves, gradient_norms
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -202,10 +202,8 @@ def run(strategy, cells, splits, out_dir, setup, seed=0, log=print):
     solved = f"first step with MSE < {SOLVED_MSE}"
     adding_table[solved] = adding_table[solved].astype("Int64")  # a step, or <NA>: never
     adding_table.to_csv(out_dir / "adding.csv", index=False)
-    figures.adding_curves(out_dir / "adding", setup.lengths, CELLS, out_dir / "adding_curves.png")
-    figures.gradient_norms(
-        out_dir / "adding", setup.gradient_length, CELLS, out_dir / "gradient_norms.png"
-    )
+    adding_curves(out_dir / "adding", setup.lengths, CELLS, out_dir / "adding_curves.png")
+    gradient_norms(out_dir / "adding", setup.gradient_length, CELLS, out_dir / "gradient_norms.png")
 
     digits = []
     for kind in CELLS:

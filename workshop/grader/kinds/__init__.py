@@ -4,11 +4,8 @@
 - network: a function that assembles a Keras model from the student's layers;
 - bptt: a pair of NumPy functions, a forward pass and its backpropagation;
 - probe: several functions or methods, probed one value at a time (grader/probes/).
+
+Import a kind from its module (`from .grader.kinds.layer import LAYER`): this package
+imports none of them, so a kind may import its siblings with `from . import …`
+without an import cycle through here.
 """
-
-from .bptt import BPTT
-from .layer import LAYER, LayerOptions
-from .network import NETWORK, NetworkOptions
-from .probe import PROBE, ProbeOptions
-
-__all__ = ["BPTT", "LAYER", "NETWORK", "PROBE", "LayerOptions", "NetworkOptions", "ProbeOptions"]
