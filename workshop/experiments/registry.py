@@ -2,6 +2,7 @@
 one `EXPERIMENT` (experiment.py). A new experiment is a new subpackage; nothing else
 lists it."""
 
+import functools
 import importlib
 import pkgutil
 from pathlib import Path
@@ -9,8 +10,10 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 
 
+@functools.cache
 def experiments():
-    """name -> Experiment, in the order of their package names."""
+    """name -> Experiment, in the order of their package names (found once: the parser,
+    its help line and `run` all ask)."""
     found = {}
     for module in sorted(pkgutil.iter_modules([str(_HERE)]), key=lambda m: m.name):
         if module.ispkg:

@@ -48,14 +48,19 @@ class LiveReference:
         the reference, then the other registered ones."""
         from solutions.mistakes import registered
 
-        own = registered(exercise.id)
-        reference = self.implementation.get(exercise.module, exercise.name)
-        derived = exercise.kind.contract_mistakes(exercise, reference)
-        return (
-            tuple(m for m in own if m.diagnosed)
-            + tuple(derived)
-            + tuple(m for m in own if not m.diagnosed)
-        )
+        # Asked on every judgement that fails a check: found once per process, as the
+        # records are (registering scans the mistakes package).
+        key = (self.implementation.label, exercise.id, "mistakes")
+        if key not in _RECORDS:
+            own = registered(exercise.id)
+            reference = self.implementation.get(exercise.module, exercise.name)
+            derived = exercise.kind.contract_mistakes(exercise, reference)
+            _RECORDS[key] = (
+                tuple(m for m in own if m.diagnosed)
+                + tuple(derived)
+                + tuple(m for m in own if not m.diagnosed)
+            )
+        return _RECORDS[key]
 
     def mistake_runs(self, exercise, mistake, seed):
         key = (self.implementation.label, exercise.id, _cases_key(exercise), mistake.key, seed)
@@ -97,12 +102,13 @@ class StoredReference:
 
     def mistakes(self, exercise):
         stem = self.folder / f"{exercise.slug}-mistakes"
-        if not Path(f"{stem}.json").is_file():
-            return ()
-        return tuple(
-            Mistake(key, entry["message"], entry["diagnosed"], entry["replaces"])
-            for key, entry in evidence.read(stem).items()
-        )
+        if stem not in self._loaded:  # read once, like the books
+            described = evidence.read(stem) if Path(f"{stem}.json").is_file() else {}
+            self._loaded[stem] = tuple(
+                Mistake(key, entry["message"], entry["diagnosed"], entry["replaces"])
+                for key, entry in described.items()
+            )
+        return self._loaded[stem]
 
     def mistake_runs(self, exercise, mistake, seed):
         return self._book(exercise, seed)["mistakes"][mistake.key]
