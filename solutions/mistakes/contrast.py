@@ -25,7 +25,6 @@ def _normalise(
     """The reference's computation with one step done wrongly."""
     window = layer.window if window is None else window
     kernel = ops.convert_to_tensor(window[:, :, None, None])
-    channels = inputs.shape[-1]
 
     def blur(maps):  # each channel on its own, zero-padded
         blurred = [
@@ -53,7 +52,6 @@ def _normalise(
     denominator = ops.maximum(c, sigma)
     if floor:
         denominator = ops.maximum(denominator, layer.epsilon)
-    del channels
     return v / denominator
 
 

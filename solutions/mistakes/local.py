@@ -16,6 +16,19 @@ def _local(layer, fields, kernel=None, bias=None):
     return layer.activation(ops.einsum("nhwk,hwkf->nhwf", fields, kernel) + bias)
 
 
+def _fields_in_order(layer, inputs, offsets, axis):
+    """Receptive fields built from one strided slice per offset (l, m), taken in the
+    given order and stacked on `axis`: the orders students get wrong."""
+    sh, sw = layer.strides
+    out_h, out_w = layer.compute_output_shape(inputs.shape)[1:3]
+    slices = [
+        inputs[:, l : l + sh * (out_h - 1) + 1 : sh, m : m + sw * (out_w - 1) + 1 : sw, :]
+        for l, m in offsets
+    ]
+    size = len(offsets) * inputs.shape[-1]
+    return ops.reshape(ops.stack(slices, axis=axis), (-1, out_h, out_w, size))
+
+
 @known(
     "2.1",
     "shared-weights",
@@ -43,17 +56,9 @@ class ChannelsFirstFieldLocallyConnected2D(LocallyConnected2D):
     """Stacks the slices on the last axis, so the field vector runs (c, l, m)."""
 
     def call(self, inputs):
-        (kh, kw), (sh, sw) = self.kernel_size, self.strides
-        out_h, out_w = self.compute_output_shape(inputs.shape)[1:3]
-        slices = [
-            inputs[:, l : l + sh * (out_h - 1) + 1 : sh, m : m + sw * (out_w - 1) + 1 : sw, :]
-            for l in range(kh)
-            for m in range(kw)
-        ]
-        fields = ops.reshape(
-            ops.stack(slices, axis=-1), (-1, out_h, out_w, kh * kw * inputs.shape[-1])
-        )
-        return _local(self, fields)
+        kh, kw = self.kernel_size
+        offsets = [(l, m) for l in range(kh) for m in range(kw)]
+        return _local(self, _fields_in_order(self, inputs, offsets, axis=-1))
 
 
 @known(
@@ -82,17 +87,9 @@ class ColumnsFirstFieldLocallyConnected2D(LocallyConnected2D):
     """Stacks the slices with the column offset m outermost."""
 
     def call(self, inputs):
-        (kh, kw), (sh, sw) = self.kernel_size, self.strides
-        out_h, out_w = self.compute_output_shape(inputs.shape)[1:3]
-        slices = [
-            inputs[:, l : l + sh * (out_h - 1) + 1 : sh, m : m + sw * (out_w - 1) + 1 : sw, :]
-            for m in range(kw)
-            for l in range(kh)
-        ]
-        fields = ops.reshape(
-            ops.stack(slices, axis=3), (-1, out_h, out_w, kh * kw * inputs.shape[-1])
-        )
-        return _local(self, fields)
+        kh, kw = self.kernel_size
+        offsets = [(l, m) for m in range(kw) for l in range(kh)]
+        return _local(self, _fields_in_order(self, inputs, offsets, axis=3))
 
 
 @known(
