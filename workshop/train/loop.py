@@ -95,9 +95,13 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
         if history_path.exists():
             rows = pd.read_csv(history_path).to_dict("records")[: int(epoch_done.numpy())]
 
-    train_batches = strategy.experimental_distribute_dataset(
-        batched(train_data, global_batch, shuffle_seed=config.seed, drop_remainder=True)
-    )
+    def epoch_batches(epoch):
+        # The order is a function of the epoch alone, so a resumed run sees the batches
+        # the uninterrupted run would have seen (a reshuffling iterator would start over).
+        return strategy.experimental_distribute_dataset(
+            batched(train_data, global_batch, shuffle_seed=config.seed + epoch, drop_remainder=True)
+        )
+
     validation = batched(splits.validation, 256)
     test = batched(splits.test, 256)
 
@@ -142,7 +146,7 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
     for epoch in range(int(epoch_done.numpy()) + 1, config.epochs + 1):
         bar = keras.utils.Progbar(steps, verbose=verbose if verbose == 1 else 0)
         total_loss = total_correct = 0.0
-        iterator = iter(train_batches)
+        iterator = iter(epoch_batches(epoch))
         done = 0
         while done < steps:
             count = min(STEPS_PER_CALL, steps - done)
