@@ -155,3 +155,84 @@ def test_two_workers_on_localhost_end_with_identical_weights(data_dir, tmp_path)
     assert len(names) >= 6
     for name in names:
         np.testing.assert_array_equal(chief.get_tensor(name), other.get_tensor(name), err_msg=name)
+
+
+def test_parameter_server_strategy_trains_every_row_kind_asynchronously(data_dir, tmp_path):
+    done = run_cli(
+        "run",
+        "cnn",
+        "--quick",
+        "--rows",
+        "shallow,relu",
+        "--strategy",
+        "parameter_server",
+        "--workers",
+        "2",
+        "--ps",
+        "1",
+        "--data-dir",
+        data_dir,
+        "--out",
+        str(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "2 worker(s) + 1 ps, asynchronous parameter_server strategy" in done.stdout
+    table = pd.read_csv(tmp_path / "results.csv")
+    assert table["row"].tolist() == ["shallow", "relu"]
+    assert table["test accuracy %"].iloc[0] > 30  # the sigmoid net learns in one epoch
+    for row in ("shallow", "relu"):  # relu: with the L2 penalty
+        folder = tmp_path / row / "member-0"
+        history = pd.read_csv(folder / "history.csv")
+        updates = json.loads((folder / "staleness.json").read_text())["updates"]
+        # One update per mini-batch of 10 (the last partial batch dropped), each with
+        # its staleness counted once.
+        assert history["examples"].iloc[-1] == 10 * sum(updates)
+        assert sum(updates) == 1078 // 10
+
+
+def test_parameter_server_cluster_from_tf_config(data_dir, tmp_path):
+    """Two workers and a ps as their own processes (`--serve`), the chief training."""
+    worker_ports, ps_ports, chief_ports = free_ports(2), free_ports(1), free_ports(1)
+    cluster = {
+        "worker": [f"127.0.0.1:{p}" for p in worker_ports],
+        "ps": [f"127.0.0.1:{p}" for p in ps_ports],
+        "chief": [f"127.0.0.1:{p}" for p in chief_ports],
+    }
+    servers = []
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    try:
+        for kind, count in (("worker", 2), ("ps", 1)):
+            for index in range(count):
+                task = {"cluster": cluster, "task": {"type": kind, "index": index}}
+                servers.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "workshop.train.parameter_server", "--serve"],
+                        cwd=REPO,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        env=dict(env, TF_CONFIG=json.dumps(task)),
+                    )
+                )
+        chief = {"cluster": cluster, "task": {"type": "chief", "index": 0}}
+        done = run_cli(
+            "run",
+            "cnn",
+            "--quick",
+            "--rows",
+            "shallow",
+            "--strategy",
+            "parameter_server",
+            "--data-dir",
+            data_dir,
+            "--out",
+            str(tmp_path),
+            env={"TF_CONFIG": json.dumps(chief)},
+            timeout=600,
+        )
+    finally:
+        for server in servers:
+            server.kill()
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "2 worker(s) + 1 ps" in done.stdout
+    updates = json.loads((tmp_path / "shallow" / "member-0" / "staleness.json").read_text())
+    assert sum(updates["updates"]) == 1078 // 10

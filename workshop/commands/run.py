@@ -33,8 +33,8 @@ def run(args, root):
     from ..experiments.experiment import Context
 
     experiment = _experiments()[args.experiment]
-    if args.devices < 1:
-        raise UsageError("--devices must be positive")
+    if args.devices < 1 or getattr(args, "workers", 1) < 1 or getattr(args, "ps", 1) < 1:
+        raise UsageError("--devices, --workers and --ps must be positive")
     plan = experiment.plan(args)  # before the slow import: a typo is answered at once
     _, strategy = harness.make_strategy(args)
     loaded = {

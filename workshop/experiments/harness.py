@@ -24,6 +24,19 @@ def add_common_flags(parser, experiment):
         default=2,
         help="mirrored without GPUs: how many logical CPU devices (default 2)",
     )
+    if "parameter_server" in experiment.strategies:
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="parameter_server without TF_CONFIG: in-process workers (default 2)",
+        )
+        parser.add_argument(
+            "--ps",
+            type=int,
+            default=1,
+            help="parameter_server without TF_CONFIG: its parameter servers (default 1)",
+        )
     parser.add_argument(
         "--data-dir", help="TensorFlow Datasets folder (default ~/.cache/nndl-workshop)"
     )
@@ -58,7 +71,22 @@ def make_strategy(args):
         tf = import_tensorflow(configure)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    return tf, made.get("strategy") or strategies.make_strategy(tf, args.strategy, args.devices)
+    return tf, made.get("strategy") or strategies.make_strategy(
+        tf,
+        args.strategy,
+        args.devices,
+        workers=getattr(args, "workers", 2),
+        ps=getattr(args, "ps", 1),
+    )
+
+
+def describe_strategy(args, strategy):
+    """E.g. "2 replica(s), mirrored strategy" or "2 worker(s) + 1 ps, parameter_server"."""
+    if args.strategy == "parameter_server":
+        # No public accessor: the strategy's own counts (checked in test_train).
+        workers, ps = strategy.extended._num_workers, strategy.extended._num_ps
+        return f"{workers} worker(s) + {ps} ps, asynchronous parameter_server strategy"
+    return f"{strategy.num_replicas_in_sync} replica(s), {args.strategy} strategy"
 
 
 def load_splits(args):

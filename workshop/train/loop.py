@@ -12,6 +12,7 @@ checkpoint. The result reported is the book's: test accuracy at the epoch of bes
 validation accuracy, with training stopped after `patience` epochs without progress.
 """
 
+import json
 import sys
 import time
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ import pandas as pd
 import tensorflow as tf
 
 from ..data.pipeline import batched
-from .strategy import clip_across_replicas, is_chief, worker_index
+from .strategy import clip_across_replicas, is_chief, is_parameter_server, worker_index
 
 STEPS_PER_CALL = 50
 OPTIMIZERS = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
@@ -51,6 +52,7 @@ class TrainResult:
     test_predictions: np.ndarray  # argmax on the test set at the best epoch
     model: keras.Model
     seconds: float
+    staleness: np.ndarray = None  # parameter_server: updates per staleness (0, 1, ...)
 
 
 def _evaluate(predict, dataset):
@@ -74,17 +76,31 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
     started = time.perf_counter()
     keras.utils.set_random_seed(config.seed)
     train_size = sum(1 for _ in train_data)
+    asynchronous = is_parameter_server(tf, strategy)
+    if asynchronous and (config.optimizer != "sgd" or config.global_clipnorm):
+        raise ValueError(
+            "--strategy parameter_server trains with plain SGD, without clipping: each "
+            "worker writes its own update to the parameter servers"
+        )
 
     with strategy.scope():
         model = build_model()
-        optimizer = OPTIMIZERS[config.optimizer](learning_rate=config.learning_rate)
-        optimizer.build(model.trainable_variables)
         epoch_done = tf.Variable(0, dtype=tf.int64, trainable=False)
+        tracked = {"model": model, "epoch": epoch_done}
+        if not asynchronous:
+            optimizer = OPTIMIZERS[config.optimizer](learning_rate=config.learning_rate)
+            optimizer.build(model.trainable_variables)
+            tracked["optimizer"] = optimizer
     kernels = [w for w in model.trainable_variables if len(w.shape) >= 2]
     global_batch = config.batch_size
 
+    def l2_penalty(weights):
+        return (
+            config.l2 / (2 * train_size) * tf.add_n([tf.reduce_sum(tf.square(w)) for w in weights])
+        )
+
     # Checkpoints: every worker saves (saving may run collectives), only the chief's are kept.
-    checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, epoch=epoch_done)
+    checkpoint = tf.train.Checkpoint(**tracked)
     checkpoint_dir = out_dir / ("checkpoints" if chief else f"checkpoints-worker-{worker_index()}")
     manager = tf.train.CheckpointManager(checkpoint, str(checkpoint_dir), max_to_keep=2)
     history_path = out_dir / "history.csv"
@@ -111,12 +127,7 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
             per_example = keras.losses.sparse_categorical_crossentropy(labels, probabilities)
             loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_batch)
             if config.l2 and kernels:
-                penalty = (
-                    config.l2
-                    / (2 * train_size)
-                    * tf.add_n([tf.reduce_sum(tf.square(w)) for w in kernels])
-                )
-                loss += tf.nn.scale_regularization_loss(penalty)
+                loss += tf.nn.scale_regularization_loss(l2_penalty(kernels))
         gradients = tape.gradient(loss, model.trainable_variables)
         gradients = clip_across_replicas(tf, gradients, config.global_clipnorm)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
@@ -141,9 +152,9 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
     verbose = config.verbose if chief else 0
     if verbose == 1 and not sys.stdout.isatty():
         verbose = 2
-    best = max(rows, key=lambda r: (r["val_accuracy"], -r["epoch"])) if rows else None
     steps = train_size // global_batch
-    for epoch in range(int(epoch_done.numpy()) + 1, config.epochs + 1):
+
+    def synchronous_epoch(epoch):
         bar = keras.utils.Progbar(steps, verbose=verbose if verbose == 1 else 0)
         total_loss = total_correct = 0.0
         iterator = iter(epoch_batches(epoch))
@@ -159,15 +170,37 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
                 [("loss", total_loss / done), ("accuracy", total_correct / (done * global_batch))],
                 finalize=False,
             )
-        seen = steps * global_batch
+        return total_loss / max(steps, 1), total_correct / max(steps * global_batch, 1)
+
+    if asynchronous:
+        # The book's λ/(2n) Σ w² is over the kernels, not the biases.
+        penalty = (lambda _: l2_penalty(kernels)) if config.l2 and kernels else None
+        trainer = _asynchronous_trainer(strategy, model, train_data, config, penalty)
+        staleness_path = out_dir / "staleness.json"
+        if rows and staleness_path.exists():  # resumed: the counts so far
+            trainer.staleness.assign(json.loads(staleness_path.read_text())["updates"])
+
+        def run_epoch(epoch):
+            loss, accuracy, _ = trainer.epoch(seed=config.seed + epoch, drop_remainder=True)
+            return loss, accuracy
+    else:
+        run_epoch = synchronous_epoch
+
+    best = max(rows, key=lambda r: (r["val_accuracy"], -r["epoch"])) if rows else None
+    for epoch in range(int(epoch_done.numpy()) + 1, config.epochs + 1):
+        epoch_started = time.perf_counter()
+        train_loss, train_accuracy = run_epoch(epoch)
+        seconds = time.perf_counter() - epoch_started + (rows[-1]["seconds"] if rows else 0.0)
         validation_accuracy, _ = _evaluate(predict, validation)
         test_accuracy, test_predictions = _evaluate(predict, test)
         row = {
             "epoch": epoch,
-            "loss": total_loss / max(steps, 1),
-            "accuracy": total_correct / max(seen, 1),
+            "loss": train_loss,
+            "accuracy": train_accuracy,
             "val_accuracy": validation_accuracy,
             "test_accuracy": test_accuracy,
+            "seconds": seconds,  # training time so far, evaluation left out
+            "examples": epoch * steps * global_batch,
         }
         rows.append(row)
         if verbose:
@@ -189,6 +222,9 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
         # The history first: on resume it is cut back to the checkpoint's epoch, so an
         # interruption between the two writes loses nothing.
         if chief:
+            if asynchronous:
+                counts = trainer.staleness.numpy().tolist()
+                staleness_path.write_text(json.dumps({"updates": counts}))
             pd.DataFrame(rows).to_csv(history_path, index=False)
         epoch_done.assign(epoch)
         manager.save(checkpoint_number=epoch)
@@ -209,6 +245,32 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
         test_predictions=best_predictions,
         model=model,
         seconds=time.perf_counter() - started,
+        staleness=trainer.staleness.numpy() if asynchronous else None,
+    )
+
+
+def _asynchronous_trainer(strategy, model, train_data, config, penalty):
+    """Asynchronous SGD (parameter_server.py) on `train_data`, held in memory on the
+    parameter servers."""
+    from .parameter_server import AsyncSGD
+
+    images, labels = zip(*train_data.as_numpy_iterator())
+    coordinator = tf.distribute.coordinator.ClusterCoordinator(strategy)
+
+    def per_example_loss(tf, labels, probabilities):
+        return keras.losses.sparse_categorical_crossentropy(labels, probabilities)
+
+    return AsyncSGD(
+        tf,
+        strategy,
+        coordinator,
+        model,
+        np.stack(images),
+        np.asarray(labels),
+        config.batch_size,
+        config.learning_rate,
+        per_example_loss=per_example_loss,
+        penalty=penalty,
     )
 
 

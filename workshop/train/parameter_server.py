@@ -16,13 +16,16 @@ in between: new version − version read − 1.
 
 A cluster is either in this process (`in_process_cluster`: N workers and M parameter
 servers as `tf.distribute.Server`s on 127.0.0.1, for a laptop and the tests) or real,
-described by `TF_CONFIG` on every task.
+described by `TF_CONFIG` on every task: each worker and ps machine runs
+`python -m workshop.train.parameter_server --serve`, and the chief (the coordinator)
+runs the training, e.g. `workshop run cnn --strategy parameter_server`.
 
     python -m workshop.train.parameter_server --workers 2 --ps 1 --epochs 2
 """
 
 import argparse
 import json
+import os
 import socket
 import time
 
@@ -65,42 +68,96 @@ def in_process_cluster(tf, workers, ps):
 
 
 def make_strategy(tf, workers=2, ps=1, cluster_resolver=None):
-    """ParameterServerStrategy over a real cluster (TF_CONFIG) when `cluster_resolver`
-    is given, else over an in-process one; and its coordinator."""
+    """ParameterServerStrategy over a real cluster when `cluster_resolver` is given,
+    over the cluster TF_CONFIG describes when it names ps tasks (this process is its
+    chief, the coordinator), else over an in-process one; and its coordinator."""
+    if cluster_resolver is None and _tf_config_cluster().get("ps"):
+        cluster_resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
     resolver = cluster_resolver or in_process_cluster(tf, workers, ps)
     strategy = tf.distribute.ParameterServerStrategy(resolver)
+    # One coordinator per strategy: TensorFlow hands back this one to later callers.
     return strategy, tf.distribute.coordinator.ClusterCoordinator(strategy)
+
+
+def _tf_config_cluster():
+    try:
+        return json.loads(os.environ.get("TF_CONFIG", "{}")).get("cluster", {})
+    except ValueError:
+        return {}
+
+
+def serve(tf):
+    """Run this task's server (a worker or a ps of the cluster in TF_CONFIG) until
+    killed: what every machine but the chief runs."""
+    resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
+    if resolver.task_type not in ("worker", "ps"):
+        raise SystemExit(
+            "--serve runs a worker or ps task: TF_CONFIG's task is " + str(resolver.task_type)
+        )
+    config = tf.compat.v1.ConfigProto(inter_op_parallelism_threads=4)
+    server = tf.distribute.Server(
+        resolver.cluster_spec(),
+        job_name=resolver.task_type,
+        task_index=resolver.task_id,
+        config=config,
+        protocol=resolver.rpc_layer or "grpc",
+    )
+    server.join()
+
+
+def sparse_cross_entropy_from_logits(tf, labels, logits):
+    return tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
 
 
 class AsyncSGD:
     """Asynchronous SGD of `model` (a Keras model built under `strategy.scope()`) on
-    in-memory data, with the bookkeeping the experiment reports: the loss of every
-    step, how often each example was trained on, and the staleness of every update."""
+    in-memory data, with the bookkeeping the experiments report: the loss of every
+    step, how often each example was trained on, and the staleness of every update.
 
-    def __init__(self, tf, strategy, coordinator, model, x, y, batch_size, learning_rate):
+    The data live on a parameter server as non-trainable variables, and each step
+    gathers its mini-batch there, so a worker is sent only the indices of its batch.
+    `per_example_loss(tf, labels, outputs)` gives the loss of each example (default:
+    cross-entropy from logits); `penalty(weights)`, if given, is added to the mean.
+    """
+
+    def __init__(
+        self,
+        tf,
+        strategy,
+        coordinator,
+        model,
+        x,
+        y,
+        batch_size,
+        learning_rate,
+        per_example_loss=sparse_cross_entropy_from_logits,
+        penalty=None,
+    ):
         self.tf, self.coordinator, self.model = tf, coordinator, model
         self.batch_size, self.examples = batch_size, len(x)
-        self.steps_per_epoch = -(-len(x) // batch_size)
+        self.per_example_loss, self.penalty = per_example_loss, penalty
         with strategy.scope():
             self.version = tf.Variable(0, dtype=tf.int64, name="version")
             self.seen = tf.Variable(tf.zeros((len(x),), tf.int32), name="seen")
             self.staleness = tf.Variable(tf.zeros((MAX_STALENESS,), tf.int32), name="staleness")
-        self.x, self.y = tf.constant(x), tf.constant(y)
+            self.x = tf.Variable(x, trainable=False, name="examples")
+            self.y = tf.Variable(y, trainable=False, name="labels")
         self.learning_rate = learning_rate
-        self._step = tf.function(self._train_step)
+        self._step = tf.function(
+            self._train_step, input_signature=[tf.TensorSpec([None], tf.int64)]
+        )
 
-    def _train_step(self, index):
+    def _train_step(self, ids):
         tf = self.tf
-        start = index * self.batch_size
-        ids = tf.range(start, tf.minimum(start + self.batch_size, self.examples))
         read = self.version.read_value()
         weights = self.model.trainable_weights
         with tf.control_dependencies([read]):  # the version first, then the weights
             with tf.GradientTape() as tape:
-                logits = self.model(tf.gather(self.x, ids), training=True)
-                loss = tf.reduce_mean(
-                    tf.nn.sparse_softmax_cross_entropy_with_logits(tf.gather(self.y, ids), logits)
-                )
+                labels = tf.gather(self.y, ids)
+                outputs = self.model(tf.gather(self.x, ids), training=True)
+                loss = tf.reduce_mean(self.per_example_loss(tf, labels, outputs))
+                if self.penalty is not None:
+                    loss += self.penalty(weights)
         gradients = tape.gradient(loss, weights)
         updates = [w.assign_sub(self.learning_rate * g) for w, g in zip(weights, gradients)]
         with tf.control_dependencies(updates):  # counted once the update is written
@@ -108,20 +165,28 @@ class AsyncSGD:
         stale = tf.cast(tf.minimum(new - read - 1, MAX_STALENESS - 1), tf.int32)
         self.staleness.assign_add(tf.one_hot(stale, MAX_STALENESS, dtype=tf.int32))
         self.seen.scatter_add(tf.IndexedSlices(tf.ones_like(ids, dtype=tf.int32), ids))
-        return loss
+        predicted = tf.argmax(outputs, axis=-1, output_type=labels.dtype)
+        correct = tf.reduce_sum(tf.cast(tf.equal(predicted, labels), tf.float32))
+        return loss, correct
 
-    def epoch(self, seed):
-        """One pass over the data in a shuffled order of mini-batches; returns the
-        epoch's mean loss and its wall time."""
-        order = np.random.default_rng(seed).permutation(self.steps_per_epoch)
+    def epoch(self, seed, drop_remainder=False):
+        """One pass over the data, shuffled by `seed`, in mini-batches scheduled on
+        whichever worker is free; returns the epoch's mean loss, its accuracy on the
+        batches trained and its wall time. With `drop_remainder` the last partial
+        batch is left out (as the synchronous loop does)."""
+        order = np.random.default_rng(seed).permutation(self.examples)
+        cut = self.examples - self.examples % self.batch_size if drop_remainder else self.examples
+        batches = [order[i : i + self.batch_size] for i in range(0, cut, self.batch_size)]
         started = time.monotonic()
-        losses = [
-            self.coordinator.schedule(self._step, args=(self.tf.constant(int(i), self.tf.int64),))
-            for i in order
+        results = [
+            self.coordinator.schedule(self._step, args=(self.tf.constant(ids, self.tf.int64),))
+            for ids in batches
         ]
         self.coordinator.join()
-        mean = float(np.mean([loss.fetch() for loss in losses]))
-        return mean, time.monotonic() - started
+        fetched = [result.fetch() for result in results]
+        mean = float(np.mean([loss for loss, _ in fetched]))
+        accuracy = float(sum(correct for _, correct in fetched) / max(cut, 1))
+        return mean, accuracy, time.monotonic() - started
 
 
 def _digits():
@@ -138,11 +203,19 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--learning-rate", type=float, default=0.5)
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="run the worker or ps task TF_CONFIG names, and wait (on every machine but the chief)",
+    )
     args = parser.parse_args(argv)
 
     from ..quiet import import_tensorflow
 
     tf = import_tensorflow()
+    if args.serve:
+        serve(tf)
+        return
     import keras
 
     strategy, coordinator = make_strategy(tf, args.workers, args.ps)
@@ -152,7 +225,7 @@ def main(argv=None):
     trainer = AsyncSGD(tf, strategy, coordinator, model, x, y, args.batch_size, args.learning_rate)
     report = {"workers": args.workers, "ps": args.ps, "epochs": []}
     for epoch in range(args.epochs):
-        loss, seconds = trainer.epoch(seed=epoch)
+        loss, _, seconds = trainer.epoch(seed=epoch)
         seen = trainer.seen.numpy()
         report["epochs"].append(
             {

@@ -5,12 +5,15 @@
   multi-replica code path (gradient all-reduce, per-replica batches) runs on a laptop.
 - multiworker: several machines (or processes), each described by `TF_CONFIG`; the
   collectives use NCCL between GPUs and gRPC rings between CPUs (TensorFlow's choice).
+- parameter_server: asynchronous SGD, as DistBelief trained LRMD: the weights on `ps`
+  tasks, workers updating them without waiting for each other (parameter_server.py);
+  an in-process cluster of `workers` + `ps` on 127.0.0.1, or the one in `TF_CONFIG`.
 """
 
 import json
 import os
 
-NAMES = ("default", "mirrored", "multiworker")
+NAMES = ("default", "mirrored", "multiworker", "parameter_server")
 
 
 def split_cpu(tf, devices):
@@ -24,7 +27,7 @@ def split_cpu(tf, devices):
         )
 
 
-def make_strategy(tf, name, devices=2):
+def make_strategy(tf, name, devices=2, workers=2, ps=1):
     if name == "default":
         return tf.distribute.get_strategy()
     if name == "mirrored":
@@ -42,6 +45,10 @@ def make_strategy(tf, name, devices=2):
                 "worker's task (see README, 'Training on several machines')"
             )
         return tf.distribute.MultiWorkerMirroredStrategy()
+    if name == "parameter_server":
+        from .parameter_server import make_strategy as parameter_server_strategy
+
+        return parameter_server_strategy(tf, workers, ps)[0]
     raise ValueError(f"unknown strategy '{name}'; choose from {', '.join(NAMES)}")
 
 
@@ -73,3 +80,7 @@ def clip_across_replicas(tf, gradients, clipnorm):
     total = context.all_reduce(tf.distribute.ReduceOp.SUM, gradients)
     clipped, _ = tf.clip_by_global_norm(total, clipnorm)
     return [g / context.num_replicas_in_sync for g in clipped]
+
+
+def is_parameter_server(tf, strategy):
+    return isinstance(strategy, tf.distribute.ParameterServerStrategy)

@@ -8,7 +8,7 @@ from ..experiment import Experiment, Outcome
 class CnnExperiment(Experiment):
     name = "cnn"
     help = "the book's chapter-6 table, row by row"
-    strategies = ("default", "mirrored", "multiworker")
+    strategies = ("default", "mirrored", "multiworker", "parameter_server")
     datasets = ("digits", "mnist", "cifar10", "svhn_cropped")
     dataset_help = "digits ships with scikit-learn; the others need a download"
     needs = {"build_network": ("network", "build_network")}
@@ -48,11 +48,12 @@ class CnnExperiment(Experiment):
             run_once(lambda: build_network(**row.network))
 
     def describe(self, context):
+        from ..harness import describe_strategy
+
         args = context.args
         return (
             f"Training {len(context.plan)} row(s) with the {args.impl}' layers on "
-            f"{args.dataset} ({context.strategy.num_replicas_in_sync} replica(s), "
-            f"{args.strategy} strategy), into {context.out}/"
+            f"{args.dataset} ({describe_strategy(args, context.strategy)}), into {context.out}/"
         )
 
     def run(self, context):
