@@ -44,7 +44,10 @@ def test_training_learns_and_resumes_where_it_stopped(data_dir, tmp_path):
         "accuracy",
         "val_accuracy",
         "test_accuracy",
+        "seconds",
+        "examples",
     ]
+    assert first.history["examples"].tolist() == [1070, 2140]  # 107 batches of 10
     assert first.history["loss"].iloc[1] < first.history["loss"].iloc[0]
     assert first.test_accuracy > 0.5
     assert (tmp_path / "tensorboard").is_dir() and (tmp_path / "history.csv").is_file()
@@ -62,6 +65,7 @@ def test_training_learns_and_resumes_where_it_stopped(data_dir, tmp_path):
     assert history["epoch"].tolist() == [1, 2, 3]
     pd.testing.assert_frame_equal(history.iloc[:2], first.history, check_dtype=False)
     assert len(resumed.history) == 3
+    assert history["seconds"].is_monotonic_increasing  # training time adds up across the stop
 
 
 def run_cli(*args, env=None, timeout=600):

@@ -44,7 +44,7 @@ def run(args, root):
     harness.preflight(lambda: experiment.try_once(loaded, plan), args.impl)
     data = experiment.load_data(args)
     out = Path(args.out or f"runs/{experiment.name}-{args.dataset}-{args.impl}")
-    context = Context(args, plan, strategy, loaded, data, out)
+    context = Context(args, plan, strategy, loaded, data, out, root)
     print(experiment.describe(context))
     outcome = experiment.run(context)
     for number, table in enumerate(outcome.tables):

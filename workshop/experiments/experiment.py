@@ -34,6 +34,7 @@ class Context:
     loaded: dict  # key of `needs` -> the object (reference's or student's)
     data: object  # what `load_data(args)` returned
     out: object  # Path of the output folder
+    root: object = None  # the folder whose exercises/ --impl exercises trains
 
 
 class Experiment(ABC):

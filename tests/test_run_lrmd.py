@@ -1,0 +1,129 @@
+"""`workshop run lrmd`: the quick run under the parameter-server strategy (every part:
+unsupervised layers, probe, best units, the race in its own processes), one race
+process with a student's own 2.1-2.3, the one-line answer to untouched stubs, and the
+full run (slow)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from conftest import REPO
+
+
+def run_cli(*args, timeout=1800):
+    return subprocess.run(
+        [sys.executable, "-m", "workshop", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("tfds"))
+
+
+def test_quick_run_on_a_parameter_server(data_dir, tmp_path):
+    done = run_cli(
+        "run",
+        "lrmd",
+        "--quick",
+        "--strategy",
+        "parameter_server",
+        "--workers",
+        "2",
+        "--data-dir",
+        data_dir,
+        "--out",
+        str(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 worker(s) + 1 ps" in done.stdout and "Traceback" not in done.stderr
+    probe = pd.read_csv(tmp_path / "probe.csv")
+    assert probe["features"].tolist()[:3] == [
+        "LCN pixels (no learning)",
+        "random local filters + L2 pooling",
+        "LRMD layer trained without labels",
+    ]
+    # With every label a linear probe on any of them is far above chance (10%).
+    assert (probe["all labels %"].astype(float) > 50).all(), probe
+    units = pd.read_csv(tmp_path / "best_units.csv")
+    assert len(units) == 11 and units.iloc[:10, 1:].ge(50).all().all()  # balanced: 50 is chance
+    race = pd.read_csv(tmp_path / "race.csv")
+    assert race["configuration"].tolist() == ["one device", "async, 2 workers + 1 ps"]
+    assert race["examples"].nunique() == 1  # the same number of examples for each
+    staleness = json.loads((tmp_path / "race" / "ps-2" / "staleness.json").read_text())["updates"]
+    assert sum(staleness) == race["examples"].iloc[0] // 16  # one count per update
+    for picture in ("filters_digits.png", "filters_photos.png", "best_units.png", "race.png"):
+        assert (tmp_path / picture).stat().st_size > 5000, picture
+
+
+def test_the_race_trains_the_students_layers_in_its_own_process(student_root, data_dir, tmp_path):
+    """One configuration of the race, as `run lrmd` starts it, with a student's 2.1-2.3
+    (the quick run above uses the reference's: the student's loops are slower)."""
+    student_root.use("local", "local_positions.py")
+    student_root.use("contrast", "contrast_padded.py")
+    student_root.use("tica", "tica_einsum.py")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workshop.experiments.lrmd.race",
+            "--configuration",
+            "default",
+            "--impl",
+            "exercises",
+            "--root",
+            str(student_root.path),
+            "--epochs",
+            "1",
+            "--data-dir",
+            data_dir,
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=student_root.path,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads((tmp_path / "result.json").read_text())["test_accuracy"] > 0.3
+    assert len(pd.read_csv(tmp_path / "history.csv")) == 1
+
+
+def test_untouched_stubs_get_one_line_naming_the_exercise(student_root, data_dir, tmp_path):
+    done = run_cli(
+        "--root",
+        str(student_root.path),
+        "run",
+        "lrmd",
+        "--impl",
+        "exercises",
+        "--quick",
+        "--data-dir",
+        data_dir,
+        "--out",
+        str(tmp_path),
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert "Exercise 2." in done.stderr and "not written yet" in done.stderr
+
+
+@pytest.mark.slow
+def test_full_run_within_fifteen_minutes(data_dir, tmp_path):
+    done = run_cli("run", "lrmd", "--data-dir", data_dir, "--out", str(tmp_path), timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    race = pd.read_csv(tmp_path / "race.csv")
+    assert len(race) == 5
+    # Asynchronous updates with stale gradients still converge: every configuration's
+    # loss falls well below chance's ln 10 ≈ 2.30.
+    assert (race["final training loss"] < 1.0).all(), race

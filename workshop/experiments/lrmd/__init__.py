@@ -1,0 +1,82 @@
+"""`workshop run lrmd`: Le et al. 2012 at workshop scale. An unsupervised LRMD layer
+(contrast normalisation, untied local filters, L2 pooling) on digits and photo
+patches, a linear probe with few labels, the best single units, and synchronous
+against asynchronous SGD on parameter servers (training.py; settings in setup.py)."""
+
+from ..experiment import Experiment, Outcome
+
+
+class LrmdExperiment(Experiment):
+    name = "lrmd"
+    help = "LRMD's unsupervised layer, a few-label probe, asynchronous SGD"
+    strategies = ("default", "mirrored", "parameter_server")
+    datasets = ("digits",)
+    dataset_help = "the features are learned from digits and scikit-learn's sample photos"
+    needs = {
+        "LocallyConnected2D": ("local", "LocallyConnected2D"),
+        "LocalContrastNormalization": ("contrast", "LocalContrastNormalization"),
+        "pooling_matrix": ("tica", "pooling_matrix"),
+    }
+
+    def plan(self, args):
+        from .setup import QUICK, Setup
+
+        return QUICK if args.quick else Setup()
+
+    def try_once(self, loaded, plan):
+        import numpy as np
+
+        from ..harness import run_once
+        from .stack import build_classifier
+
+        run_once(lambda: build_classifier(loaded, plan.digits, (12, 12, 1), 3, plan.eps))
+        np.asarray(loaded["pooling_matrix"](4, 2))
+
+    def describe(self, context):
+        from ..harness import describe_strategy
+
+        return (
+            f"LRMD with the {context.args.impl}' layers on digits and photo patches "
+            f"(supervised row: {describe_strategy(context.args, context.strategy)}), "
+            f"into {context.out}/"
+        )
+
+    def run(self, context):
+        import tensorflow as tf
+
+        from . import training
+
+        setup = context.plan
+        tables = training.run(
+            tf,
+            context.strategy,
+            context.loaded,
+            context.data,
+            context.out,
+            setup,
+            context.args,
+            context.root,
+        )
+        return Outcome(
+            tables=list(tables.values()),
+            notes=[
+                f"Unsupervised: Adam ({setup.learning_rate}), λ={setup.lam}, ε={setup.eps}, "
+                f"{setup.epochs} epochs on digits, {setup.photo_epochs} on photo patches. "
+                f"Race: plain SGD (η={setup.race_learning_rate}), batch "
+                f"{setup.race_batch_size}, {setup.race_epochs} epochs each.",
+                "Paper: " + training.PAPER,
+            ],
+            files=[
+                "probe.csv",
+                "best_units.csv",
+                "race.csv",
+                "filters_digits.png",
+                "filters_photos.png",
+                "best_units.png",
+                "race.png",
+                "staleness.png",
+            ],
+        )
+
+
+EXPERIMENT = LrmdExperiment()

@@ -1,0 +1,162 @@
+"""One LRMD layer (notes §2.1; Le et al. 2012, §3), trained without labels.
+
+Local contrast normalisation, then a locally connected layer (the encoding weights W₁,
+untied across positions), then L2 pooling of neighbouring feature maps at each
+position. The objective is Exercise 2.3's at every position p, with that position's own
+encoding and decoding weights:
+
+    L = Σ_images Σ_p ‖W₂ₚ W₁ₚᵀ xₚ − xₚ‖²  +  λ Σ_images Σ_p Σ_i √(ε + (H (W₁ₚᵀ xₚ)²)_i)
+
+where xₚ is the (normalised) receptive field at p. LRMD reconstruct the whole input
+from overlapping fields; each field reconstructs itself here, which keeps the decoder a
+per-position matrix (say so when comparing). The encoder is the reference's or the
+student's `LocallyConnected2D` (2.1), the normalisation their
+`LocalContrastNormalization` (2.2) and H their `pooling_matrix` (2.3). Imported after
+TensorFlow.
+"""
+
+import keras
+import numpy as np
+from keras import ops
+
+from .stack_shape import StackShape  # noqa: F401  (the shapes this module builds)
+
+
+def build_classifier(layers, shape, input_shape, num_classes, eps):
+    """The LRMD layer with a softmax on top, trained with labels end to end: the
+    model the strategies race on (and `--strategy` trains)."""
+    inputs = keras.Input(tuple(input_shape))
+    x = layers["LocalContrastNormalization"](shape.lcn_radius, shape.lcn_sigma)(inputs)
+    x = layers["LocallyConnected2D"](shape.maps, shape.kernel, strides=shape.stride)(x)
+    x = MapPooling(np.asarray(layers["pooling_matrix"](shape.maps, shape.pool)), eps)(x)
+    x = keras.layers.Flatten()(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax")(x)
+    return keras.Model(inputs, outputs, name="lrmd_classifier")
+
+
+@keras.saving.register_keras_serializable(package="workshop")
+class MapPooling(keras.layers.Layer):
+    """L2 pooling of neighbouring feature maps at each position: √(ε + H z²)."""
+
+    def __init__(self, pooling, eps, **kwargs):
+        super().__init__(**kwargs)
+        self.pooling = np.asarray(pooling, np.float32)
+        self.eps = float(eps)
+
+    def call(self, inputs):
+        squares = ops.einsum("bhwk,mk->bhwm", ops.square(inputs), self.pooling)
+        return ops.sqrt(self.eps + squares)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.pooling.shape[0],)
+
+    def get_config(self):
+        return {**super().get_config(), "pooling": self.pooling.tolist(), "eps": self.eps}
+
+
+class LrmdLayer:
+    """The layer's parts, built for one input shape; `encode` gives the pooled features."""
+
+    def __init__(self, tf, layers, shape, input_shape, seed):
+        self.tf, self.shape = tf, shape
+        keras.utils.set_random_seed(seed)
+        self.normalise = layers["LocalContrastNormalization"](shape.lcn_radius, shape.lcn_sigma)
+        self.encoder = layers["LocallyConnected2D"](shape.maps, shape.kernel, strides=shape.stride)
+        sample = np.zeros((1,) + tuple(input_shape), np.float32)
+        fields = self.encoder(self.normalise(sample))
+        positions_h, positions_w = int(fields.shape[1]), int(fields.shape[2])
+        field_size = shape.kernel * shape.kernel * input_shape[-1]
+        self.H = tf.constant(np.asarray(layers["pooling_matrix"](shape.maps, shape.pool)))
+        # Untied decoding weights W₂, one (field, maps) matrix per position.
+        rng = np.random.default_rng(seed)
+        self.decoder = tf.Variable(
+            rng.normal(
+                0, 1 / np.sqrt(shape.maps), (positions_h, positions_w, field_size, shape.maps)
+            ),
+            dtype=tf.float32,
+            name="W2",
+        )
+        self.positions = (positions_h, positions_w)
+
+    @property
+    def weights(self):
+        """What the objective trains: W₁ (the layer's kernel) and W₂. The layer's bias
+        is left at 0: the objective has none."""
+        return [self.encoder.kernel, self.decoder]
+
+    def fields(self, normalised):
+        """The receptive field xₚ of every position, in the kernel's row order."""
+        k, s = self.shape.kernel, self.shape.stride
+        return self.tf.image.extract_patches(
+            normalised, [1, k, k, 1], [1, s, s, 1], [1, 1, 1, 1], "VALID"
+        )
+
+    def objective(self, images, lam, eps):
+        """Mean over the batch of the per-position reconstruction + λ·pooling cost,
+        and its two terms."""
+        tf = self.tf
+        normalised = self.normalise(images)
+        codes = self.encoder(normalised)  # W₁ₚᵀ xₚ: (batch, H', W', maps)
+        rebuilt = tf.einsum("bhwk,hwdk->bhwd", codes, self.decoder)
+        error = tf.reduce_sum(tf.square(rebuilt - self.fields(normalised)), axis=[1, 2, 3])
+        pooled = tf.sqrt(eps + tf.einsum("bhwk,mk->bhwm", tf.square(codes), self.H))
+        sparsity = tf.reduce_sum(pooled, axis=[1, 2, 3])
+        return (
+            tf.reduce_mean(error + lam * sparsity),
+            tf.reduce_mean(error),
+            tf.reduce_mean(sparsity),
+        )
+
+    def encode(self, images, eps, batch=256):
+        """The L2-pooled features, (n, H', W', pooling units), as NumPy."""
+        tf, out = self.tf, []
+        for start in range(0, len(images), batch):
+            codes = self.encoder(self.normalise(images[start : start + batch]))
+            out.append(tf.sqrt(eps + tf.einsum("bhwk,mk->bhwm", tf.square(codes), self.H)).numpy())
+        return np.concatenate(out)
+
+    def normalised(self, images, batch=256):
+        return np.concatenate(
+            [
+                np.asarray(self.normalise(images[start : start + batch]))
+                for start in range(0, len(images), batch)
+            ]
+        )
+
+    def filters(self, position=None):
+        """W₁ at one position (default the centre), as (maps, kernel, kernel) images of
+        the first channel."""
+        kernel = np.asarray(self.encoder.kernel)
+        j, k = position or (self.positions[0] // 2, self.positions[1] // 2)
+        size = self.shape.kernel
+        channels = kernel.shape[2] // (size * size)
+        return kernel[j, k].reshape(size, size, channels, -1)[:, :, 0, :].transpose(2, 0, 1)
+
+
+def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam, eps, seed):
+    """Adam on the objective; returns the per-epoch history as a list of dicts."""
+    optimizer = keras.optimizers.Adam(learning_rate)
+    weights = layer.weights
+
+    @tf.function
+    def step(batch):
+        with tf.GradientTape() as tape:
+            loss, error, sparsity = layer.objective(batch, lam, eps)
+        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        return loss, error, sparsity
+
+    rng = np.random.default_rng(seed)
+    history = []
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(len(images))
+        sums = np.zeros(3)
+        batches = 0
+        for start in range(0, len(order) - batch_size + 1, batch_size):
+            batch = tf.constant(images[order[start : start + batch_size]])
+            sums += [float(v) for v in step(batch)]
+            batches += 1
+        loss, error, sparsity = sums / max(batches, 1)
+        history.append(
+            {"epoch": epoch, "objective": loss, "reconstruction": error, "pooling": sparsity}
+        )
+    return history
