@@ -56,11 +56,16 @@ def draw_race(histories, path):
 def draw_staleness(counts_by_name, path):
     """How many updates landed between a step's read of the weights and its write."""
     figure, axes = plt.subplots(figsize=(7, 4.2))
-    width = 0.8 / max(len(counts_by_name), 1)
+    count = max(len(counts_by_name), 1)
+    width = 0.8 / count
+    top = 1
     for i, (name, counts) in enumerate(counts_by_name.items()):
-        top = int(np.flatnonzero(counts).max()) + 1 if counts.any() else 1
-        share = counts[:top] / max(counts.sum(), 1)
-        axes.bar(np.arange(top) + i * width, 100 * share, width, label=label(name))
+        end = int(np.flatnonzero(counts).max()) + 1 if counts.any() else 1
+        top = max(top, end)
+        share = counts[:end] / max(counts.sum(), 1)
+        offset = (i - (count - 1) / 2) * width  # the bars of one staleness side by side
+        axes.bar(np.arange(end) + offset, 100 * share, width, label=label(name))
+    axes.set_xticks(np.arange(top))
     axes.set_xlabel("staleness: other updates between a worker's read and its write")
     axes.set_ylabel("% of updates")
     axes.set_title("Staleness of asynchronous updates")

@@ -14,7 +14,7 @@ PHOTOS = StackShape(maps=16, kernel=8, stride=4, pool=2, lcn_radius=3, lcn_sigma
 class Setup:
     digits: StackShape = DIGITS
     photos: StackShape = PHOTOS
-    lam: float = 0.1  # λ of the pooling (sparsity) term
+    lam: float = 0.5  # λ of the pooling (sparsity) term
     eps: float = 0.01  # ε under the pooling's square root
     epochs: int = 30  # unsupervised epochs on the digits
     photo_patches: int = 10_000

@@ -7,12 +7,13 @@ encoding and decoding weights:
 
     L = Σ_images Σ_p ‖W₂ₚ W₁ₚᵀ xₚ − xₚ‖²  +  λ Σ_images Σ_p Σ_i √(ε + (H (W₁ₚᵀ xₚ)²)_i)
 
-where xₚ is the (normalised) receptive field at p. LRMD reconstruct the whole input
-from overlapping fields; each field reconstructs itself here, which keeps the decoder a
-per-position matrix (say so when comparing). The encoder is the reference's or the
-student's `LocallyConnected2D` (2.1), the normalisation their
-`LocalContrastNormalization` (2.2) and H their `pooling_matrix` (2.3). Imported after
-TensorFlow.
+where xₚ is the (normalised) receptive field at p, and each column of W₂ₚ is kept to
+norm ≤ 1 (`LrmdLayer.constrain`: the objective has no scale of its own). LRMD
+reconstruct the whole input from overlapping fields; each field reconstructs itself
+here, which keeps the decoder a per-position matrix (say so when comparing). The
+encoder is the reference's or the student's `LocallyConnected2D` (2.1), the
+normalisation their `LocalContrastNormalization` (2.2) and H their `pooling_matrix`
+(2.3). Imported after TensorFlow.
 """
 
 import keras
@@ -84,6 +85,16 @@ class LrmdLayer:
         is left at 0: the objective has none."""
         return [self.encoder.kernel, self.decoder]
 
+    def constrain(self):
+        """Each decoding column (one per position and map) back to norm ≤ 1.
+
+        The objective alone does not fix the scale: W₁ → a·W₁, W₂ → W₂/a leaves the
+        reconstruction as it is and shrinks the pooling term with a. Unconstrained,
+        training takes that way out (the pooling term falls, the filters stay noise:
+        measured), as sparse coding would without a bound on its dictionary."""
+        norms = self.tf.norm(self.decoder, axis=2, keepdims=True)
+        self.decoder.assign(self.decoder / self.tf.maximum(norms, 1.0))
+
     def fields(self, normalised):
         """The receptive field xₚ of every position, in the kernel's row order."""
         k, s = self.shape.kernel, self.shape.stride
@@ -143,6 +154,7 @@ def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam
         with tf.GradientTape() as tape:
             loss, error, sparsity = layer.objective(batch, lam, eps)
         optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        layer.constrain()
         return loss, error, sparsity
 
     rng = np.random.default_rng(seed)
