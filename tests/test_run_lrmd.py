@@ -118,6 +118,14 @@ def test_untouched_stubs_get_one_line_naming_the_exercise(student_root, data_dir
     assert "Exercise 2." in done.stderr and "not written yet" in done.stderr
 
 
+def test_a_bad_flag_is_one_line_and_exit_code_2(tmp_path):
+    for flags in (["--workers", "0"], ["--strategy", "multiworker"]):
+        done = run_cli("run", "lrmd", "--quick", *flags, "--out", str(tmp_path), timeout=120)
+        assert done.returncode == 2, (flags, done.stderr)
+        assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+        assert done.stderr.startswith("workshop: ")
+
+
 @pytest.mark.slow
 def test_full_run_within_fifteen_minutes(data_dir, tmp_path):
     done = run_cli("run", "lrmd", "--data-dir", data_dir, "--out", str(tmp_path), timeout=900)
