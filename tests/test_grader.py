@@ -127,6 +127,19 @@ def test_an_independent_tica_objective_gets_full_points_and_tied_weights_are_nam
     assert any(d.startswith("tied weights") for d in result.diagnoses)
 
 
+def test_an_independent_response_normalisation_gets_full_points_and_caffes_alpha_is_named(
+    student_root,
+):
+    student_root.use("response", "response_cumsum.py")
+    exercise = catalog.find("lrn")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    student_root.edit("response", "self.alpha * total", "self.alpha / (2 * r + 1) * total")
+    result = grade_root(student_root, "lrn")["lrn"]
+    assert {"forward output", "gradients"} <= set(failed_checks(result))
+    assert any(d.startswith("α divided by the window's size") for d in result.diagnoses)
+
+
 def test_another_vectorisation_gets_full_points(student_root):
     student_root.use("conv", "conv_shifted.py")
     result = grade_root(student_root, "conv")["conv"]

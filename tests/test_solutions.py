@@ -217,6 +217,31 @@ def test_contrast_normalisation_is_zero_on_flat_images_and_ignores_contrast():
     np.testing.assert_allclose(layer(3.0 * x + 5.0), layer(x), rtol=1e-3, atol=1e-4)
 
 
+def test_response_normalisation_is_tensorflows_op_and_ksh_formula():
+    from solutions.response import LocalResponseNormalization
+
+    rng = np.random.default_rng(4)
+    x = (3 * rng.standard_normal((2, 4, 5, 7))).astype(np.float32)
+    settings = [
+        {},  # KSH's n = 5, k = 2, α = 1e-4, β = 0.75
+        {"depth_radius": 1, "bias": 1.0, "alpha": 0.5, "beta": 0.75},
+        {"depth_radius": 4, "bias": 2.0, "alpha": 0.3, "beta": 0.5},  # wider than C
+        {"depth_radius": 0, "bias": 1.5, "alpha": 1.0, "beta": 1.0},
+    ]
+    for config in settings:
+        layer = LocalResponseNormalization(**config)
+        ready_made = tf.nn.local_response_normalization(
+            x, layer.depth_radius, layer.bias, layer.alpha, layer.beta
+        )
+        np.testing.assert_allclose(layer(x), ready_made, rtol=1e-5, atol=1e-6)
+        # KSH §3.3, one channel at a time, the sum cut at the first and last channel.
+        r, channels = layer.depth_radius, x.shape[-1]
+        for i in (0, 3, channels - 1):
+            window = x[..., max(0, i - r) : min(channels - 1, i + r) + 1]
+            expected = x[..., i] / (layer.bias + layer.alpha * (window**2).sum(-1)) ** layer.beta
+            np.testing.assert_allclose(np.asarray(layer(x))[..., i], expected, rtol=1e-5)
+
+
 def test_tica_gradients_equal_finite_differences():
     from solutions.tica import pooling_matrix, tica_objective
 

@@ -235,6 +235,38 @@ TICA = Exercise(
     ),
 )
 
+RESPONSE = Exercise(
+    id="2.4",
+    slug="lrn",
+    title="LocalResponseNormalization: KSH's normalisation across channels",
+    section="notes §2.2; Krizhevsky et al. 2012, §3.3",
+    module="response",
+    name="LocalResponseNormalization",
+    kind=LAYER,
+    options=LayerOptions(
+        banned_names=rules.NORMALISATION_NAMES,
+        banned_kernels=rules.NORMALISATION_KERNELS,
+        has_weights=False,
+        forgotten_key="alpha",
+    ),
+    cases=(
+        Case({}, (1, 5, 5, 8)),  # KSH's own constants: α = 1e-4 barely normalises
+        Case({"depth_radius": 1, "bias": 1.0, "alpha": 0.5, "beta": 0.75}, (2, 4, 4, 6)),
+        Case({"depth_radius": 2, "bias": 1.0, "alpha": 1.0, "beta": 0.5}, (2, 3, 5, 7)),
+        Case({"depth_radius": 3, "bias": 2.0, "alpha": 0.3, "beta": 1.0}, (1, 4, 3, 4)),
+        Case({"depth_radius": 0, "bias": 1.0, "alpha": 1.0, "beta": 0.75}, (2, 3, 3, 3)),
+    ),
+    hints=(
+        "Square first: s = ops.square(inputs). The window of channel i is channels "
+        "i − r … i + r of s at the same position; near the ends the missing channels "
+        "count as 0.",
+        "Pad r zero channels on each side, ops.pad(s, [[0, 0], [0, 0], [0, 0], [r, r]]), "
+        "then add the 2r + 1 slices padded[..., d : d + C] for d = 0 … 2r.",
+        "return inputs / ops.power(self.bias + self.alpha * total, self.beta): α itself, "
+        "not α / n.",
+    ),
+)
+
 SIMPLE_RNN = Exercise(
     id="3.1",
     slug="rnn",
@@ -400,6 +432,7 @@ EXERCISES = (
     LOCAL,
     CONTRAST,
     TICA,
+    RESPONSE,
     SIMPLE_RNN,
     BPTT,
     LSTM,
