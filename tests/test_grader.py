@@ -140,6 +140,22 @@ def test_an_independent_response_normalisation_gets_full_points_and_caffes_alpha
     assert any(d.startswith("α divided by the window's size") for d in result.diagnoses)
 
 
+def test_an_independent_top_k_gets_full_points_and_ties_by_position_are_named(student_root):
+    student_root.use("metrics", "metrics_sorted.py")
+    exercise = catalog.find("topk")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    # A student's own argsort: ties at the bar broken by position.
+    student_root.edit(
+        "metrics",
+        "if scores[row, int(label)] >= bar[row]:",
+        "if int(label) in np.argsort(-scores[row], kind='stable')[:k]:",
+    )
+    result = grade_root(student_root, "topk")["topk"]
+    assert failed_checks(result) == ["ties at the k-th place"]
+    assert any(d.startswith("ties broken by position") for d in result.diagnoses)
+
+
 def test_another_vectorisation_gets_full_points(student_root):
     student_root.use("conv", "conv_shifted.py")
     result = grade_root(student_root, "conv")["conv"]

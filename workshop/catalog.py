@@ -267,6 +267,32 @@ RESPONSE = Exercise(
     ),
 )
 
+TOP_K = Exercise(
+    id="2.7",
+    slug="topk",
+    title="top_k_accuracy: ImageNet's top-5, ties included",
+    section="notes §2.2; Krizhevsky et al. 2012, §1",
+    module="metrics",
+    name="top_k_accuracy",
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.topk"),
+    cases=(
+        Case({"classes": 10, "k": 1}, (16,)),
+        Case({"classes": 10, "k": 5}, (20,)),
+        Case({"classes": 100, "k": 5}, (12,)),
+        Case({"classes": 4, "k": 3}, (9,)),
+    ),
+    hints=(
+        "Convert first: p = np.asarray(probabilities, dtype=np.float64), "
+        "y = np.asarray(labels).astype(int). The label's own probability is "
+        "p[np.arange(len(y)), y].",
+        "Count, per row, the classes strictly more probable than the label: "
+        "np.sum(p > own[:, None], axis=1). A tie does not count against the label.",
+        "The example is in the top k when that count is below k: "
+        "return float(np.mean(higher < k)).",
+    ),
+)
+
 SIMPLE_RNN = Exercise(
     id="3.1",
     slug="rnn",
@@ -433,6 +459,7 @@ EXERCISES = (
     CONTRAST,
     TICA,
     RESPONSE,
+    TOP_K,
     SIMPLE_RNN,
     BPTT,
     LSTM,
