@@ -63,8 +63,9 @@ def tica_objective(x, W1, W2, H, lam, eps):
     invariances. With row vectors: the reconstruction is x W₁ W₂ᵀ.
 
     The objective has no scale of its own: W₁ → a·W₁ with W₂ → W₂/a keeps the
-    reconstruction and shrinks the second term by a, so training must bound W₂
-    (`workshop run lrmd` keeps each of its columns at norm ≤ 1).
+    reconstruction and multiplies the second term by about a, so shrinking W₁ lowers
+    L for nothing; training must bound W₂ (`workshop run lrmd` keeps each of its
+    columns at norm ≤ 1).
 
     Args:
         x: `(batch, n)`. W1, W2: `(n, k)`. H: `(m, k)`. lam: float λ. eps: float ε.

@@ -187,11 +187,13 @@ def test_parameter_server_strategy_trains_every_row_kind_asynchronously(data_dir
     for row in ("shallow", "relu"):  # relu: with the L2 penalty
         folder = tmp_path / row / "member-0"
         history = pd.read_csv(folder / "history.csv")
-        updates = json.loads((folder / "staleness.json").read_text())["updates"]
+        counts = json.loads((folder / "staleness.json").read_text())
         # One update per mini-batch of 10 (the last partial batch dropped), each with
-        # its staleness counted once.
-        assert history["examples"].iloc[-1] == 10 * sum(updates)
-        assert sum(updates) == 1078 // 10
+        # its staleness counted once, and no example trained on twice in the epoch.
+        assert history["examples"].iloc[-1] == 10 * sum(counts["updates"])
+        assert sum(counts["updates"]) == 1077 // 10
+        assert counts["examples_trained"] == 1070
+        assert counts["trained_per_example"] == {"min": 0, "max": 1}
 
 
 def test_parameter_server_cluster_from_tf_config(data_dir, tmp_path):
@@ -239,4 +241,41 @@ def test_parameter_server_cluster_from_tf_config(data_dir, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "2 worker(s) + 1 ps" in done.stdout
     updates = json.loads((tmp_path / "shallow" / "member-0" / "staleness.json").read_text())
-    assert sum(updates["updates"]) == 1078 // 10
+    assert sum(updates["updates"]) == 1077 // 10
+
+
+RESUMED_ASYNC = """
+import json, sys
+from workshop.quiet import import_tensorflow
+tf = import_tensorflow()
+from solutions.network import build_network
+from workshop.data.pipeline import load_splits
+from workshop.train.loop import TrainConfig, train
+from workshop.train.parameter_server import make_strategy
+
+strategy, _ = make_strategy(tf, 2, 1)
+splits = load_splits("digits", sys.argv[1])
+def build():
+    return build_network(conv_layers=(), hidden_units=(30,), input_shape=splits.image_shape,
+                         num_classes=splits.num_classes)
+for epochs in (1, 2):  # stopped after one epoch, started again for two
+    result = train(strategy, build, splits, splits.train,
+                   TrainConfig(epochs=epochs, learning_rate=0.1, verbose=0), sys.argv[2])
+print(json.dumps({"epochs": len(result.history), "updates": int(result.staleness.sum())}))
+"""
+
+
+def test_a_resumed_asynchronous_run_counts_each_update_once(data_dir, tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", RESUMED_ASYNC, data_dir, str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"epochs": 2, "updates": 214}
+    counts = json.loads((tmp_path / "staleness.json").read_text())
+    assert sum(counts["updates"]) == 2 * (1077 // 10) and counts["examples_trained"] == 2140
+    assert counts["trained_per_example"]["max"] <= 2

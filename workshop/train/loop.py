@@ -99,6 +99,14 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
             config.l2 / (2 * train_size) * tf.add_n([tf.reduce_sum(tf.square(w)) for w in weights])
         )
 
+    if asynchronous:
+        # The book's λ/(2n) Σ w² is over the kernels, not the biases.
+        penalty = (lambda _: l2_penalty(kernels)) if config.l2 and kernels else None
+        trainer = _asynchronous_trainer(strategy, model, train_data, config, penalty)
+        # Its counters are restored with the weights, so a resumed run counts each
+        # update once, however the stop fell between the files.
+        tracked.update(staleness=trainer.staleness, seen=trainer.seen, version=trainer.version)
+
     # Checkpoints: every worker saves (saving may run collectives), only the chief's are kept.
     checkpoint = tf.train.Checkpoint(**tracked)
     checkpoint_dir = out_dir / ("checkpoints" if chief else f"checkpoints-worker-{worker_index()}")
@@ -173,12 +181,6 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
         return total_loss / max(steps, 1), total_correct / max(steps * global_batch, 1)
 
     if asynchronous:
-        # The book's λ/(2n) Σ w² is over the kernels, not the biases.
-        penalty = (lambda _: l2_penalty(kernels)) if config.l2 and kernels else None
-        trainer = _asynchronous_trainer(strategy, model, train_data, config, penalty)
-        staleness_path = out_dir / "staleness.json"
-        if rows and staleness_path.exists():  # resumed: the counts so far
-            trainer.staleness.assign(json.loads(staleness_path.read_text())["updates"])
 
         def run_epoch(epoch):
             loss, accuracy, _ = trainer.epoch(seed=config.seed + epoch, drop_remainder=True)
@@ -190,7 +192,9 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
     for epoch in range(int(epoch_done.numpy()) + 1, config.epochs + 1):
         epoch_started = time.perf_counter()
         train_loss, train_accuracy = run_epoch(epoch)
-        seconds = time.perf_counter() - epoch_started + (rows[-1]["seconds"] if rows else 0.0)
+        seconds = (
+            time.perf_counter() - epoch_started + (rows[-1].get("seconds", 0.0) if rows else 0.0)
+        )
         validation_accuracy, _ = _evaluate(predict, validation)
         test_accuracy, test_predictions = _evaluate(predict, test)
         row = {
@@ -223,8 +227,13 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
         # interruption between the two writes loses nothing.
         if chief:
             if asynchronous:
-                counts = trainer.staleness.numpy().tolist()
-                staleness_path.write_text(json.dumps({"updates": counts}))
+                seen = trainer.seen.numpy()
+                counts = {
+                    "updates": trainer.staleness.numpy().tolist(),  # by staleness 0, 1, ...
+                    "trained_per_example": {"min": int(seen.min()), "max": int(seen.max())},
+                    "examples_trained": int(seen.sum()),
+                }
+                (out_dir / "staleness.json").write_text(json.dumps(counts))
             pd.DataFrame(rows).to_csv(history_path, index=False)
         epoch_done.assign(epoch)
         manager.save(checkpoint_number=epoch)

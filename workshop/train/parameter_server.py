@@ -94,7 +94,9 @@ def serve(tf):
         raise SystemExit(
             "--serve runs a worker or ps task: TF_CONFIG's task is " + str(resolver.task_type)
         )
-    config = tf.compat.v1.ConfigProto(inter_op_parallelism_threads=4)
+    # As in process: a worker's inter-op pool needs a thread per worker, and one more.
+    workers = resolver.cluster_spec().num_tasks("worker")
+    config = tf.compat.v1.ConfigProto(inter_op_parallelism_threads=workers + 1)
     server = tf.distribute.Server(
         resolver.cluster_spec(),
         job_name=resolver.task_type,

@@ -84,3 +84,13 @@ def clip_across_replicas(tf, gradients, clipnorm):
 
 def is_parameter_server(tf, strategy):
     return isinstance(strategy, tf.distribute.ParameterServerStrategy)
+
+
+def stamp(strategy):
+    """The strategy as a run folder's settings record it, so that a run resumed under
+    another strategy (or another cluster shape) starts afresh instead of mixing them."""
+    extended = strategy.extended
+    workers = getattr(extended, "_num_workers", 1)  # parameter servers: no public count
+    ps = getattr(extended, "_num_ps", 0)
+    replicas = strategy.num_replicas_in_sync
+    return f"{type(strategy).__name__}(replicas={replicas}, workers={workers}, ps={ps})"

@@ -116,6 +116,7 @@ def run(
     """Train every row; return the results table (and write it, with the figures)."""
     from ...data.pipeline import expand_by_shifts
     from ...train.loop import TrainConfig, train
+    from ...train.strategy import stamp
     from .. import figures
 
     out_dir = Path(out_dir)
@@ -143,6 +144,7 @@ def run(
                 "expanded": row.expanded,
                 "config": asdict(config),
                 "data": splits.name,
+                "strategy": stamp(strategy),
             }
             key = json.dumps(settings, sort_keys=True, default=str)
             # A member trained identically by an earlier row (the ensemble's first

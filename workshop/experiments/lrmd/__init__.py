@@ -4,6 +4,7 @@ patches, a linear probe with few labels, the best single units, and synchronous
 against asynchronous SGD on parameter servers (training.py; settings in setup.py)."""
 
 from ..experiment import Experiment, Outcome
+from .setup import NEEDS
 
 
 class LrmdExperiment(Experiment):
@@ -12,11 +13,7 @@ class LrmdExperiment(Experiment):
     strategies = ("default", "mirrored", "parameter_server")
     datasets = ("digits",)
     dataset_help = "the features are learned from digits and scikit-learn's sample photos"
-    needs = {
-        "LocallyConnected2D": ("local", "LocallyConnected2D"),
-        "LocalContrastNormalization": ("contrast", "LocalContrastNormalization"),
-        "pooling_matrix": ("tica", "pooling_matrix"),
-    }
+    needs = NEEDS
 
     def plan(self, args):
         from .setup import QUICK, Setup

@@ -53,10 +53,17 @@ def best_single_units(chosen_on, chosen_labels, test, test_labels):
         true_positive_rate = (positives - np.cumsum(positive, axis=0)) / positives
         true_negative_rate = np.cumsum(~positive, axis=0) / negatives
         balanced = (true_positive_rate + true_negative_rate) / 2
+        # A cut inside a run of equal activations cannot be a threshold: only cuts
+        # between two different values (or above the largest) count.
+        distinct = np.ones_like(balanced, dtype=bool)
+        distinct[:-1] = ranked[1:] > ranked[:-1]
+        balanced = np.where(distinct, balanced, -np.inf)
         unit = int(np.argmax(balanced.max(axis=0)))
         i = int(np.argmax(balanced[:, unit]))
-        above = ranked[min(i + 1, len(ranked) - 1), unit]
-        threshold = (ranked[i, unit] + above) / 2
+        if i + 1 < len(ranked):
+            threshold = (ranked[i, unit] + ranked[i + 1, unit]) / 2
+        else:  # above the largest: "this class" nowhere
+            threshold = ranked[i, unit]
         predicted, actual = test[:, unit] > threshold, test_labels == c
         score = (np.mean(predicted[actual]) + np.mean(~predicted[~actual])) / 2
         best[int(c)] = (unit, float(score))

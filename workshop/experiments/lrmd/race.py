@@ -72,12 +72,18 @@ def run_all(setup, args, root, out, log=print):
         fresh_dir(folder, {"command": command[3:]})  # resumed only with the same settings
         log(f"== race: {label(name)}")
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(root)]))
+        # Each configuration makes its own cluster on this machine: a TF_CONFIG meant for
+        # the parent would send a ps:N row to that cluster, or make it a non-chief.
+        env.pop("TF_CONFIG", None)
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        (folder / "stderr.log").write_text(done.stderr)
         if done.returncode != 0:
             from ...errors import RunFailed
 
-            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            raise RunFailed(f"the {label(name)} run failed: {last}")
+            raise RunFailed(
+                f"the {label(name)} run failed (exit code {done.returncode}): see "
+                f"{folder / 'stderr.log'}"
+            )
         history = pd.read_csv(folder / "history.csv")
         result = json.loads((folder / "result.json").read_text())
         histories[name] = history
@@ -89,7 +95,7 @@ def run_all(setup, args, root, out, log=print):
             {
                 "configuration": label(name),
                 "final training loss": round(float(history["loss"].iloc[-1]), 4),
-                "test accuracy %": round(100 * result["test_accuracy"], 2),
+                "test accuracy % (best validation epoch)": round(100 * result["test_accuracy"], 2),
                 "examples": int(history["examples"].iloc[-1]),
                 "training seconds": round(float(history["seconds"].iloc[-1]), 1),
                 "examples/s": round(
@@ -133,15 +139,11 @@ def main(argv=None):
     strategy = strategies.make_strategy(tf, strategy_name, 2, workers=workers, ps=1)
 
     from ...train.loop import TrainConfig, train
-    from .setup import DIGITS
+    from .setup import DIGITS, NEEDS
     from .stack import build_classifier
 
     layers = {
-        "LocallyConnected2D": load(args.impl, args.root, "local", "LocallyConnected2D"),
-        "LocalContrastNormalization": load(
-            args.impl, args.root, "contrast", "LocalContrastNormalization"
-        ),
-        "pooling_matrix": load(args.impl, args.root, "tica", "pooling_matrix"),
+        key: load(args.impl, args.root, module, name) for key, (module, name) in NEEDS.items()
     }
     splits = load_splits(
         argparse.Namespace(dataset="digits", data_dir=args.data_dir, download=False)

@@ -5,6 +5,12 @@ from dataclasses import dataclass, replace
 
 from .stack_shape import StackShape
 
+# What the experiment trains, from the reference or the student: key -> (module, name).
+NEEDS = {
+    "LocallyConnected2D": ("local", "LocallyConnected2D"),
+    "LocalContrastNormalization": ("contrast", "LocalContrastNormalization"),
+    "pooling_matrix": ("tica", "pooling_matrix"),
+}
 DIGITS = StackShape(maps=16, kernel=5, stride=2, pool=2, lcn_radius=3, lcn_sigma=1.5)
 # Photo patches: larger fields, so that edges have room; 3×3 positions on a 16×16 patch.
 PHOTOS = StackShape(maps=16, kernel=8, stride=4, pool=2, lcn_radius=3, lcn_sigma=1.5)

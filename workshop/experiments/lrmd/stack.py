@@ -37,11 +37,26 @@ def build_classifier(layers, shape, input_shape, num_classes, eps):
 
 @keras.saving.register_keras_serializable(package="workshop")
 class MapPooling(keras.layers.Layer):
-    """L2 pooling of neighbouring feature maps at each position: √(ε + H z²)."""
+    """L2 pooling of neighbouring feature maps at each position: p = √(ε + H z²), with
+    H fixed (Exercise 2.3's `pooling_matrix`).
+
+    Args:
+        pooling: `(m, k)` array H, pooling unit i's weights over the k maps.
+        eps: float ε ≥ 0 under the root.
+
+    Input shape:  `(batch, height, width, k)`
+    Output shape: `(batch, height, width, m)`
+    """
 
     def __init__(self, pooling, eps, **kwargs):
         super().__init__(**kwargs)
         self.pooling = np.asarray(pooling, np.float32)
+        if self.pooling.ndim != 2:
+            raise ValueError(
+                f"`pooling` must be an (m, k) matrix. Received shape {self.pooling.shape}"
+            )
+        if not eps >= 0:
+            raise ValueError(f"`eps` must be >= 0. Received: eps={eps!r}")
         self.eps = float(eps)
 
     def call(self, inputs):
@@ -89,9 +104,10 @@ class LrmdLayer:
         """Each decoding column (one per position and map) back to norm ≤ 1.
 
         The objective alone does not fix the scale: W₁ → a·W₁, W₂ → W₂/a leaves the
-        reconstruction as it is and shrinks the pooling term with a. Unconstrained,
-        training takes that way out (the pooling term falls, the filters stay noise:
-        measured), as sparse coding would without a bound on its dictionary."""
+        reconstruction as it is and multiplies the pooling term by about a, so a < 1
+        lowers it for nothing. Unconstrained, training takes that way out (the pooling
+        term falls, the filters stay noise: measured), as sparse coding would without
+        a bound on its dictionary."""
         norms = self.tf.norm(self.decoder, axis=2, keepdims=True)
         self.decoder.assign(self.decoder / self.tf.maximum(norms, 1.0))
 
@@ -142,33 +158,3 @@ class LrmdLayer:
         size = self.shape.kernel
         channels = kernel.shape[2] // (size * size)
         return kernel[j, k].reshape(size, size, channels, -1)[:, :, 0, :].transpose(2, 0, 1)
-
-
-def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam, eps, seed):
-    """Adam on the objective; returns the per-epoch history as a list of dicts."""
-    optimizer = keras.optimizers.Adam(learning_rate)
-    weights = layer.weights
-
-    @tf.function
-    def step(batch):
-        with tf.GradientTape() as tape:
-            loss, error, sparsity = layer.objective(batch, lam, eps)
-        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
-        layer.constrain()
-        return loss, error, sparsity
-
-    rng = np.random.default_rng(seed)
-    history = []
-    for epoch in range(1, epochs + 1):
-        order = rng.permutation(len(images))
-        sums = np.zeros(3)
-        batches = 0
-        for start in range(0, len(order) - batch_size + 1, batch_size):
-            batch = tf.constant(images[order[start : start + batch_size]])
-            sums += [float(v) for v in step(batch)]
-            batches += 1
-        loss, error, sparsity = sums / max(batches, 1)
-        history.append(
-            {"epoch": epoch, "objective": loss, "reconstruction": error, "pooling": sparsity}
-        )
-    return history

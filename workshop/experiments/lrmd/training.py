@@ -14,7 +14,8 @@ from ..folders import fresh_dir
 from .figures import draw_best_units, draw_filters, draw_race, draw_staleness
 from .probe import best_single_units, linear_probe
 from .race import run_all
-from .stack import LrmdLayer, build_classifier, train_unsupervised
+from .stack import LrmdLayer, build_classifier
+from .unsupervised import train_unsupervised
 
 PAPER = (
     "Le et al. 2012 (10 million 200×200 YouTube frames, 1 billion weights, 1,000 machines "
@@ -164,6 +165,7 @@ def run(tf, strategy, layers, splits, out, setup, args, root, log=print):
 def _supervised(tf, strategy, layers, splits, out, setup, args):
     """Test accuracy of the LRMD classifier trained with labels under `strategy`."""
     from ...train.loop import TrainConfig, train
+    from ...train.strategy import stamp
 
     config = TrainConfig(
         epochs=setup.classifier_epochs,
@@ -172,7 +174,7 @@ def _supervised(tf, strategy, layers, splits, out, setup, args):
         seed=args.seed,
         verbose=0,
     )
-    settings = {"config": vars(config), "strategy": args.strategy, "impl": args.impl}
+    settings = {"config": vars(config), "strategy": stamp(strategy), "impl": args.impl}
     folder = fresh_dir(out / "supervised", settings)
     result = train(
         strategy,
