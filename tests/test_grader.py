@@ -156,6 +156,29 @@ def test_an_independent_top_k_gets_full_points_and_ties_by_position_are_named(st
     assert any(d.startswith("ties broken by position") for d in result.diagnoses)
 
 
+def test_an_independent_inception_module_gets_full_points_and_linear_reductions_are_named(
+    student_root,
+):
+    student_root.use("inception", "inception_sequential.py")
+    exercise = catalog.find("inception")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    # A student's own linear reductions: every convolution needs its ReLU.
+    student_root.edit(
+        "inception",
+        "keras.Sequential([conv(self.f3_reduce, 1), conv(self.f3, 3)])",
+        "keras.Sequential([keras.layers.Conv2D(self.f3_reduce, 1), conv(self.f3, 3)])",
+    )
+    student_root.edit(
+        "inception",
+        "keras.Sequential([conv(self.f5_reduce, 1), conv(self.f5, 5)])",
+        "keras.Sequential([keras.layers.Conv2D(self.f5_reduce, 1), conv(self.f5, 5)])",
+    )
+    result = grade_root(student_root, "inception")["inception"]
+    assert {"forward output", "gradients"} <= set(failed_checks(result))
+    assert any(d.startswith("no ReLU after the 1×1 reductions") for d in result.diagnoses)
+
+
 def test_another_vectorisation_gets_full_points(student_root):
     student_root.use("conv", "conv_shifted.py")
     result = grade_root(student_root, "conv")["conv"]

@@ -242,6 +242,22 @@ def test_response_normalisation_is_tensorflows_op_and_ksh_formula():
             np.testing.assert_allclose(np.asarray(layer(x))[..., i], expected, rtol=1e-5)
 
 
+def test_inception_3a_parameters_with_and_without_reductions():
+    from solutions.inception import InceptionModule
+    from solutions.mistakes.inception import NaiveInceptionModule
+
+    # GoogLeNet's 3a on 192 channels: Table 1's 64, 96, 128, 16, 32, 32.
+    sizes = (64, 96, 128, 16, 32, 32)
+    reduced, naive = InceptionModule(*sizes), NaiveInceptionModule(*sizes)
+    for module in (reduced, naive):
+        module.build((None, 28, 28, 192))
+    weights = 192 * 64 + 192 * 96 + 96 * 9 * 128 + 192 * 16 + 16 * 25 * 32 + 192 * 32
+    assert reduced.count_params() == weights + sum(sizes) == 163_696
+    assert naive.count_params() == 192 * (64 + 9 * 128 + 25 * 32) + 64 + 128 + 32 == 387_296
+    x = np.random.default_rng(5).standard_normal((2, 28, 28, 192)).astype(np.float32)
+    assert reduced(x).shape == (2, 28, 28, 256) and naive(x).shape == (2, 28, 28, 416)
+
+
 def test_tica_gradients_equal_finite_differences():
     from solutions.tica import pooling_matrix, tica_objective
 

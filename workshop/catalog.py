@@ -267,6 +267,38 @@ RESPONSE = Exercise(
     ),
 )
 
+INCEPTION = Exercise(
+    id="2.6",
+    slug="inception",
+    title="InceptionModule: GoogLeNet's four branches and their 1×1 reductions",
+    section="notes §2.3; Szegedy et al. 2015, §4, Figure 2(b)",
+    module="inception",
+    name="InceptionModule",
+    kind=LAYER,
+    # Keras's Conv2D and pooling are allowed: the lesson is the module.
+    options=LayerOptions(
+        banned_names=frozenset(), banned_kernels=frozenset(), forgotten_key="pool_proj"
+    ),
+    cases=(
+        Case(dict(f1=4, f3_reduce=3, f3=5, f5_reduce=2, f5=3, pool_proj=2), (2, 8, 8, 6)),
+        Case(dict(f1=2, f3_reduce=4, f3=3, f5_reduce=3, f5=2, pool_proj=3), (1, 5, 7, 3)),
+        # GoogLeNet's module 3a, on a 6×6 map instead of 28×28.
+        Case(dict(f1=64, f3_reduce=96, f3=128, f5_reduce=16, f5=32, pool_proj=32), (1, 6, 6, 192)),
+        Case(dict(f1=3, f3_reduce=2, f3=4, f5_reduce=2, f5=2, pool_proj=1), (3, 4, 4, 5)),
+    ),
+    hints=(
+        "In build: conv = lambda filters, size: keras.layers.Conv2D(filters, size, "
+        "padding='same', activation='relu'); create the seven sublayers in the "
+        "docstring's order; self.pool = keras.layers.MaxPooling2D(3, strides=1, "
+        "padding='same').",
+        "Still in build: each sublayer's build gets the shape it will see. The 3×3 "
+        "convolution sees the reduction's output: input_shape[:-1] + (self.f3_reduce,); "
+        "the others see input_shape.",
+        "In call: ops.concatenate([self.branch1(x), self.branch3(self.reduce3(x)), "
+        "self.branch5(self.reduce5(x)), self.projection(self.pool(x))], axis=-1).",
+    ),
+)
+
 TOP_K = Exercise(
     id="2.7",
     slug="topk",
@@ -459,6 +491,7 @@ EXERCISES = (
     CONTRAST,
     TICA,
     RESPONSE,
+    INCEPTION,
     TOP_K,
     SIMPLE_RNN,
     BPTT,

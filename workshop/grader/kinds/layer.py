@@ -36,6 +36,13 @@ WEIGHTLESS_LAYER_POINTS = {
     for name, points in LAYER_POINTS.items()
     if name != WEIGHTS
 }
+# A module assembled from Keras's own layers (the inception module) bans nothing; its
+# weights, the module's parameter count, take the rule's point.
+MODULE_POINTS = {
+    name: (2 if name == WEIGHTS else points)
+    for name, points in LAYER_POINTS.items()
+    if name != NO_READY_MADE_OP
+}
 # Inside keras.layers.RNN the output dtype is the wrapper's, whatever the cell returns
 # (a cell's float64 shows up inside tf.function instead), so cells have no dtype check.
 CELL_POINTS = {
@@ -72,6 +79,8 @@ class LayerKind(GradingKind):
     def points(self, exercise):
         if exercise.options.recurrent:
             return CELL_POINTS
+        if not exercise.options.banned_names and not exercise.options.banned_kernels:
+            return MODULE_POINTS
         return LAYER_POINTS if exercise.options.has_weights else WEIGHTLESS_LAYER_POINTS
 
     def stages(self, exercise):
@@ -169,7 +178,8 @@ class LayerKind(GradingKind):
             ),
         )
         run_checks(result, checks, self.points(exercise), source_dir, stages=records)
-        if not all(c.passed for c in result.checks[1:]):  # the rule alone changes no number
+        # The rule alone changes no number.
+        if not all(c.passed for c in result.checks if c.name != NO_READY_MADE_OP):
             result.diagnoses.extend(
                 diagnose(
                     exercise,

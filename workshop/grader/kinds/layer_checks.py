@@ -77,9 +77,11 @@ def check_weights(exercise, mine, ref, source_dir):
         if tuple(m.weight_shapes) != tuple(r.weight_shapes):
             return False, (
                 f"{describe(exercise, i)}: expected weights "
-                f"{_shapes(r.weight_shapes)}, got {_shapes(m.weight_shapes)}"
+                f"{_shapes(r.weight_shapes)} ({_count(r.weight_shapes):,} parameters), got "
+                f"{_shapes(m.weight_shapes)} ({_count(m.weight_shapes):,})"
             )
-    return True, f"weights {_shapes(ref[0].weight_shapes)} as the stub creates them"
+    shapes = ref[0].weight_shapes
+    return True, f"weights {_shapes(shapes)} ({_count(shapes):,} parameters), as the reference's"
 
 
 def check_shapes(exercise, mine, ref, source_dir):
@@ -151,6 +153,10 @@ def check_tf_function(exercise, cases, records):
                 "Python-side values (.numpy(), float(tensor), NumPy calls on tensors)"
             )
     return True, "gives the same output traced in tf.function as eagerly"
+
+
+def _count(weight_shapes):
+    return sum(int(np.prod(shape)) for _, shape in weight_shapes)
 
 
 def _shapes(weight_shapes):
