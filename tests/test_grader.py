@@ -179,6 +179,19 @@ def test_an_independent_inception_module_gets_full_points_and_linear_reductions_
     assert any(d.startswith("no ReLU after the 1×1 reductions") for d in result.diagnoses)
 
 
+def test_an_independent_augmentation_gets_full_points_and_a_vertical_flip_is_named(
+    student_root,
+):
+    student_root.use("augment", "augment_loops.py")
+    exercise = catalog.find("augment")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    student_root.edit("augment", "out[mirror][:, :, ::-1]", "out[mirror][:, ::-1]")
+    result = grade_root(student_root, "augment")["augment"]
+    assert "draws follow their distributions" in failed_checks(result)
+    assert any(d.startswith("upside down, not mirrored") for d in result.diagnoses)
+
+
 def test_another_vectorisation_gets_full_points(student_root):
     student_root.use("conv", "conv_shifted.py")
     result = grade_root(student_root, "conv")["conv"]

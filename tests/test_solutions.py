@@ -258,6 +258,21 @@ def test_inception_3a_parameters_with_and_without_reductions():
     assert reduced(x).shape == (2, 28, 28, 256) and naive(x).shape == (2, 28, 28, 416)
 
 
+def test_pca_colour_basis_is_scikit_learns_pca_of_the_pixels():
+    from sklearn.decomposition import PCA
+
+    from solutions.augment import pca_colour_basis
+
+    rng = np.random.default_rng(6)
+    images = rng.standard_normal((5, 7, 6, 3)) @ rng.standard_normal((3, 3)) + 0.3
+    values, vectors = pca_colour_basis(images)
+    pca = PCA().fit(images.reshape(-1, 3))
+    np.testing.assert_allclose(values, pca.explained_variance_, rtol=1e-5)
+    for i, component in enumerate(pca.components_):  # the same axis, up to its sign
+        assert abs(abs(float(np.dot(vectors[:, i], component))) - 1) < 1e-5
+        assert vectors[np.argmax(np.abs(vectors[:, i])), i] > 0
+
+
 def test_tica_gradients_equal_finite_differences():
     from solutions.tica import pooling_matrix, tica_objective
 

@@ -267,6 +267,34 @@ RESPONSE = Exercise(
     ),
 )
 
+AUGMENT = Exercise(
+    id="2.5",
+    slug="augment",
+    title="KSH's augmentation: random crops, flips, PCA colour jitter, test crops",
+    section="notes §2.2; Krizhevsky et al. 2012, §4.1",
+    module="augment",
+    name="augment",
+    names=("pca_colour_basis", "augment", "centre_crop", "ten_crops"),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.augment"),
+    cases=(
+        Case({"crop": 5}, (4, 8, 8, 3)),
+        Case({"crop": 3}, (2, 4, 6, 3)),  # a wide image
+        Case({"crop": 6}, (3, 6, 7, 1)),  # one channel; the crop fills the height
+    ),
+    hints=(
+        "pca_colour_basis: pixels = x.reshape(-1, C); values, vectors = "
+        "np.linalg.eigh(np.cov(pixels, rowvar=False)); reverse both to descending; "
+        "multiply each column by the sign of its largest-magnitude entry.",
+        "augment: after the two randint draws, rows = top[:, None] + ops.arange(crop) "
+        "reshaped to (N, crop, 1, 1); ops.take_along_axis(images, rows, axis=1), then "
+        "the same for the columns with shape (N, 1, crop, 1) on axis 2.",
+        "The flips: ops.where(flips[:, None, None, None], ops.flip(crops, axis=2), crops). "
+        "The jitter: ops.matmul(alpha * eigenvalues, ops.transpose(eigenvectors)) is "
+        "(N, C); add it as [:, None, None, :].",
+    ),
+)
+
 INCEPTION = Exercise(
     id="2.6",
     slug="inception",
@@ -491,6 +519,7 @@ EXERCISES = (
     CONTRAST,
     TICA,
     RESPONSE,
+    AUGMENT,
     INCEPTION,
     TOP_K,
     SIMPLE_RNN,
