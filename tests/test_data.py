@@ -76,3 +76,36 @@ def test_mnist_goes_through_tfds_load(tmp_path):
     images = [image for image, _ in mnist.train]
     assert len(images) == 12 and images[0].dtype == tf.float32
     assert float(tf.reduce_max(tf.stack(images))) <= 1.0
+
+
+def test_numbers_are_balanced_colour_and_written_with_disjoint_scans():
+    from workshop.data.numbers_builder import splits
+
+    made = splits()
+    sizes = {name: len(images) for name, (images, _, _) in made.items()}
+    assert sizes == {"train": 10_000, "validation": 2_000, "test": 2_000}
+    scans = {name: set(used.ravel()) for name, (_, _, used) in made.items()}
+    assert not scans["train"] & scans["test"] and not scans["train"] & scans["validation"]
+    for name, (images, labels, used) in made.items():
+        assert images.shape[1:] == (32, 32, 3) and images.dtype == np.uint8
+        counts = np.bincount(labels, minlength=100)
+        assert counts.min() == counts.max() == sizes[name] // 100  # every number equally
+    # The two scans of each number show its two digits.
+    from sklearn.datasets import load_digits
+
+    target = load_digits().target
+    images, labels, used = made["test"]
+    assert np.array_equal(target[used[:, 0]] * 10 + target[used[:, 1]], labels)
+    # Colour: the three channels differ (tinted photos, coloured ink).
+    assert np.abs(images[..., 0].astype(int) - images[..., 2]).mean() > 10
+    # The same images every time: the data set is fixed by its seed.
+    again = splits()["test"][0]
+    assert np.array_equal(again, images)
+
+
+def test_numbers_reach_the_model_through_the_pipeline(tmp_path):
+    numbers = load_splits("numbers", str(tmp_path))
+    assert numbers.image_shape == (32, 32, 3) and numbers.num_classes == 100
+    image, label = next(iter(numbers.test))
+    assert image.dtype == tf.float32 and 0 <= int(label) < 100
+    assert float(tf.reduce_max(image)) <= 1.0

@@ -1,10 +1,11 @@
 """Every data set reaches the models the same way: a TensorFlow Datasets pipeline of
 (image float32 in [0, 1], shape (height, width, channels); label int64).
 
-`digits` (the default) is built here from data inside scikit-learn and needs no
-network. The others go through the real `tfds.load`; since downloading needs the
-internet, it only downloads when asked (`download=True`), and otherwise fails at once
-with a message instead of retrying for minutes on a machine that is offline.
+`digits` (the default) and `numbers` (two-digit numbers in colour, 100 classes) are
+built here from data inside scikit-learn and need no network. The others go through
+the real `tfds.load`; since downloading needs the internet, it only downloads when
+asked (`download=True`), and otherwise fails at once with a message instead of
+retrying for minutes on a machine that is offline.
 """
 
 import os
@@ -18,11 +19,12 @@ import tensorflow_datasets as tfds
 # out the last 10,000 MNIST training images for validation; the others follow suit.
 SPLITS = {
     "digits": {"train": "train", "validation": "validation", "test": "test"},
+    "numbers": {"train": "train", "validation": "validation", "test": "test"},
     "mnist": {"train": "train[:50000]", "validation": "train[50000:]", "test": "test"},
     "cifar10": {"train": "train[:45000]", "validation": "train[45000:]", "test": "test"},
     "svhn_cropped": {"train": "train[:90%]", "validation": "train[90%:]", "test": "test"},
 }
-TFDS_NAMES = {"digits": "workshop_digits"}
+TFDS_NAMES = {"digits": "workshop_digits", "numbers": "workshop_numbers"}
 
 
 tfds.display_progress_bar(False)  # the harness prints its own progress
@@ -52,6 +54,17 @@ def _to_float(image, label):
     return tf.cast(image, tf.float32) / 255.0, label
 
 
+def _local_builder(name):
+    """The builders of the data sets made here from scikit-learn's own data."""
+    if name == "numbers":
+        from .numbers_builder import WorkshopNumbers
+
+        return WorkshopNumbers
+    from .digits_builder import WorkshopDigits
+
+    return WorkshopDigits
+
+
 def load_splits(name="digits", data_dir=None, download=False):
     """Train, validation and test pipelines of one data set, unbatched."""
     if name not in SPLITS:
@@ -60,10 +73,8 @@ def load_splits(name="digits", data_dir=None, download=False):
         )
     data_dir = data_dir or default_data_dir()
     tfds_name = TFDS_NAMES.get(name, name)
-    if name == "digits":
-        from .digits_builder import WorkshopDigits
-
-        builder = WorkshopDigits(data_dir=data_dir)
+    if name in ("digits", "numbers"):
+        builder = _local_builder(name)(data_dir=data_dir)
         builder.download_and_prepare()  # built from scikit-learn's copy: no network
         loaded = {
             split: builder.as_dataset(split=s, as_supervised=True)
