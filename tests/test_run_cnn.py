@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from workshop.experiments.cnn.table import ROWS
+from workshop.experiments.cnn.table import ROWS, merge_results
 
 
 def run_cli(*args, cwd=REPO, timeout=1800):
@@ -181,3 +181,20 @@ def test_an_interrupted_run_resumes_at_its_last_epoch(data_dir, tmp_path):
     # Retrained from the same weights on the same batches: the same epoch again.
     pd.testing.assert_frame_equal(after.iloc[kept : len(before)], before.iloc[kept:], rtol=1e-4)
     assert f"epoch {kept + 1}/40" in done.stdout and f"epoch {kept}/40" not in done.stdout
+
+
+def test_a_run_of_some_rows_updates_them_and_keeps_the_others(tmp_path):
+    path = tmp_path / "results.csv"
+    pd.DataFrame(
+        {"row": ["shallow", "conv1", "relu"], "test accuracy %": [96.4, 96.4, 98.6]}
+    ).to_csv(path, index=False)
+    again = pd.DataFrame({"row": ["relu", "dropout"], "test accuracy %": [98.9, 98.8]})
+    merged = merge_results(path, again)
+    assert merged["row"].tolist() == ["shallow", "conv1", "relu", "dropout"]  # book order
+    assert merged.set_index("row")["test accuracy %"].to_dict() == {
+        "shallow": 96.4,
+        "conv1": 96.4,
+        "relu": 98.9,
+        "dropout": 98.8,
+    }
+    assert merge_results(tmp_path / "none.csv", again)["row"].tolist() == ["relu", "dropout"]

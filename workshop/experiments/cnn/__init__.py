@@ -75,9 +75,24 @@ class CnnExperiment(Experiment):
             batch_size=args.batch_size,
             patience=args.patience,
         )
+        notes = [f"Book setup: {table.BOOK_SETUP}."]
+        chance = 100 / context.data.num_classes
+        stuck = results.loc[results["test accuracy %"] < 2 * chance, "row"].tolist()
+        if stuck and (args.quick or (args.epochs or 60) < 10):
+            notes.append(
+                f"{', '.join(stuck)}: near chance ({chance:.0f}%) after so few epochs. "
+                "The sigmoid conv rows sit at chance for 10-25 epochs on the digits before "
+                "they learn (README, 'Reproducing the book's chapter-6 table'): not a sign "
+                "that the layers are wrong."
+            )
+        kept = len(table.merge_results(context.out / "results.csv", results)) - len(results)
+        if kept:
+            notes.append(
+                f"results.csv also keeps {kept} row(s) from an earlier run into {context.out}/."
+            )
         return Outcome(
             tables=[results],
-            notes=[f"Book setup: {table.BOOK_SETUP}."],
+            notes=notes,
             files=["results.csv", "learning_curves.png", "filters.png", "per-row logs"],
         )
 

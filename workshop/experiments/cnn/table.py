@@ -149,11 +149,18 @@ def run(
             key = json.dumps(settings, sort_keys=True, default=str)
             # A member trained identically by an earlier row (the ensemble's first
             # member is the dropout row's net) is resumed from there, not retrained.
+            reused = key in trained
             folder = trained.setdefault(key, out_dir / row.key / f"member-{member}")
             folder = fresh_dir(folder, settings)
             log(
                 f"== {row.key}: {row.label}"
                 + (f" (member {member + 1}/{row.members})" if row.members > 1 else "")
+                + (
+                    f": the same net as {folder.parent.name}'s, trained with the same "
+                    "settings, so reused, not retrained"
+                    if reused
+                    else ""
+                )
             )
             result = train(
                 strategy,
@@ -182,15 +189,37 @@ def run(
                 "book MNIST %": row.book,
                 "best epoch": ", ".join(str(r.best_epoch) for r in member_results),
                 "epochs run": ", ".join(str(len(r.history)) for r in member_results),
-                "seconds": round(time.perf_counter() - started, 1),
+                "training seconds": round(_training_seconds(member_results, started), 1),
             }
         )
     table = pd.DataFrame(results)
-    table.to_csv(out_dir / "results.csv", index=False)
+    merged = merge_results(out_dir / "results.csv", table)
+    merged.to_csv(out_dir / "results.csv", index=False)
     figures.learning_curves(curves, out_dir / "learning_curves.png")
     if filters is not None:
         figures.filter_grid(filters, out_dir / "filters.png")
     return table
+
+
+def _training_seconds(member_results, started):
+    """The row's training time, resumed epochs included: each member's history keeps
+    its own running total (an older history without one: this call's wall time)."""
+    totals = [r.history["seconds"].iloc[-1] for r in member_results if "seconds" in r.history]
+    if len(totals) < len(member_results):
+        return time.perf_counter() - started
+    return float(sum(totals))
+
+
+def merge_results(path, table):
+    """The rows just run, and those of an earlier table at `path` that were not run
+    again, in the book's order: `--rows relu` updates one row and loses no other."""
+    if path.exists():
+        earlier = pd.read_csv(path)
+        if "row" in earlier:
+            kept = earlier[~earlier["row"].isin(table["row"])]
+            table = pd.concat([kept, table], ignore_index=True)
+    order = {row.key: i for i, row in enumerate(ROWS)}
+    return table.sort_values("row", key=lambda keys: keys.map(order)).reset_index(drop=True)
 
 
 def first_layer_kernels(model):
