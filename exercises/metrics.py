@@ -5,7 +5,7 @@ import numpy as np  # noqa: F401  (you may need it)
 
 def top_k_accuracy(probabilities, labels, k):
     """The share of examples whose true class is among the k most probable: KSH's
-    top-5 error is 1 − top_k_accuracy(p, y, 5) (notes §2.2; Krizhevsky et al. 2012, §1
+    top-5 error is 1 − top_k_accuracy(p, y, 5) (notes §2.2; Krizhevsky et al. 2012, §2
     and Table 1: 37.5% top-1 and 17.0% top-5 error on ILSVRC-2010).
 
         top-k accuracy = (1/N) Σ_n [ #{c : p[n, c] > p[n, y_n]} < k ]
@@ -28,9 +28,9 @@ def top_k_accuracy(probabilities, labels, k):
     Example:
     >>> import numpy as np
     >>> p = np.array([[0.1, 0.6, 0.3], [0.4, 0.2, 0.4], [0.5, 0.25, 0.25]])
-    >>> round(float(top_k_accuracy(p, [2, 2, 1], k=1)), 4)  # row 2: 0.4 ties for first
+    >>> round(float(top_k_accuracy(p, [2, 2, 1], k=1)), 4)  # p[1]: 0.4 ties for first
     0.3333
-    >>> float(top_k_accuracy(p, [2, 2, 1], k=2))  # row 3: 0.25 ties for second
+    >>> float(top_k_accuracy(p, [2, 2, 1], k=2))  # p[2]: 0.25 ties for second
     1.0
     """
     # Exercise 2.7: for each example, count the classes strictly more probable than its

@@ -10,9 +10,10 @@ class LocalResponseNormalization(keras.layers.Layer):
     Krizhevsky, Sutskever and Hinton 2012, "ImageNet classification with deep
     convolutional neural networks", §3.3).
 
-    Each activation is divided by the summed squares of the activations at the same
-    position in the r channels on either side ("lateral inhibition": big responses in
-    neighbouring kernel maps compete):
+    Each activation is divided by k plus α times the summed squares of the activations
+    at the same position in the channels from i − r to i + r (its own included), all to
+    the power β ("lateral inhibition": big responses in neighbouring kernel maps
+    compete):
 
         b[n, y, x, i] = a[n, y, x, i] / (k + α · Σ_j a[n, y, x, j]²)^β
 

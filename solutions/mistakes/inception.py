@@ -14,7 +14,8 @@ class _Module(InceptionModule):
 
     reductions = True  # the 1×1 reductions before the 3×3 and 5×5 convolutions
     projection = True  # the 1×1 projection after the pooling
-    reduction_relu = True
+    reduction_relu = (True, True)  # after the 3×3's reduction, after the 5×5's
+    project_first = False  # the projection before the pooling
     relu = True
     pooling = "max"
     order = (0, 1, 2, 3)  # of the branches in the concatenation
@@ -28,12 +29,12 @@ class _Module(InceptionModule):
         self.branch1 = conv(self.f1, 1)
         self.branch1.build(input_shape)
         if self.reductions:
-            self.reduce3 = conv(self.f3_reduce, 1, relu=self.reduction_relu)
+            self.reduce3 = conv(self.f3_reduce, 1, relu=self.reduction_relu[0])
             self.reduce3.build(input_shape)
         self.branch3 = conv(self.f3, 3)
         self.branch3.build(spatial + (self.f3_reduce,) if self.reductions else input_shape)
         if self.reductions:
-            self.reduce5 = conv(self.f5_reduce, 1, relu=self.reduction_relu)
+            self.reduce5 = conv(self.f5_reduce, 1, relu=self.reduction_relu[1])
             self.reduce5.build(input_shape)
         self.branch5 = conv(self.f5, 5)
         self.branch5.build(spatial + (self.f5_reduce,) if self.reductions else input_shape)
@@ -47,13 +48,12 @@ class _Module(InceptionModule):
     def call(self, inputs):
         reduced3 = self.reduce3(inputs) if self.reductions else inputs
         reduced5 = self.reduce5(inputs) if self.reductions else inputs
-        pooled = self.pool(inputs)
-        branches = [
-            self.branch1(inputs),
-            self.branch3(reduced3),
-            self.branch5(reduced5),
-            self.projection_layer(pooled) if self.projection else pooled,
-        ]
+        if self.project_first:
+            last = self.pool(self.projection_layer(inputs))
+        else:
+            pooled = self.pool(inputs)
+            last = self.projection_layer(pooled) if self.projection else pooled
+        branches = [self.branch1(inputs), self.branch3(reduced3), self.branch5(reduced5), last]
         return ops.concatenate([branches[i] for i in self.order], axis=-1)
 
 
@@ -118,7 +118,36 @@ class LargeFirstInceptionModule(_Module):
 )
 @register
 class LinearReductionsInceptionModule(_Module):
-    reduction_relu = False
+    reduction_relu = (False, False)
+
+
+LINEAR_REDUCTION = (
+    "no ReLU after one of the 1×1 reductions: every convolution of the module, both "
+    "reductions included, is followed by a ReLU"
+)
+
+
+@known("2.6", "linear-reduction-3x3", LINEAR_REDUCTION)
+@register
+class LinearReduction3InceptionModule(_Module):
+    reduction_relu = (False, True)
+
+
+@known("2.6", "linear-reduction-5x5", LINEAR_REDUCTION)
+@register
+class LinearReduction5InceptionModule(_Module):
+    reduction_relu = (True, False)
+
+
+@known(
+    "2.6",
+    "projection-before-pool",
+    "the projection before the pooling: the pool branch max-pools the input first, then "
+    "projects it with the 1×1 convolution",
+)
+@register
+class ProjectFirstInceptionModule(_Module):
+    project_first = True
 
 
 @known(

@@ -32,6 +32,22 @@ def top_k_by_last_indices(probabilities, labels, k):
     return float(np.mean(np.any(best == labels[:, None], axis=1)))
 
 
+@known("2.7", "ties-by-position-default-sort", TIES_BY_POSITION)
+def top_k_by_default_sort(probabilities, labels, k):
+    """np.argsort(-p)[:, :k] with NumPy's default (unstable) sort."""
+    probabilities, labels = _arrays(probabilities, labels)
+    best = np.argsort(-probabilities, axis=1)[:, :k]
+    return float(np.mean(np.any(best == labels[:, None], axis=1)))
+
+
+@known("2.7", "ties-by-position-default-sort-last", TIES_BY_POSITION)
+def top_k_by_default_sort_last(probabilities, labels, k):
+    """np.argsort(p)[:, -k:] with NumPy's default (unstable) sort."""
+    probabilities, labels = _arrays(probabilities, labels)
+    best = np.argsort(probabilities, axis=1)[:, -k:]
+    return float(np.mean(np.any(best == labels[:, None], axis=1)))
+
+
 @known(
     "2.7",
     "ties-against-the-label",
@@ -77,6 +93,17 @@ def top_k_count(probabilities, labels, k):
     probabilities, labels = _arrays(probabilities, labels)
     own = probabilities[np.arange(len(labels)), labels]
     return float(np.sum(np.sum(probabilities > own[:, None], axis=1) < k))
+
+
+@known(
+    "2.7",
+    "percent-not-share",
+    "a percentage, not a share: return the fraction in [0, 1] (0.375, not 37.5)",
+)
+def top_k_percent(probabilities, labels, k):
+    probabilities, labels = _arrays(probabilities, labels)
+    own = probabilities[np.arange(len(labels)), labels]
+    return 100.0 * float(np.mean(np.sum(probabilities > own[:, None], axis=1) < k))
 
 
 @known(

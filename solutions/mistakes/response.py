@@ -43,6 +43,21 @@ class AlphaOverNLocalResponseNormalization(LocalResponseNormalization):
 
 @known(
     "2.4",
+    "alpha-over-window",
+    "α divided by the number of channels in the (cut) window: KSH (and "
+    "tf.nn.local_response_normalization) multiply the sum of squares by α itself",
+)
+@register
+class AlphaOverWindowLocalResponseNormalization(LocalResponseNormalization):
+    def call(self, inputs):
+        r, channels = self.depth_radius, inputs.shape[-1]
+        inside = [min(channels - 1, i + r) - max(0, i - r) + 1 for i in range(channels)]
+        total = _window_sum(ops.square(inputs), -r, r) / ops.convert_to_tensor(inside, "float32")
+        return _normalise(self, inputs, total=total)
+
+
+@known(
+    "2.4",
     "wrap-around",
     "the window wraps around the channels: near the first and last channel it is cut "
     "(the missing channels count as 0), not continued from the other end",
@@ -71,6 +86,19 @@ class ShortWindowLocalResponseNormalization(LocalResponseNormalization):
         for d in range(2 * r):  # one slice short: range(2 * r + 1)
             total = total + padded[..., d : d + channels]
         return _normalise(self, inputs, total=total)
+
+
+@known(
+    "2.4",
+    "one-sided-window",
+    "the window runs over the next 2r channels only: it is centred on channel i, from "
+    "i − r to i + r (pad r zero channels on each side)",
+)
+@register
+class OneSidedLocalResponseNormalization(LocalResponseNormalization):
+    def call(self, inputs):
+        r = self.depth_radius
+        return _normalise(self, inputs, total=_window_sum(ops.square(inputs), 0, 2 * r))
 
 
 @known(
