@@ -44,3 +44,17 @@ def test_close_treats_nan_as_equal_and_shapes_as_different():
     assert close(np.array([np.nan, 1.0]), np.array([np.nan, 1.0]), TOL)
     assert not close(np.zeros(3), np.zeros(4), TOL)
     assert not close(np.zeros(3), "not numbers", TOL)
+
+
+def test_relative_error_only_where_the_expected_value_is_not_near_zero():
+    result = compare("out", np.array([0.0, 0.0, 2.0]), np.array([1e-3, 0.0, 2.5]), TOL)
+    assert "(expected 2, got 2.5), 0.25 of the expected value" in result.summary
+    zeros = compare("out", np.array([0.0, 2.0]), np.array([0.3, 2.0]), TOL)
+    assert "of the expected value" not in zeros.summary  # the worst is at an expected 0
+
+
+def test_one_number_is_reported_plainly():
+    result = compare("top-k accuracy: k = 5", np.array(0.375), np.array(0.125), TOL)
+    assert result.summary == (
+        "top-k accuracy: k = 5: expected 0.375, got 0.125 (atol=0.0001, rtol=0.0001)"
+    )

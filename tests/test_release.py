@@ -107,7 +107,7 @@ def test_a_correct_answer_gets_full_points_in_the_release(quick_release):
     done = in_release(quick_release, "check", *QUICK)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "Total 20/20." in done.stdout
-    assert "public 8/8; 8 hidden checks" in done.stdout
+    assert "public checks: 8 of 8 passed, 10/10 points" in done.stdout
 
 
 def test_the_release_refuses_what_needs_solutions(quick_release):

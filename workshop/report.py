@@ -29,6 +29,13 @@ def _indent(text, prefix="        ", width=100):
 HIDDEN_MARK = {results.HIDDEN_PASSED: "  hidden ok", results.HIDDEN_FAILED: "  hidden FAIL"}
 
 
+def _error_part(message):
+    """What a failure's message says of an exception, from 'raised' on: several checks
+    failing on the same error print it once."""
+    at = message.find(" raised ")
+    return message[at:] if at >= 0 else message
+
+
 def exercise_text(result):
     header = (
         f"Exercise {result.exercise_id}  {result.title}  "
@@ -37,20 +44,33 @@ def exercise_text(result):
     lines = [header]
     if result.reason:
         lines.append(_indent(result.reason, "    "))
+    width = max([24] + [len(check.name) for check in result.checks])
+    first_with = {}  # an error's text -> the first check that showed it
     for check in result.checks:
         lines.append(
-            f"  {MARK[check.passed]} {check.name:<24} {check.points:g}/{check.max_points:g}"
+            f"  {MARK[check.passed]} {check.name:<{width}} {check.points:g}/{check.max_points:g}"
             + HIDDEN_MARK.get(check.hidden, "")
         )
         if not check.passed:
-            lines.append(_indent(check.message))
+            error = _error_part(check.message)
+            if error in first_with:
+                lines.append(_indent(f"the same error as under '{first_with[error]}'"))
+            else:
+                first_with[error] = check.name
+                lines.append(_indent(check.message))
     for diagnosis in result.diagnoses:
         lines.append(_indent(f"likely mistake: {diagnosis}", "  "))
     if result.checks and not result.hidden_run:
         passed = sum(check.passed for check in result.checks)
+        points = sum(check.points for check in result.checks)
+        total = sum(check.max_points for check in result.checks)
         lines.append(
-            f"  public {passed}/{len(result.checks)}; {len(result.checks)} hidden checks "
-            "(the same checks on other seeds and shapes) run at grading"
+            _indent(
+                f"public checks: {passed} of {len(result.checks)} passed, {points:g}/{total:g} "
+                "points; at grading every check runs again on hidden cases (other seeds and "
+                "shapes)",
+                "  ",
+            )
         )
     failed_hidden = [c.name for c in result.checks if c.hidden == results.HIDDEN_FAILED]
     if failed_hidden:
