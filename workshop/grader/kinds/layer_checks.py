@@ -75,10 +75,16 @@ def check_weights(exercise, mine, ref, source_dir):
         if not m.weight_shapes and m.error is not None:
             return False, _first_error(exercise, [m], source_dir)
         if tuple(m.weight_shapes) != tuple(r.weight_shapes):
+            unbuilt = (
+                ": the layer had no weights after build; create every weight (a sublayer "
+                "too, and call its build) in build, so they exist before the first call"
+                if not m.weight_shapes
+                else ""
+            )
             return False, (
                 f"{describe(exercise, i)}: expected weights "
                 f"{_shapes(r.weight_shapes)} ({_count(r.weight_shapes):,} parameters), got "
-                f"{_shapes(m.weight_shapes)} ({_count(m.weight_shapes):,})"
+                f"{_shapes(m.weight_shapes)} ({_count(m.weight_shapes):,}){unbuilt}"
             )
     shapes = ref[0].weight_shapes
     return True, f"weights {_shapes(shapes)} ({_count(shapes):,} parameters), as the reference's"
