@@ -9,6 +9,19 @@ def _arrays(probabilities, labels):
     return np.asarray(probabilities, dtype=np.float64), np.asarray(labels).astype(np.int64)
 
 
+def _share_picked(probabilities, labels, pick):
+    """The share of examples whose label is among the classes `pick(p)` keeps per row."""
+    probabilities, labels = _arrays(probabilities, labels)
+    return float(np.mean(np.any(pick(probabilities) == labels[:, None], axis=1)))
+
+
+def _higher(probabilities, labels):
+    """Per example, how many classes are strictly more probable than its label."""
+    probabilities, labels = _arrays(probabilities, labels)
+    own = probabilities[np.arange(len(labels)), labels]
+    return np.sum(probabilities > own[:, None], axis=1)
+
+
 TIES_BY_POSITION = (
     "ties broken by position: keeping the k indices of argsort (or ops.top_k) leaves out "
     "a label tied with the k-th largest; count the classes strictly more probable than "
@@ -19,33 +32,29 @@ TIES_BY_POSITION = (
 @known("2.7", "ties-by-position", TIES_BY_POSITION)
 def top_k_by_indices(probabilities, labels, k):
     """ops.top_k's order: of tied classes, the lower index first."""
-    probabilities, labels = _arrays(probabilities, labels)
-    best = np.argsort(-probabilities, axis=1, kind="stable")[:, :k]
-    return float(np.mean(np.any(best == labels[:, None], axis=1)))
+    return _share_picked(
+        probabilities, labels, lambda p: np.argsort(-p, axis=1, kind="stable")[:, :k]
+    )
 
 
 @known("2.7", "ties-by-position-last", TIES_BY_POSITION)
 def top_k_by_last_indices(probabilities, labels, k):
     """np.argsort(p)[:, -k:]: of tied classes, the higher index first."""
-    probabilities, labels = _arrays(probabilities, labels)
-    best = np.argsort(probabilities, axis=1, kind="stable")[:, -k:]
-    return float(np.mean(np.any(best == labels[:, None], axis=1)))
+    return _share_picked(
+        probabilities, labels, lambda p: np.argsort(p, axis=1, kind="stable")[:, -k:]
+    )
 
 
 @known("2.7", "ties-by-position-default-sort", TIES_BY_POSITION)
 def top_k_by_default_sort(probabilities, labels, k):
     """np.argsort(-p)[:, :k] with NumPy's default (unstable) sort."""
-    probabilities, labels = _arrays(probabilities, labels)
-    best = np.argsort(-probabilities, axis=1)[:, :k]
-    return float(np.mean(np.any(best == labels[:, None], axis=1)))
+    return _share_picked(probabilities, labels, lambda p: np.argsort(-p, axis=1)[:, :k])
 
 
 @known("2.7", "ties-by-position-default-sort-last", TIES_BY_POSITION)
 def top_k_by_default_sort_last(probabilities, labels, k):
     """np.argsort(p)[:, -k:] with NumPy's default (unstable) sort."""
-    probabilities, labels = _arrays(probabilities, labels)
-    best = np.argsort(probabilities, axis=1)[:, -k:]
-    return float(np.mean(np.any(best == labels[:, None], axis=1)))
+    return _share_picked(probabilities, labels, lambda p: np.argsort(p, axis=1)[:, -k:])
 
 
 @known(
@@ -68,9 +77,7 @@ def top_k_ties_against(probabilities, labels, k):
     "more probable (< k, not <= k)",
 )
 def top_k_plus_one(probabilities, labels, k):
-    probabilities, labels = _arrays(probabilities, labels)
-    own = probabilities[np.arange(len(labels)), labels]
-    return float(np.mean(np.sum(probabilities > own[:, None], axis=1) <= k))
+    return float(np.mean(_higher(probabilities, labels) <= k))
 
 
 @known(
@@ -79,9 +86,7 @@ def top_k_plus_one(probabilities, labels, k):
     "the k least probable classes: argsort sorts in ascending order; take the k largest",
 )
 def top_k_smallest(probabilities, labels, k):
-    probabilities, labels = _arrays(probabilities, labels)
-    smallest = np.argsort(probabilities, axis=1)[:, :k]
-    return float(np.mean(np.any(smallest == labels[:, None], axis=1)))
+    return _share_picked(probabilities, labels, lambda p: np.argsort(p, axis=1)[:, :k])
 
 
 @known(
@@ -90,9 +95,7 @@ def top_k_smallest(probabilities, labels, k):
     "a count, not a share: divide the number of examples in the top k by N",
 )
 def top_k_count(probabilities, labels, k):
-    probabilities, labels = _arrays(probabilities, labels)
-    own = probabilities[np.arange(len(labels)), labels]
-    return float(np.sum(np.sum(probabilities > own[:, None], axis=1) < k))
+    return float(np.sum(_higher(probabilities, labels) < k))
 
 
 @known(
@@ -101,9 +104,7 @@ def top_k_count(probabilities, labels, k):
     "a percentage, not a share: return the fraction in [0, 1] (0.375, not 37.5)",
 )
 def top_k_percent(probabilities, labels, k):
-    probabilities, labels = _arrays(probabilities, labels)
-    own = probabilities[np.arange(len(labels)), labels]
-    return 100.0 * float(np.mean(np.sum(probabilities > own[:, None], axis=1) < k))
+    return 100.0 * float(np.mean(_higher(probabilities, labels) < k))
 
 
 @known(

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
@@ -108,6 +109,12 @@ def load_splits(name="digits", data_dir=None, download=False):
         for split, ds in loaded.items()
     }
     return Splits(name, image_shape=image_shape, num_classes=num_classes, **pipelines)
+
+
+def as_arrays(dataset):
+    """An unbatched (image, label) pipeline as NumPy: (images, labels)."""
+    images, labels = zip(*dataset.as_numpy_iterator())
+    return np.stack(images), np.asarray(labels)
 
 
 def expand_by_shifts(dataset):

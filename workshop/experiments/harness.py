@@ -83,8 +83,9 @@ def make_strategy(args):
 def describe_strategy(args, strategy):
     """E.g. "2 replica(s), mirrored strategy" or "2 worker(s) + 1 ps, parameter_server"."""
     if args.strategy == "parameter_server":
-        # No public accessor: the strategy's own counts (checked in test_train).
-        workers, ps = strategy.extended._num_workers, strategy.extended._num_ps
+        from ..train.strategy import cluster_shape
+
+        workers, ps = cluster_shape(strategy)
         return f"{workers} worker(s) + {ps} ps, asynchronous parameter_server strategy"
     return f"{strategy.num_replicas_in_sync} replica(s), {args.strategy} strategy"
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from ..data.pipeline import batched
+from ..data.pipeline import as_arrays, batched
 from .strategy import clip_across_replicas, is_chief, is_parameter_server, worker_index
 
 STEPS_PER_CALL = 50
@@ -263,7 +263,7 @@ def _asynchronous_trainer(strategy, model, train_data, config, penalty):
     parameter servers."""
     from .parameter_server import AsyncSGD
 
-    images, labels = zip(*train_data.as_numpy_iterator())
+    images, labels = as_arrays(train_data)
     coordinator = tf.distribute.coordinator.ClusterCoordinator(strategy)
 
     def per_example_loss(tf, labels, probabilities):
@@ -274,8 +274,8 @@ def _asynchronous_trainer(strategy, model, train_data, config, penalty):
         strategy,
         coordinator,
         model,
-        np.stack(images),
-        np.asarray(labels),
+        images,
+        labels,
         config.batch_size,
         config.learning_rate,
         per_example_loss=per_example_loss,

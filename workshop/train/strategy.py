@@ -86,11 +86,16 @@ def is_parameter_server(tf, strategy):
     return isinstance(strategy, tf.distribute.ParameterServerStrategy)
 
 
+def cluster_shape(strategy):
+    """(workers, parameter servers) of a strategy: (1, 0) without a ps cluster.
+    ParameterServerStrategy has no public count; its own is read (test_train checks it)."""
+    extended = strategy.extended
+    return getattr(extended, "_num_workers", 1), getattr(extended, "_num_ps", 0)
+
+
 def stamp(strategy):
     """The strategy as a run folder's settings record it, so that a run resumed under
     another strategy (or another cluster shape) starts afresh instead of mixing them."""
-    extended = strategy.extended
-    workers = getattr(extended, "_num_workers", 1)  # parameter servers: no public count
-    ps = getattr(extended, "_num_ps", 0)
+    workers, ps = cluster_shape(strategy)
     replicas = strategy.num_replicas_in_sync
     return f"{type(strategy).__name__}(replicas={replicas}, workers={workers}, ps={ps})"

@@ -73,7 +73,7 @@ class MapPooling(keras.layers.Layer):
 class LrmdLayer:
     """The layer's parts, built for one input shape; `encode` gives the pooled features."""
 
-    def __init__(self, tf, layers, shape, input_shape, seed):
+    def __init__(self, tf, layers, shape, input_shape, seed, eps):
         self.tf, self.shape = tf, shape
         keras.utils.set_random_seed(seed)
         self.normalise = layers["LocalContrastNormalization"](shape.lcn_radius, shape.lcn_sigma)
@@ -82,7 +82,7 @@ class LrmdLayer:
         fields = self.encoder(self.normalise(sample))
         positions_h, positions_w = int(fields.shape[1]), int(fields.shape[2])
         field_size = shape.kernel * shape.kernel * input_shape[-1]
-        self.H = tf.constant(np.asarray(layers["pooling_matrix"](shape.maps, shape.pool)))
+        self.pool = MapPooling(np.asarray(layers["pooling_matrix"](shape.maps, shape.pool)), eps)
         # Untied decoding weights W₂, one (field, maps) matrix per position.
         rng = np.random.default_rng(seed)
         self.decoder = tf.Variable(
@@ -118,7 +118,7 @@ class LrmdLayer:
             normalised, [1, k, k, 1], [1, s, s, 1], [1, 1, 1, 1], "VALID"
         )
 
-    def objective(self, images, lam, eps):
+    def objective(self, images, lam):
         """Mean over the batch of the per-position reconstruction + λ·pooling cost,
         and its two terms."""
         tf = self.tf
@@ -126,29 +126,19 @@ class LrmdLayer:
         codes = self.encoder(normalised)  # W₁ₚᵀ xₚ: (batch, H', W', maps)
         rebuilt = tf.einsum("bhwk,hwdk->bhwd", codes, self.decoder)
         error = tf.reduce_sum(tf.square(rebuilt - self.fields(normalised)), axis=[1, 2, 3])
-        pooled = tf.sqrt(eps + tf.einsum("bhwk,mk->bhwm", tf.square(codes), self.H))
-        sparsity = tf.reduce_sum(pooled, axis=[1, 2, 3])
+        sparsity = tf.reduce_sum(self.pool(codes), axis=[1, 2, 3])
         return (
             tf.reduce_mean(error + lam * sparsity),
             tf.reduce_mean(error),
             tf.reduce_mean(sparsity),
         )
 
-    def encode(self, images, eps, batch=256):
+    def encode(self, images):
         """The L2-pooled features, (n, H', W', pooling units), as NumPy."""
-        tf, out = self.tf, []
-        for start in range(0, len(images), batch):
-            codes = self.encoder(self.normalise(images[start : start + batch]))
-            out.append(tf.sqrt(eps + tf.einsum("bhwk,mk->bhwm", tf.square(codes), self.H)).numpy())
-        return np.concatenate(out)
+        return _in_batches(lambda x: self.pool(self.encoder(self.normalise(x))), images)
 
-    def normalised(self, images, batch=256):
-        return np.concatenate(
-            [
-                np.asarray(self.normalise(images[start : start + batch]))
-                for start in range(0, len(images), batch)
-            ]
-        )
+    def normalised(self, images):
+        return _in_batches(self.normalise, images)
 
     def filters(self, position=None):
         """W₁ at one position (default the centre), as (maps, kernel, kernel) images of
@@ -158,3 +148,13 @@ class LrmdLayer:
         size = self.shape.kernel
         channels = kernel.shape[2] // (size * size)
         return kernel[j, k].reshape(size, size, channels, -1)[:, :, 0, :].transpose(2, 0, 1)
+
+
+def _in_batches(compute, images, batch=256):
+    """`compute` over `images` a batch at a time, concatenated as NumPy."""
+    return np.concatenate(
+        [
+            np.asarray(compute(images[start : start + batch]))
+            for start in range(0, len(images), batch)
+        ]
+    )

@@ -10,6 +10,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from ...data.pipeline import as_arrays
 from ..folders import fresh_dir
 from .figures import draw_best_units, draw_filters, draw_race, draw_staleness
 from .probe import best_single_units, linear_probe
@@ -22,11 +23,6 @@ PAPER = (
     "for 3 days): 15.8% top-1 on ImageNet-22k (70% better than the previous best), and "
     "one neuron that tells faces from distractors with 81.7% accuracy."
 )
-
-
-def arrays(dataset):
-    images, labels = zip(*dataset.as_numpy_iterator())
-    return np.stack(images).astype(np.float32), np.asarray(labels)
 
 
 def photo_patches(count, size, seed):
@@ -49,14 +45,14 @@ def run(tf, strategy, layers, splits, out, setup, args, root, log=print):
     """Every part; returns the tables by name (and writes them, with the figures)."""
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    train_x, train_y = arrays(splits.train)
-    val_x, val_y = arrays(splits.validation)
-    test_x, test_y = arrays(splits.test)
+    train_x, train_y = as_arrays(splits.train)
+    val_x, val_y = as_arrays(splits.validation)
+    test_x, test_y = as_arrays(splits.test)
     shape = setup.digits
 
     log(f"== unsupervised LRMD layer on {len(train_x)} training digits, labels unused")
-    random_layer = LrmdLayer(tf, layers, shape, train_x.shape[1:], seed=args.seed)
-    trained = LrmdLayer(tf, layers, shape, train_x.shape[1:], seed=args.seed)
+    random_layer = LrmdLayer(tf, layers, shape, train_x.shape[1:], args.seed, setup.eps)
+    trained = LrmdLayer(tf, layers, shape, train_x.shape[1:], args.seed, setup.eps)
     history = train_unsupervised(
         tf,
         trained,
@@ -65,7 +61,6 @@ def run(tf, strategy, layers, splits, out, setup, args, root, log=print):
         setup.batch_size,
         setup.learning_rate,
         setup.lam,
-        setup.eps,
         args.seed,
     )
     pd.DataFrame(history).to_csv(out / "unsupervised_digits.csv", index=False)
@@ -77,8 +72,8 @@ def run(tf, strategy, layers, splits, out, setup, args, root, log=print):
 
     features = {
         "LCN pixels (no learning)": lambda x: trained.normalised(x).reshape(len(x), -1),
-        "random local filters + L2 pooling": lambda x: _flat(random_layer.encode(x, setup.eps)),
-        "LRMD layer trained without labels": lambda x: _flat(trained.encode(x, setup.eps)),
+        "random local filters + L2 pooling": lambda x: _flat(random_layer.encode(x)),
+        "LRMD layer trained without labels": lambda x: _flat(trained.encode(x)),
     }
     computed = {name: (f(train_x), f(val_x), f(test_x)) for name, f in features.items()}
 
@@ -124,7 +119,7 @@ def run(tf, strategy, layers, splits, out, setup, args, root, log=print):
 
     log(f"== unsupervised LRMD layer on {setup.photo_patches} patches of the sample photos")
     patches = photo_patches(setup.photo_patches, setup.photo_patch_size, args.seed)
-    photo_layer = LrmdLayer(tf, layers, setup.photos, patches.shape[1:], seed=args.seed)
+    photo_layer = LrmdLayer(tf, layers, setup.photos, patches.shape[1:], args.seed, setup.eps)
     photo_history = train_unsupervised(
         tf,
         photo_layer,
@@ -133,7 +128,6 @@ def run(tf, strategy, layers, splits, out, setup, args, root, log=print):
         setup.batch_size,
         setup.learning_rate,
         setup.lam,
-        setup.eps,
         args.seed,
     )
     pd.DataFrame(photo_history).to_csv(out / "unsupervised_photos.csv", index=False)

@@ -5,7 +5,7 @@ import keras
 import numpy as np
 
 
-def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam, eps, seed):
+def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam, seed):
     """Adam on the objective; returns the per-epoch history as a list of dicts."""
     optimizer = keras.optimizers.Adam(learning_rate)
     weights = layer.weights
@@ -13,7 +13,7 @@ def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam
     @tf.function
     def step(batch):
         with tf.GradientTape() as tape:
-            loss, error, sparsity = layer.objective(batch, lam, eps)
+            loss, error, sparsity = layer.objective(batch, lam)
         optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
         layer.constrain()
         return loss, error, sparsity
