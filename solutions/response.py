@@ -57,14 +57,13 @@ class LocalResponseNormalization(keras.layers.Layer):
         self.beta = float(beta)
 
     def call(self, inputs):
-        r = self.depth_radius
         channels = inputs.shape[-1]
-        squares = ops.square(inputs)
-        # r zero channels on each side: the window is cut at the first and last channel.
-        padded = ops.pad(squares, [[0, 0], [0, 0], [0, 0], [r, r]])
-        total = padded[..., 0:channels]
-        for d in range(1, 2 * r + 1):
-            total = total + padded[..., d : d + channels]
+        # The window as a C×C band of ones: one matmul sums every channel's neighbours,
+        # cut at the first and last channel, and is several times faster to
+        # differentiate than 2r + 1 shifted slices.
+        offsets = ops.arange(channels)[:, None] - ops.arange(channels)[None, :]
+        band = ops.cast(ops.abs(offsets) <= self.depth_radius, inputs.dtype)
+        total = ops.matmul(ops.square(inputs), band)
         return inputs / ops.power(self.bias + self.alpha * total, self.beta)
 
     def compute_output_shape(self, input_shape):

@@ -64,6 +64,8 @@ def make_strategy(args):
     def configure(tf):  # before the first op: devices and collectives are fixed after it
         if args.strategy == "mirrored":
             strategies.split_cpu(tf, args.devices)
+        elif getattr(args, "model_parallel", 1) > 1:  # a model that places its own layers
+            strategies.split_cpu(tf, args.model_parallel)
         if args.strategy == "multiworker":
             made["strategy"] = strategies.make_strategy(tf, "multiworker")
 

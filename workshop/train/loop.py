@@ -27,7 +27,11 @@ from ..data.pipeline import as_arrays, batched
 from .strategy import clip_across_replicas, is_chief, is_parameter_server, worker_index
 
 STEPS_PER_CALL = 50
-OPTIMIZERS = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
+OPTIMIZERS = {
+    "sgd": keras.optimizers.SGD,
+    "momentum": lambda learning_rate: keras.optimizers.SGD(learning_rate, momentum=0.9),
+    "adam": keras.optimizers.Adam,
+}
 
 
 @dataclass
@@ -35,7 +39,7 @@ class TrainConfig:
     epochs: int = 60
     batch_size: int = 10  # global: split across replicas
     learning_rate: float = 0.1
-    optimizer: str = "sgd"  # the book's plain SGD, or "adam"
+    optimizer: str = "sgd"  # the book's plain SGD, "momentum" (0.9, as KSH) or "adam"
     global_clipnorm: float = None  # clip the whole gradient's norm (recurrent nets)
     l2: float = 0.0  # λ of the book's C = C0 + λ/(2n) Σ w²
     patience: int = 0  # epochs without a better validation accuracy before stopping; 0: never
@@ -50,22 +54,28 @@ class TrainResult:
     validation_accuracy: float
     test_accuracy: float
     test_predictions: np.ndarray  # argmax on the test set at the best epoch
+    test_probabilities: np.ndarray  # the model's outputs there, (N, classes)
     model: keras.Model
     seconds: float
     staleness: np.ndarray = None  # parameter_server: updates per staleness (0, 1, ...)
 
 
 def _evaluate(predict, dataset):
-    predictions, labels = [], []
+    """Accuracy, and the model's outputs (N, classes) on every example, in order."""
+    outputs, labels = [], []
     for images, batch_labels in dataset:
-        predictions.append(np.argmax(predict(images).numpy(), axis=-1))
+        outputs.append(predict(images).numpy())
         labels.append(batch_labels.numpy())
-    predictions, labels = np.concatenate(predictions), np.concatenate(labels)
-    return float(np.mean(predictions == labels)), predictions
+    outputs, labels = np.concatenate(outputs), np.concatenate(labels)
+    return float(np.mean(np.argmax(outputs, axis=-1) == labels)), outputs
 
 
-def train(strategy, build_model, splits, train_data, config, out_dir):
+def train(strategy, build_model, splits, train_data, config, out_dir, augment=None):
     """Train `build_model()` on `train_data` (unbatched), validate and test on `splits`.
+
+    `augment(images, seed)`, if given, maps every training batch in the input pipeline
+    (as KSH's CPU threads did); `seed` is a `keras.random.SeedGenerator` that restarts
+    from `config.seed + epoch` every epoch, so a resumed epoch gets the same draws.
 
     `out_dir` receives history.csv, tensorboard/ and checkpoints/; a run started again
     with the same `out_dir` continues where it stopped.
@@ -81,6 +91,11 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
         raise ValueError(
             "--strategy parameter_server trains with plain SGD, without clipping: each "
             "worker writes its own update to the parameter servers"
+        )
+    if asynchronous and augment is not None:
+        raise ValueError(
+            "--strategy parameter_server trains on data held on the parameter servers, "
+            "without augmentation: use default, mirrored or multiworker"
         )
 
     with strategy.scope():
@@ -112,19 +127,27 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
     checkpoint_dir = out_dir / ("checkpoints" if chief else f"checkpoints-worker-{worker_index()}")
     manager = tf.train.CheckpointManager(checkpoint, str(checkpoint_dir), max_to_keep=2)
     history_path = out_dir / "history.csv"
-    best_path = out_dir / "best_test_predictions.npy"
+    best_path = out_dir / "best_test_probabilities.npy"
     rows = []
     if manager.latest_checkpoint:
         checkpoint.restore(manager.latest_checkpoint)
         if history_path.exists():
             rows = pd.read_csv(history_path).to_dict("records")[: int(epoch_done.numpy())]
 
+    if augment:
+        draws = keras.random.SeedGenerator(config.seed)
+        augment_eagerly = _eager_batch_map(augment, draws, train_data, global_batch)
+
     def epoch_batches(epoch):
         # The order is a function of the epoch alone, so a resumed run sees the batches
         # the uninterrupted run would have seen (a reshuffling iterator would start over).
-        return strategy.experimental_distribute_dataset(
-            batched(train_data, global_batch, shuffle_seed=config.seed + epoch, drop_remainder=True)
+        batches = batched(
+            train_data, global_batch, shuffle_seed=config.seed + epoch, drop_remainder=True
         )
+        if augment:  # in order (no parallel calls), so the draws follow the batches
+            draws.state.assign(tf.constant([config.seed + epoch, 0], draws.state.dtype))
+            batches = batches.map(augment_eagerly)
+        return strategy.experimental_distribute_dataset(batches)
 
     validation = batched(splits.validation, 256)
     test = batched(splits.test, 256)
@@ -196,7 +219,7 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
             time.perf_counter() - epoch_started + (rows[-1].get("seconds", 0.0) if rows else 0.0)
         )
         validation_accuracy, _ = _evaluate(predict, validation)
-        test_accuracy, test_predictions = _evaluate(predict, test)
+        test_accuracy, test_outputs = _evaluate(predict, test)
         row = {
             "epoch": epoch,
             "loss": train_loss,
@@ -217,7 +240,7 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
         if best is None or validation_accuracy > best["val_accuracy"]:
             best = row
             if chief:
-                np.save(best_path, test_predictions)
+                np.save(best_path, test_outputs.astype(np.float32))
         if writer is not None:
             with writer.as_default():
                 for name in ("loss", "accuracy", "val_accuracy", "test_accuracy"):
@@ -243,19 +266,41 @@ def train(strategy, build_model, splits, train_data, config, out_dir):
     if best is None:
         raise ValueError("no epoch was trained: raise --epochs")
     if best_path.exists():
-        best_predictions = np.load(best_path)
+        best_outputs = np.load(best_path)
     else:  # not the chief, or resumed after the last improvement with no file kept
-        best_predictions = _evaluate(predict, test)[1]
+        best_outputs = _evaluate(predict, test)[1]
     return TrainResult(
         history=pd.DataFrame(rows),
         best_epoch=int(best["epoch"]),
         validation_accuracy=float(best["val_accuracy"]),
         test_accuracy=float(best["test_accuracy"]),
-        test_predictions=best_predictions,
+        test_predictions=np.argmax(best_outputs, axis=-1),
+        test_probabilities=best_outputs,
         model=model,
         seconds=time.perf_counter() - started,
         staleness=trainer.staleness.numpy() if asynchronous else None,
     )
+
+
+def _eager_batch_map(augment, draws, train_data, global_batch):
+    """(images, labels) -> (augment(images, draws), labels), run eagerly inside the
+    pipeline (`tf.py_function`): a student's augment written with NumPy works here as
+    it does in `workshop check`. Its output shape is learnt from one call on zeros."""
+    image_shape = tuple(train_data.element_spec[0].shape)
+    probe = augment(
+        np.zeros((global_batch,) + image_shape, np.float32), keras.random.SeedGenerator(0)
+    )
+    shape = tuple(np.shape(probe))
+
+    def run(images):
+        return tf.convert_to_tensor(np.asarray(augment(images, draws), np.float32))
+
+    def mapped(images, labels):
+        augmented = tf.py_function(run, [images], tf.float32)
+        augmented.set_shape(shape)
+        return augmented, labels
+
+    return mapped
 
 
 def _asynchronous_trainer(strategy, model, train_data, config, penalty):

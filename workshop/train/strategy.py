@@ -27,6 +27,17 @@ def split_cpu(tf, devices):
         )
 
 
+def model_devices(tf, count):
+    """`count` devices for a model split by hand: GPUs when there are enough, else the
+    logical CPU devices `split_cpu` made."""
+    gpus = [device.name for device in tf.config.list_logical_devices("GPU")]
+    cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
+    chosen = gpus if len(gpus) >= count else cpus
+    if len(chosen) < count:
+        raise ValueError(f"{count} devices wanted, but this machine shows {len(chosen)}")
+    return chosen[:count]
+
+
 def make_strategy(tf, name, devices=2, workers=2, ps=1):
     if name == "default":
         return tf.distribute.get_strategy()

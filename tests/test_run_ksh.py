@@ -1,0 +1,163 @@
+"""`workshop run ksh`: the quick run with a student's own 2.4, 2.5 and 2.7 and the
+two-column net on two devices; the split net against the same net on one device; the
+one-line answers to stubs and bad flags; and the full run (slow)."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+from conftest import REPO
+
+
+def run_cli(*args, cwd=REPO, timeout=1800):
+    return subprocess.run(
+        [sys.executable, "-m", "workshop", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("tfds"))
+
+
+def test_quick_run_with_a_students_layers_and_two_columns_on_two_devices(
+    student_root, data_dir, tmp_path
+):
+    student_root.use("response", "response_cumsum.py")
+    student_root.use("augment", "augment_loops.py")
+    student_root.use("metrics", "metrics_sorted.py")
+    done = run_cli(
+        "--root",
+        str(student_root.path),
+        "run",
+        "ksh",
+        "--impl",
+        "exercises",
+        "--quick",
+        "--rows",
+        "base,half,two_columns",
+        "--model-parallel",
+        "2",
+        "--data-dir",
+        data_dir,
+        "--out",
+        str(tmp_path),
+        cwd=student_root.path,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "two_columns on two devices" in done.stdout and "Traceback" not in done.stderr
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert results["row"].tolist() == ["base", "half", "two_columns"]
+    errors = results[["top-1 error %", "top-5 error %", "10-crop top-1 %", "10-crop top-5 %"]]
+    assert errors.apply(lambda column: column.between(0, 100)).all().all(), results
+    # Top-5 error is never above top-1 error.
+    assert (results["top-5 error %"] <= results["top-1 error %"]).all(), results
+    assert results.set_index("row").loc["two_columns", "against"] == "half"
+    # The half net has half the kernels of every layer; two columns cut the links.
+    parameters = results.set_index("row")["parameters"]
+    assert parameters["half"] < parameters["two_columns"] < parameters["base"], parameters
+    for picture in ("learning_curves.png", "filters.png", "augmented_samples.png"):
+        assert (tmp_path / picture).stat().st_size > 5000, picture
+
+
+SPLIT_NET = textwrap.dedent(
+    """
+    import numpy as np
+    from workshop.quiet import import_tensorflow
+    from workshop.train.strategy import model_devices, split_cpu
+
+    tf = import_tensorflow(lambda tf: split_cpu(tf, 2))
+    from solutions.response import LocalResponseNormalization
+    from workshop.experiments.ksh.network import KshNet
+
+    devices = model_devices(tf, 2)
+    images = np.random.default_rng(0).normal(size=(4, 28, 28, 3)).astype("float32")
+    labels = np.array([0, 3, 5, 9])
+
+    def made(devices):
+        net = KshNet(10, widths=(8, 8, 8, 8, 8), units=16, columns=2, devices=devices,
+                     lrn=LocalResponseNormalization, dropout=0.0)
+        net(images[:1])
+        return net
+
+    split, whole = made(devices), made(None)
+    whole.set_weights(split.get_weights())
+    placed = {}
+    for weight in split.weights:
+        column = weight.path.split("/")[-2].split("_")[-1] if "column" in weight.path else "-"
+        placed.setdefault(column, set()).add(weight.value.device.split("/")[-1])
+    print("PLACED", sorted((k, sorted(v)) for k, v in placed.items()))
+
+    def run(net):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(
+                tf.keras.losses.sparse_categorical_crossentropy(labels, net(images)))
+        return net(images).numpy(), [g.numpy() for g in tape.gradient(loss, net.weights)]
+
+    (a, ga), (b, gb) = run(split), run(whole)
+    print("OUTPUT", float(np.max(np.abs(a - b))))
+    print("GRADIENT", max(float(np.max(np.abs(x - y))) for x, y in zip(ga, gb)))
+    """
+)
+
+
+def test_the_split_net_lives_on_two_devices_and_computes_the_one_device_net():
+    done = subprocess.run(
+        [sys.executable, "-c", SPLIT_NET],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    # Column 1's weights on the first device, column 2's on the second; fc8 (no
+    # column) with the first.
+    assert lines["PLACED"] == str(
+        [("-", ["device:CPU:0"]), ("column1", ["device:CPU:0"]), ("column2", ["device:CPU:1"])]
+    ), lines["PLACED"]
+    assert float(lines["OUTPUT"]) < 1e-6 and float(lines["GRADIENT"]) < 1e-5, lines
+
+
+def test_untouched_stubs_get_one_line_naming_the_exercise(student_root, data_dir, tmp_path):
+    done = run_cli(
+        "--root",
+        str(student_root.path),
+        "run",
+        "ksh",
+        "--impl",
+        "exercises",
+        "--quick",
+        "--data-dir",
+        data_dir,
+        "--out",
+        str(tmp_path),
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert "Exercise 2." in done.stderr and "not written yet" in done.stderr
+
+
+def test_a_bad_flag_is_one_line_and_exit_code_2(tmp_path):
+    for flags in (["--model-parallel", "2", "--strategy", "mirrored"], ["--rows", "alexnet"]):
+        done = run_cli("run", "ksh", "--quick", *flags, "--out", str(tmp_path), timeout=120)
+        assert done.returncode == 2, (flags, done.stderr)
+        assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+        assert done.stderr.startswith("workshop: ")
+
+
+@pytest.mark.slow
+def test_full_run(data_dir, tmp_path):
+    done = run_cli("run", "ksh", "--data-dir", data_dir, "--out", str(tmp_path), timeout=3600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert len(results) == 10

@@ -1,0 +1,111 @@
+"""`workshop run ksh`: KSH 2012 (AlexNet) at workshop scale on two-digit numbers in
+colour. Rows that each change one thing (tanh, LRN, overlapping pooling, augmentation,
+dropout, two columns), judged by top-1 and top-5 error beside the paper's deltas
+(training.py; rows in setup.py; the network, one or two columns, in network.py)."""
+
+from ...errors import UsageError
+from ..experiment import Experiment, Outcome
+from .setup import NEEDS, PAPER
+
+
+class KshExperiment(Experiment):
+    name = "ksh"
+    help = "KSH's AlexNet ingredients, row by row, with top-1 and top-5 error"
+    strategies = ("default", "mirrored", "multiworker")
+    datasets = ("numbers", "cifar10")
+    dataset_help = "numbers (00-99 in colour) is made from scikit-learn's data; cifar10: download"
+    needs = NEEDS
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", help="comma-separated rows, e.g. base,no_lrn (default all)")
+        parser.add_argument("--epochs", type=int, help="epochs for every row (default 15)")
+        parser.add_argument(
+            "--model-parallel",
+            type=int,
+            choices=(1, 2),
+            default=1,
+            help="2: the two_columns row puts each column on its own device, as KSH on "
+            "two GPUs (logical CPU devices without GPUs)",
+        )
+
+    def plan(self, args):
+        from dataclasses import replace
+
+        from .setup import QUICK, Setup, select_rows
+
+        try:
+            rows = select_rows([k for k in (args.rows or "").split(",") if k])
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        if args.epochs is not None and args.epochs < 1:
+            raise UsageError("--epochs must be positive")
+        if args.model_parallel > 1 and args.strategy != "default":
+            raise UsageError(
+                "--model-parallel 2 places the columns itself: use it with --strategy default"
+            )
+        setup = QUICK if args.quick else Setup()
+        if args.epochs:
+            setup = replace(setup, epochs=args.epochs)
+        return rows, setup
+
+    def try_once(self, loaded, plan):
+        import keras
+        import numpy as np
+
+        from .training import augmentation, build_model, colour_basis
+
+        rows, setup = plan
+        images = np.random.default_rng(0).uniform(size=(4, 32, 32, 3)).astype(np.float32)
+        basis = colour_basis(loaded, images)
+        for row in rows:
+            model = build_model(loaded, row, setup, 3, 100)
+            augmented = augmentation(loaded, row, basis)(images, keras.random.SeedGenerator(0))
+            model(augmented, training=True)
+            loaded["ten_crops"](images[:1], 28)
+        loaded["top_k_accuracy"](np.eye(3), np.arange(3), 1)
+
+    def describe(self, context):
+        from ..harness import describe_strategy
+
+        rows, _ = context.plan
+        where = describe_strategy(context.args, context.strategy)
+        if context.args.model_parallel > 1:
+            where += ", two_columns on two devices"
+        return (
+            f"Training {len(rows)} KSH row(s) with the {context.args.impl}' layers on "
+            f"{context.args.dataset} ({where}), into {context.out}/"
+        )
+
+    def run(self, context):
+        import tensorflow as tf
+
+        from ...train.strategy import model_devices
+        from . import training
+
+        rows, setup = context.plan
+        devices = None
+        if context.args.model_parallel > 1:
+            devices = model_devices(tf, context.args.model_parallel)
+        table = training.run(
+            context.strategy,
+            context.loaded,
+            context.data,
+            rows,
+            context.out,
+            setup,
+            seed=context.args.seed,
+            devices=devices,
+        )
+        return Outcome(
+            tables=[table],
+            notes=[
+                f"SGD with momentum 0.9, η={setup.learning_rate}, batch {setup.batch_size}, "
+                f"{setup.epochs} epochs; errors at the epoch of best validation accuracy "
+                "(centre crop), and the last epoch's nets on ten crops.",
+                "Paper: " + PAPER,
+            ],
+            files=["results.csv", "learning_curves.png", "filters.png", "augmented_samples.png"],
+        )
+
+
+EXPERIMENT = KshExperiment()

@@ -1,0 +1,72 @@
+"""Figures of the KSH experiment as PNG files: learning curves, the first layer's
+colour filters (KSH's Figure 3) and a grid of augmented training samples."""
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: works without a screen
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ..figures import tile_grid  # noqa: E402
+from .setup import CROP  # noqa: E402
+
+
+def learning_curves(histories, path):
+    """Training error and validation top-1 error against epoch, one line per row."""
+    figure, (training, validation) = plt.subplots(1, 2, figsize=(11, 4.3), sharey=True)
+    for key, history in histories.items():
+        training.plot(history["epoch"], 100 * (1 - history["accuracy"]), marker=".", label=key)
+        validation.plot(history["epoch"], 100 * (1 - history["val_accuracy"]), marker=".")
+    training.set_title("training error (augmented batches, dropout on)")
+    validation.set_title("validation top-1 error (centre crop)")
+    for axes in (training, validation):
+        axes.set_xlabel("epoch")
+        axes.grid(alpha=0.3)
+    training.set_ylabel("error (%)")
+    training.legend(fontsize="small")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def first_layer_filters(kernel, path):
+    """conv1's kernels (kh, kw, 3, filters) as colour tiles, each scaled on its own."""
+    tiles = np.moveaxis(np.asarray(kernel), -1, 0)  # (filters, kh, kw, 3)
+    low = tiles.min(axis=(1, 2, 3), keepdims=True)
+    high = tiles.max(axis=(1, 2, 3), keepdims=True)
+    tiles = (tiles - low) / np.maximum(high - low, 1e-12)
+    tile_grid(tiles, path, f"conv1's {len(tiles)} learned colour filters", columns=8)
+
+
+def augmented_samples(loaded, images, basis, seed, path, draws=5):
+    """Each row: a training image, its centre crop, then `draws` augmentations (crops,
+    flips and colour jitter as in the 'flips' row, so that all three show)."""
+    import keras
+
+    scales, _, vectors = basis
+    generator = keras.random.SeedGenerator(seed)
+    views = [np.asarray(loaded["centre_crop"](images, CROP))]
+    for _ in range(draws):
+        views.append(
+            np.asarray(
+                loaded["augment"](
+                    images, CROP, generator, flip=True, eigenvalues=scales, eigenvectors=vectors
+                )
+            )
+        )
+    figure, axes = plt.subplots(
+        len(images), draws + 2, figsize=((draws + 2) * 1.1, len(images) * 1.1 + 0.5)
+    )
+    for row, image in enumerate(images):
+        tiles = [image] + [view[row] for view in views]
+        for column, tile in enumerate(tiles):
+            axes[row, column].imshow(np.clip(tile, 0, 1), interpolation="nearest")
+            axes[row, column].axis("off")
+    axes[0, 0].set_title("image", fontsize=8)
+    axes[0, 1].set_title("centre", fontsize=8)
+    for column in range(2, draws + 2):
+        axes[0, column].set_title(f"draw {column - 1}", fontsize=8)
+    figure.suptitle("Augmented training samples: 28×28 crops, flips, PCA colour jitter")
+    figure.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(figure)

@@ -1,0 +1,119 @@
+"""The KSH experiment's rows and settings, kept free of TensorFlow so that the command
+line checks its flags before the slow import."""
+
+from dataclasses import dataclass, replace
+
+# What the experiment trains with, from the reference or the student: key -> (module, name).
+NEEDS = {
+    "LocalResponseNormalization": ("response", "LocalResponseNormalization"),
+    "augment": ("augment", "augment"),
+    "pca_colour_basis": ("augment", "pca_colour_basis"),
+    "centre_crop": ("augment", "centre_crop"),
+    "ten_crops": ("augment", "ten_crops"),
+    "top_k_accuracy": ("metrics", "top_k_accuracy"),
+}
+
+CROP = 28  # of the 32×32 images: KSH's 224 of 256 is the same 7/8
+
+
+@dataclass(frozen=True)
+class Row:
+    """One net, trained as KSH trained theirs, with one thing changed from `base`."""
+
+    key: str
+    label: str
+    activation: str = "relu"
+    lrn: bool = True
+    pool_size: int = 3  # 3: overlapping 3×3 stride 2; 2: 2×2 stride 2
+    augmentation: str = "crops+jitter"  # none (centre crops), crops, crops+flips, crops+jitter
+    dropout: float = 0.5
+    columns: int = 1
+    half: bool = False  # every layer half as wide: KSH's one-GPU comparison net
+    paper: str = ""  # KSH's delta for this change (top-1 / top-5, ILSVRC)
+
+
+BASE = Row("base", "ReLU, LRN, 3×3/2 pooling, crops + colour jitter, dropout 0.5")
+ROWS = (
+    replace(
+        BASE,
+        key="tanh",
+        label="tanh instead of ReLU",
+        activation="tanh",
+        paper="6× fewer epochs to 25% training error with ReLU (CIFAR-10)",
+    ),  # fmt: skip
+    BASE,
+    replace(BASE, key="no_lrn", label="without LRN", lrn=False, paper="+1.4 / +1.2"),
+    replace(
+        BASE,
+        key="no_overlap",
+        label="2×2/2 pooling (not overlapping)",
+        pool_size=2,
+        paper="+0.4 / +0.3",
+    ),  # fmt: skip
+    replace(
+        BASE,
+        key="no_augment",
+        label="no augmentation (centre crops)",
+        augmentation="none",
+        paper="KSH: 'substantial overfitting' without it",
+    ),  # fmt: skip
+    replace(
+        BASE,
+        key="crops",
+        label="crops, no colour jitter",
+        augmentation="crops",
+        paper="jitter: −1 top-1",
+    ),  # fmt: skip
+    replace(
+        BASE,
+        key="flips",
+        label="crops + flips + jitter (digits mirrored)",
+        augmentation="crops+flips+jitter",
+        paper="flips help on ImageNet",
+    ),  # fmt: skip
+    replace(
+        BASE,
+        key="no_dropout",
+        label="without dropout",
+        dropout=0.0,
+        paper="'substantial overfitting' without it",
+    ),  # fmt: skip
+    replace(BASE, key="half", label="one column, half the kernels", half=True),
+    replace(
+        BASE,
+        key="two_columns",
+        label="two columns (on two devices with --model-parallel 2)",
+        columns=2,
+        paper="−1.7 / −1.2 against 'half'",
+    ),  # fmt: skip
+)
+PAPER = (
+    "KSH 2012 on ILSVRC-2010: 37.5% top-1, 17.0% top-5 error (Table 1); deltas from its "
+    "§3.3 (LRN), §3.4 (overlapping pooling), §3.2 (two GPUs against one with half the "
+    "kernels), §4.1 (colour jitter: over 1% top-1), §3.1 (ReLU: Figure 1)"
+)
+
+
+@dataclass(frozen=True)
+class Setup:
+    epochs: int = 15
+    batch_size: int = 64
+    optimizer: str = "adam"
+    learning_rate: float = 0.001
+    widths: tuple = (32, 32, 48, 48, 32)
+    units: int = 256
+    training_error: float = 0.9  # tanh against ReLU: epochs to this training error
+    ten_crop: bool = True  # also judge the final nets on ten crops
+
+
+QUICK = Setup(epochs=1, widths=(8, 8, 8, 8, 8), units=16)
+
+
+def select_rows(keys):
+    if not keys:
+        return list(ROWS)
+    known = {row.key: row for row in ROWS}
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise ValueError(f"unknown row(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    return [known[k] for k in keys]

@@ -1,0 +1,202 @@
+"""Train every row of the KSH table with the harness's loop, judge it by top-1 and
+top-5 error (Exercise 2.7's `top_k_accuracy`) on centre crops and on ten crops, and
+write the table and figures."""
+
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from ...data.pipeline import as_arrays
+from ...train.loop import TrainConfig, train
+from ...train.strategy import stamp
+from ..folders import fresh_dir
+from .network import KshNet
+from .setup import CROP
+
+
+def colour_basis(loaded, train_images):
+    """The training set's colour components, from the student's `pca_colour_basis`.
+    Returns (scales, eigenvalues, eigenvectors): the scales handed to `augment` are
+    √λ, the spread of the pixels along each component (see README: λ itself, on
+    pixels in [0, 1], moves a colour by well under 1%)."""
+    eigenvalues, eigenvectors = loaded["pca_colour_basis"](train_images)
+    eigenvalues = np.asarray(eigenvalues, np.float32)
+    return np.sqrt(np.maximum(eigenvalues, 0)), eigenvalues, np.asarray(eigenvectors, np.float32)
+
+
+def augmentation(loaded, row, basis):
+    """The function the input pipeline maps over training batches, for this row."""
+    augment, centre_crop = loaded["augment"], loaded["centre_crop"]
+    scales, _, vectors = basis
+    if row.augmentation == "none":
+        return lambda images, seed: centre_crop(images, CROP)
+    jitter = "jitter" in row.augmentation
+    flip = "flips" in row.augmentation
+    return lambda images, seed: augment(
+        images,
+        CROP,
+        seed,
+        flip=flip,
+        eigenvalues=scales if jitter else None,
+        eigenvectors=vectors if jitter else None,
+    )
+
+
+def build_model(loaded, row, setup, channels, num_classes, devices=None, pixel_mean=None):
+    """The row's net for CROP × CROP images, built (its weights exist)."""
+    widths = tuple(w // 2 for w in setup.widths) if row.half else setup.widths
+    net = KshNet(
+        num_classes,
+        widths=widths,
+        units=setup.units // 2 if row.half else setup.units,
+        activation=row.activation,
+        lrn=loaded["LocalResponseNormalization"] if row.lrn else None,
+        pool_size=row.pool_size,
+        dropout=row.dropout,
+        columns=row.columns,
+        devices=devices if row.columns > 1 else None,
+        pixel_mean=pixel_mean,
+    )
+    net(np.zeros((1, CROP, CROP, channels), np.float32))
+    return net
+
+
+def epochs_to(history, error):
+    """The first epoch whose training error is at most `error`, or None."""
+    reached = history.index[1 - history["accuracy"] <= error]
+    return int(history["epoch"][reached[0]]) if len(reached) else None
+
+
+def centre_cropped(loaded, dataset, chunk=500):
+    """An (image, label) pipeline of the centre crops, made eagerly by the student's
+    `centre_crop` (so that one written with NumPy works), as the nets are judged."""
+    images, labels = as_arrays(dataset)
+    crops = [
+        np.asarray(loaded["centre_crop"](images[i : i + chunk], CROP), np.float32)
+        for i in range(0, len(images), chunk)
+    ]
+    return tf.data.Dataset.from_tensor_slices((np.concatenate(crops), labels))
+
+
+def ten_crop_outputs(loaded, model, images, chunk=100):
+    """The net's mean output over each image's ten crops (KSH §4.1)."""
+    predict = tf.function(lambda x: model(x, training=False))
+    outputs = []
+    for start in range(0, len(images), chunk):
+        crops = np.asarray(loaded["ten_crops"](images[start : start + chunk], CROP), np.float32)
+        flat = predict(crops.reshape((-1,) + crops.shape[2:])).numpy()
+        outputs.append(flat.reshape(crops.shape[:2] + (-1,)).mean(axis=0))
+    return np.concatenate(outputs)
+
+
+def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, log=print):
+    """Train `rows`; return the results table (also written, with the figures)."""
+    from . import figures
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    train_images, _ = as_arrays(splits.train)
+    test_images, test_labels = as_arrays(splits.test)
+    judged = replace(
+        splits,
+        validation=centre_cropped(loaded, splits.validation),
+        test=centre_cropped(loaded, splits.test),
+    )
+    basis = colour_basis(loaded, train_images)
+    pixel_mean = train_images.mean(axis=(0, 1, 2))
+    channels = train_images.shape[-1]
+    top_k = loaded["top_k_accuracy"]
+    config = TrainConfig(
+        epochs=setup.epochs,
+        batch_size=setup.batch_size,
+        learning_rate=setup.learning_rate,
+        optimizer=setup.optimizer,
+        seed=seed,
+        verbose=2,
+    )
+    results, curves, first_filters = [], {}, None
+    for row in rows:
+        settings = {
+            "row": asdict(row),
+            "setup": asdict(setup),
+            "config": asdict(config),
+            "data": splits.name,
+            "strategy": stamp(strategy),
+            "devices": list(devices) if devices and row.columns > 1 else None,
+        }
+        folder = fresh_dir(out_dir / row.key, settings)
+        log(f"== {row.key}: {row.label}")
+        result = train(
+            strategy,
+            lambda row=row: build_model(
+                loaded, row, setup, channels, splits.num_classes, devices, pixel_mean
+            ),
+            judged,
+            splits.train,
+            config,
+            folder,
+            augment=augmentation(loaded, row, basis),
+        )
+        probabilities = result.test_probabilities
+        ten = ten_crop_outputs(loaded, result.model, test_images) if setup.ten_crop else None
+        curves[row.key] = result.history
+        if row.key == "base" or first_filters is None:
+            first_filters = np.asarray(result.model.convs[0][0].kernel)
+        results.append(
+            {
+                "row": row.key,
+                "change": row.label,
+                "top-1 error %": _error(top_k, probabilities, test_labels, 1),
+                "top-5 error %": _error(top_k, probabilities, test_labels, 5),
+                "10-crop top-1 %": _error(top_k, ten, test_labels, 1) if ten is not None else None,
+                "10-crop top-5 %": _error(top_k, ten, test_labels, 5) if ten is not None else None,
+                "training error % (last epoch)": round(
+                    100 * (1 - result.history["accuracy"].iloc[-1]), 1
+                ),
+                f"epochs to {100 * setup.training_error:.0f}% training error": epochs_to(
+                    result.history, setup.training_error
+                ),
+                "parameters": result.model.count_params(),
+                "training seconds": round(float(result.history["seconds"].iloc[-1]), 1),
+                "KSH": row.paper,
+            }
+        )
+    table = with_deltas(pd.DataFrame(results))
+    table.to_csv(out_dir / "results.csv", index=False)
+    figures.learning_curves(curves, out_dir / "learning_curves.png")
+    figures.first_layer_filters(first_filters, out_dir / "filters.png")
+    figures.augmented_samples(
+        loaded, train_images[:8], basis, seed, out_dir / "augmented_samples.png"
+    )
+    return table
+
+
+def _error(top_k, outputs, labels, k):
+    return round(100 * (1 - float(top_k(outputs, labels, k))), 2)
+
+
+# Each row's delta is against the net it changes: the base, or for two columns the
+# one-column net with half the kernels (KSH's own comparison).
+AGAINST = {"two_columns": "half"}
+
+
+def with_deltas(table):
+    """Δ top-1 and Δ top-5 (percentage points) of each row against its comparison net."""
+    errors = table.set_index("row")[["top-1 error %", "top-5 error %"]]
+    deltas = []
+    for key in table["row"]:
+        against = AGAINST.get(key, "base")
+        if key == against or against not in errors.index:
+            deltas.append((None, None))
+        else:
+            change = errors.loc[key] - errors.loc[against]
+            deltas.append(tuple(round(float(v), 2) for v in change))
+    table = table.copy()
+    position = table.columns.get_loc("top-5 error %") + 1
+    table.insert(position, "Δ top-1", [d[0] for d in deltas])
+    table.insert(position + 1, "Δ top-5", [d[1] for d in deltas])
+    table.insert(position + 2, "against", [AGAINST.get(k, "base") for k in table["row"]])
+    return table
