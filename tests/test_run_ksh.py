@@ -161,3 +161,14 @@ def test_full_run(data_dir, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     results = pd.read_csv(tmp_path / "results.csv")
     assert len(results) == 10
+
+
+def test_keras_model_parallel_still_does_not_shard_on_tensorflow():
+    """Why `--model-parallel` places the columns with `tf.device` (README): Keras 3's
+    `keras.distribution.ModelParallel` lays out variables through the backend's
+    `distribute_value`, which on TensorFlow is a TODO that returns nothing. When this
+    fails, Keras has written it: look again at ModelParallel."""
+    import numpy as np
+    from keras.src.backend.tensorflow import distribution_lib
+
+    assert distribution_lib.distribute_value(np.ones(2), None) is None

@@ -21,6 +21,11 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+# KSH §5: biases of conv2, conv4, conv5 and the hidden fully connected layers start at
+# 1, "which accelerates the early stages of learning by providing the ReLUs with
+# positive inputs"; the others at 0.
+ONE = keras.initializers.Constant(1.0)
+
 
 class KshNet(keras.Model):
     """KSH's network at workshop scale.
@@ -73,6 +78,7 @@ class KshNet(keras.Model):
                     padding="same",
                     activation=activation,
                     kernel_initializer=initializer,
+                    bias_initializer=ONE if index in (1, 3, 4) else "zeros",
                     name=f"conv{index + 1}_column{c + 1}",
                 )
                 for c in range(columns)
@@ -94,6 +100,7 @@ class KshNet(keras.Model):
                     units // columns,
                     activation=activation,
                     kernel_initializer=initializer,
+                    bias_initializer=ONE,
                     name=f"fc{i + 6}_column{c + 1}",
                 )
             )
