@@ -94,7 +94,7 @@ def ten_crop_outputs(loaded, model, images, chunk=100):
 
 def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, log=print):
     """Train `rows`; return the results table (also written, with the figures)."""
-    from . import figures
+    from .figures import augmented_samples, first_layer_filters, learning_curves
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -166,9 +166,9 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, lo
         )
     table = with_deltas(pd.DataFrame(results))
     table.to_csv(out_dir / "results.csv", index=False)
-    figures.learning_curves(curves, out_dir / "learning_curves.png")
-    figures.first_layer_filters(first_filters, out_dir / "filters.png")
-    figures.augmented_samples(
+    learning_curves(curves, out_dir / "learning_curves.png")
+    first_layer_filters(first_filters, out_dir / "filters.png")
+    augmented_samples(
         loaded, train_images[:8], basis, seed, out_dir / "augmented_samples.png"
     )
     return table
