@@ -83,7 +83,8 @@ SPLIT_NET = textwrap.dedent(
     labels = np.array([0, 3, 5, 9])
 
     def made(devices):
-        net = KshNet(10, widths=(8, 8, 8, 8, 8), units=16, columns=2, devices=devices,
+        convs = ((8, 5), (8, 3), (8, 3), (8, 3), (8, 3))
+        net = KshNet(10, convs=convs, units=16, columns=2, devices=devices,
                      lrn=LocalResponseNormalization, dropout=0.0)
         net(images[:1])
         return net

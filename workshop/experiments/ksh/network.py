@@ -32,7 +32,8 @@ class KshNet(keras.Model):
 
     Args:
         num_classes: int.
-        widths: maps of conv1 … conv5, for the whole net (split between columns).
+        convs: `(maps, kernel size)` of each conv layer, maps for the whole net (split
+            between columns); KSH's five, or fewer (three, as their CIFAR-10 net).
         units: units of each hidden fully connected layer, for the whole net.
         activation: "relu" or "tanh".
         lrn: a LocalResponseNormalization class, or None for none.
@@ -47,7 +48,7 @@ class KshNet(keras.Model):
     def __init__(
         self,
         num_classes,
-        widths=(16, 32, 48, 48, 32),
+        convs=((32, 5), (32, 3), (48, 3), (48, 3), (32, 3)),
         units=256,
         activation="relu",
         lrn=None,
@@ -64,17 +65,16 @@ class KshNet(keras.Model):
         self.pixel_mean = None if pixel_mean is None else [float(v) for v in pixel_mean]
         if devices is not None and len(devices) != columns:
             raise ValueError(f"{columns} column(s) need {columns} device(s); got {devices}")
-        if any(w % columns for w in widths) or units % columns:
+        if any(maps % columns for maps, _ in convs) or units % columns:
             raise ValueError(f"every width must split into {columns} equal columns")
         self.columns = columns
         self.devices = list(devices) if devices else [None] * columns
-        kernel_sizes = (5, 3, 3, 3, 3)
 
         def conv(index):
             return [
                 keras.layers.Conv2D(
-                    widths[index] // columns,
-                    kernel_sizes[index],
+                    convs[index][0] // columns,
+                    convs[index][1],
                     padding="same",
                     activation=activation,
                     kernel_initializer=initializer,
@@ -87,7 +87,9 @@ class KshNet(keras.Model):
         def per_column(make):
             return [make(c) for c in range(columns)]
 
-        self.convs = [conv(i) for i in range(5)]
+        self.convs = [conv(i) for i in range(len(convs))]
+        # Pooling after conv1, conv2 and the last conv layer, as KSH's.
+        self.pooled = {0, 1, len(convs) - 1}
         self.norms = [
             per_column(lambda c, i=i: lrn(name=f"lrn{i + 1}_column{c + 1}")) if lrn else None
             for i in range(2)
@@ -99,7 +101,6 @@ class KshNet(keras.Model):
                 lambda c, i=i: keras.layers.Dense(
                     units // columns,
                     activation=activation,
-                    kernel_initializer=initializer,
                     bias_initializer=ONE,
                     name=f"fc{i + 6}_column{c + 1}",
                 )
@@ -107,7 +108,14 @@ class KshNet(keras.Model):
             for i in range(2)
         ]
         self.drop = keras.layers.Dropout(dropout) if dropout else None
-        self.classifier = keras.layers.Dense(num_classes, activation="softmax", name="fc8")
+        # Small weights into the softmax: it starts near uniform, not sure of one class
+        # (from a confident start Adam killed every unit and the net stayed at chance).
+        self.classifier = keras.layers.Dense(
+            num_classes,
+            activation="softmax",
+            kernel_initializer=keras.initializers.RandomNormal(stddev=0.01),
+            name="fc8",
+        )
 
     def build(self, input_shape):
         # One eager pass on zeros builds every sublayer inside its column's device
@@ -137,7 +145,7 @@ class KshNet(keras.Model):
             xs = self._columns(layers, xs)
             if i < 2 and self.norms[i]:
                 xs = self._columns(self.norms[i], xs)
-            if i in (0, 1, 4):
+            if i in self.pooled:
                 xs = self._columns([self.pool] * self.columns, xs)
         xs = self._columns([self.flatten] * self.columns, xs)
         for i, layers in enumerate(self.hidden):

@@ -100,13 +100,13 @@ class Setup:
     batch_size: int = 64
     optimizer: str = "adam"
     learning_rate: float = 0.001
-    widths: tuple = (32, 32, 48, 48, 32)
+    convs: tuple = ((32, 5), (32, 3), (48, 3), (48, 3), (32, 3))
     units: int = 256
     training_error: float = 0.9  # tanh against ReLU: epochs to this training error
     ten_crop: bool = True  # also judge the final nets on ten crops
 
 
-QUICK = Setup(epochs=1, widths=(8, 8, 8, 8, 8), units=16)
+QUICK = Setup(epochs=1, convs=((8, 5), (8, 3), (8, 3), (8, 3), (8, 3)), units=16)
 
 
 def select_rows(keys):

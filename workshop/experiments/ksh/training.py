@@ -47,10 +47,10 @@ def augmentation(loaded, row, basis):
 
 def build_model(loaded, row, setup, channels, num_classes, devices=None, pixel_mean=None):
     """The row's net for CROP × CROP images, built (its weights exist)."""
-    widths = tuple(w // 2 for w in setup.widths) if row.half else setup.widths
+    convs = tuple((m // 2, k) for m, k in setup.convs) if row.half else setup.convs
     net = KshNet(
         num_classes,
-        widths=widths,
+        convs=convs,
         units=setup.units // 2 if row.half else setup.units,
         activation=row.activation,
         lrn=loaded["LocalResponseNormalization"] if row.lrn else None,
@@ -149,10 +149,14 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, lo
             {
                 "row": row.key,
                 "change": row.label,
-                "top-1 error %": _error(top_k, probabilities, test_labels, 1),
-                "top-5 error %": _error(top_k, probabilities, test_labels, 5),
-                "10-crop top-1 %": _error(top_k, ten, test_labels, 1) if ten is not None else None,
-                "10-crop top-5 %": _error(top_k, ten, test_labels, 5) if ten is not None else None,
+                "top-1 error %": error_percent(top_k, probabilities, test_labels, 1),
+                "top-5 error %": error_percent(top_k, probabilities, test_labels, 5),
+                "10-crop top-1 %": error_percent(top_k, ten, test_labels, 1)
+                if ten is not None
+                else None,
+                "10-crop top-5 %": error_percent(top_k, ten, test_labels, 5)
+                if ten is not None
+                else None,
                 "training error % (last epoch)": round(
                     100 * (1 - result.history["accuracy"].iloc[-1]), 1
                 ),
@@ -168,14 +172,13 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, lo
     table.to_csv(out_dir / "results.csv", index=False)
     learning_curves(curves, out_dir / "learning_curves.png")
     first_layer_filters(first_filters, out_dir / "filters.png")
-    augmented_samples(
-        loaded, train_images[:8], basis, seed, out_dir / "augmented_samples.png"
-    )
+    augmented_samples(loaded, train_images[:8], basis, seed, out_dir / "augmented_samples.png")
     return table
 
 
-def _error(top_k, outputs, labels, k):
-    return round(100 * (1 - float(top_k(outputs, labels, k))), 2)
+def error_percent(top_k, outputs, labels, k):
+    """(1 − top-k accuracy) in %, from the student's `top_k_accuracy`."""
+    return round(100 * (1 - float(top_k(np.asarray(outputs), labels, k))), 2)
 
 
 # Each row's delta is against the net it changes: the base, or for two columns the

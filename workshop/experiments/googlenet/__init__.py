@@ -1,0 +1,81 @@
+"""`workshop run googlenet`: what the inception module's 1×1 reductions save (the
+paper's Table 1, computed), and a small GoogLeNet against the KSH-style net on the
+same data (training.py; the net in network.py, the cost table in costs.py)."""
+
+from ...errors import UsageError
+from ..experiment import Experiment, Outcome
+from .setup import NEEDS
+
+
+class GoogLeNetExperiment(Experiment):
+    name = "googlenet"
+    help = "the inception module's cost, and a small GoogLeNet against the KSH-style net"
+    strategies = ("default", "mirrored", "multiworker")
+    datasets = ("numbers", "cifar10")
+    dataset_help = "numbers (00-99 in colour) is made from scikit-learn's data; cifar10: download"
+    needs = NEEDS
+
+    def add_arguments(self, parser):
+        parser.add_argument("--epochs", type=int, help="epochs for both nets (default 15)")
+
+    def plan(self, args):
+        from dataclasses import replace
+
+        from .setup import QUICK, Setup
+
+        if args.epochs is not None and args.epochs < 1:
+            raise UsageError("--epochs must be positive")
+        setup = QUICK if args.quick else Setup()
+        if args.epochs:
+            setup = replace(setup, ksh=replace(setup.ksh, epochs=args.epochs))
+        return setup
+
+    def try_once(self, loaded, plan):
+        import numpy as np
+
+        from .network import build_googlenet
+
+        model = build_googlenet(
+            loaded["InceptionModule"],
+            loaded["LocalResponseNormalization"],
+            10,
+            (28, 28, 3),
+            modules=plan.modules,
+            stem=plan.stem,
+        )
+        model(np.zeros((1, 28, 28, 3), np.float32), training=True)
+        loaded["top_k_accuracy"](np.eye(3), np.arange(3), 1)
+
+    def describe(self, context):
+        from ..harness import describe_strategy
+
+        return (
+            f"Inception costs, then a small GoogLeNet against the KSH-style net with the "
+            f"{context.args.impl}' layers on {context.args.dataset} "
+            f"({describe_strategy(context.args, context.strategy)}), into {context.out}/"
+        )
+
+    def run(self, context):
+        from .training import PAPER
+        from .training import run as train_both
+
+        setup = context.plan
+        costs, comparison = train_both(
+            context.strategy,
+            context.loaded,
+            context.data,
+            context.out,
+            setup,
+            seed=context.args.seed,
+        )
+        return Outcome(
+            tables=[costs, comparison],
+            notes=[
+                "Module 3a in the paper's Table 1: 159K weights, 128M multiply-adds.",
+                "Paper: " + PAPER,
+            ],
+            files=["costs.csv", "comparison.csv", "learning_curves.png"],
+        )
+
+
+EXPERIMENT = GoogLeNetExperiment()

@@ -1,0 +1,22 @@
+"""The GoogLeNet experiment's settings, kept free of TensorFlow so that the command
+line checks its flags before the slow import."""
+
+from dataclasses import dataclass, field
+
+from ..ksh.setup import NEEDS as KSH_NEEDS
+from ..ksh.setup import QUICK as KSH_QUICK
+from ..ksh.setup import Setup as KshSetup
+
+# The KSH net's objects, and the student's inception module.
+NEEDS = dict(KSH_NEEDS, InceptionModule=("inception", "InceptionModule"))
+
+
+@dataclass(frozen=True)
+class Setup:
+    ksh: KshSetup = field(default_factory=KshSetup)  # the training both nets share
+    # (f1, f3_reduce, f3, f5_reduce, f5, pool_proj): Table 1's 3a, 3b and 4a over 4.
+    modules: tuple = ((16, 24, 32, 4, 8, 8), (32, 32, 48, 8, 24, 16), (48, 24, 52, 4, 12, 16))
+    stem: tuple = (32, 48)
+
+
+QUICK = Setup(ksh=KSH_QUICK, modules=((4, 4, 4, 2, 2, 2),) * 3, stem=(8, 8))
