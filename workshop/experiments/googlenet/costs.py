@@ -34,9 +34,6 @@ MODULES = (
     Module("5a", 7, 832, (256, 160, 320, 32, 128, 128)),
     Module("5b", 7, 832, (384, 192, 384, 48, 128, 128)),
 )
-# The paper's Table 1 for module 3a, as the workshop's issue quotes it; the other rows
-# are in the paper (not restated here from memory).
-PAPER_3A = {"weights": 159_000, "multiply-adds": 128_000_000}
 
 
 def multiply_adds(module, naive=False):
@@ -106,12 +103,3 @@ def table(inception_module):
     )
     total["saved ×"] = round(total["multiply-adds naive (M)"] / total["multiply-adds (M)"], 2)
     return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-
-
-def paper_check(frame):
-    """Module 3a beside the paper's Table 1: (ours, the paper's) for weights and ops."""
-    row = frame.set_index("module").loc["3a"]
-    return {
-        "weights": (int(row["weights"]), PAPER_3A["weights"]),
-        "multiply-adds": (float(row["multiply-adds (M)"]) * 1e6, PAPER_3A["multiply-adds"]),
-    }

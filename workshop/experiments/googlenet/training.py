@@ -2,13 +2,12 @@
 the same data, augmentation and training: weights, multiply-adds, seconds per epoch,
 top-1 and top-5 error."""
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
-from ...data.pipeline import as_arrays
-from ...train.loop import TrainConfig, train
+from ...train.loop import train
 from ...train.strategy import stamp
 from ..folders import fresh_dir
 from ..ksh.figures import learning_curves
@@ -16,10 +15,10 @@ from ..ksh.setup import BASE, CROP
 from ..ksh.training import (
     augmentation,
     build_model,
-    centre_cropped,
-    colour_basis,
-    error_percent,
+    error_columns,
+    prepare,
     ten_crop_outputs,
+    train_config,
 )
 from .costs import table as cost_table_of
 from .network import build_googlenet, multiply_adds
@@ -38,21 +37,18 @@ def run(strategy, loaded, splits, out_dir, setup, seed=0, log=print):
     cost_table = cost_table_of(loaded["InceptionModule"])
     cost_table.to_csv(out_dir / "costs.csv", index=False)
 
-    train_images, _ = as_arrays(splits.train)
-    test_images, test_labels = as_arrays(splits.test)
-    judged = replace(
-        splits,
-        validation=centre_cropped(loaded, splits.validation),
-        test=centre_cropped(loaded, splits.test),
-    )
-    basis = colour_basis(loaded, train_images)
-    pixel_mean = train_images.mean(axis=(0, 1, 2))
-    channels = train_images.shape[-1]
+    prepared = prepare(loaded, splits)
     ksh_setup = setup.ksh
+    shape = (CROP, CROP, prepared.channels)
 
     def ksh_net():
         return build_model(
-            loaded, BASE, ksh_setup, channels, splits.num_classes, pixel_mean=pixel_mean
+            loaded,
+            BASE,
+            ksh_setup,
+            prepared.channels,
+            splits.num_classes,
+            pixel_mean=prepared.pixel_mean,
         )
 
     def googlenet():
@@ -60,21 +56,13 @@ def run(strategy, loaded, splits, out_dir, setup, seed=0, log=print):
             loaded["InceptionModule"],
             loaded["LocalResponseNormalization"],
             splits.num_classes,
-            (CROP, CROP, channels),
+            shape,
             modules=setup.modules,
             stem=setup.stem,
-            pixel_mean=pixel_mean,
+            pixel_mean=prepared.pixel_mean,
         )
 
-    config = TrainConfig(
-        epochs=ksh_setup.epochs,
-        batch_size=ksh_setup.batch_size,
-        learning_rate=ksh_setup.learning_rate,
-        optimizer=ksh_setup.optimizer,
-        seed=seed,
-        verbose=2,
-    )
-    top_k = loaded["top_k_accuracy"]
+    config = train_config(ksh_setup, seed)
     rows, curves = [], {}
     for key, build in (("ksh", ksh_net), ("googlenet", googlenet)):
         settings = {
@@ -89,27 +77,27 @@ def run(strategy, loaded, splits, out_dir, setup, seed=0, log=print):
         result = train(
             strategy,
             build,
-            judged,
+            prepared.judged,
             splits.train,
             config,
             folder,
-            augment=augmentation(loaded, BASE, basis),
+            augment=augmentation(loaded, BASE, prepared.basis),
         )
-        ten = ten_crop_outputs(loaded, result.model, test_images)
+        ten = ten_crop_outputs(loaded, result.model, prepared.test_images)
         curves[key] = result.history
         seconds = result.history["seconds"].iloc[-1] / len(result.history)
         rows.append(
             {
                 "net": key,
                 "weights": result.model.count_params(),
-                "multiply-adds (M)": round(
-                    multiply_adds(result.model, (CROP, CROP, channels)) / 1e6, 2
-                ),
+                "multiply-adds (M)": round(multiply_adds(result.model, shape) / 1e6, 2),
                 "seconds per epoch": round(float(seconds), 1),
-                "top-1 error %": error_percent(top_k, result.test_probabilities, test_labels, 1),
-                "top-5 error %": error_percent(top_k, result.test_probabilities, test_labels, 5),
-                "10-crop top-1 %": error_percent(top_k, ten, test_labels, 1),
-                "10-crop top-5 %": error_percent(top_k, ten, test_labels, 5),
+                **error_columns(
+                    loaded["top_k_accuracy"],
+                    result.test_probabilities,
+                    ten,
+                    prepared.test_labels,
+                ),
                 "best epoch": result.best_epoch,
             }
         )

@@ -2,7 +2,7 @@
 top-5 error (Exercise 2.7's `top_k_accuracy`) on centre crops and on ten crops, and
 write the table and figures."""
 
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -92,12 +92,23 @@ def ten_crop_outputs(loaded, model, images, chunk=100):
     return np.concatenate(outputs)
 
 
-def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, log=print):
-    """Train `rows`; return the results table (also written, with the figures)."""
-    from .figures import augmented_samples, first_layer_filters, learning_curves
+@dataclass
+class Prepared:
+    """What every net of `run ksh` and `run googlenet` is trained and judged with."""
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    judged: object  # the Splits, validation and test as centre crops
+    train_images: np.ndarray
+    test_images: np.ndarray
+    test_labels: np.ndarray
+    basis: tuple  # colour_basis of the training images
+    pixel_mean: np.ndarray  # (channels,)
+
+    @property
+    def channels(self):
+        return self.train_images.shape[-1]
+
+
+def prepare(loaded, splits):
     train_images, _ = as_arrays(splits.train)
     test_images, test_labels = as_arrays(splits.test)
     judged = replace(
@@ -105,11 +116,19 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, lo
         validation=centre_cropped(loaded, splits.validation),
         test=centre_cropped(loaded, splits.test),
     )
-    basis = colour_basis(loaded, train_images)
-    pixel_mean = train_images.mean(axis=(0, 1, 2))
-    channels = train_images.shape[-1]
-    top_k = loaded["top_k_accuracy"]
-    config = TrainConfig(
+    return Prepared(
+        judged,
+        train_images,
+        test_images,
+        test_labels,
+        colour_basis(loaded, train_images),
+        train_images.mean(axis=(0, 1, 2)),
+    )
+
+
+def train_config(setup, seed):
+    """The loop's settings from a KSH `Setup`."""
+    return TrainConfig(
         epochs=setup.epochs,
         batch_size=setup.batch_size,
         learning_rate=setup.learning_rate,
@@ -117,6 +136,33 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, lo
         seed=seed,
         verbose=2,
     )
+
+
+def error_columns(top_k, best_outputs, ten_outputs, labels):
+    """Top-1 and top-5 error in %, at the best epoch (centre crop) and, if given, of the
+    final net on ten crops, from the student's `top_k_accuracy`."""
+
+    def error(outputs, k):
+        if outputs is None:
+            return None
+        return round(100 * (1 - float(top_k(np.asarray(outputs), labels, k))), 2)
+
+    return {
+        "top-1 error %": error(best_outputs, 1),
+        "top-5 error %": error(best_outputs, 5),
+        "10-crop top-1 %": error(ten_outputs, 1),
+        "10-crop top-5 %": error(ten_outputs, 5),
+    }
+
+
+def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, log=print):
+    """Train `rows`; return the results table (also written, with the figures)."""
+    from .figures import augmented_samples, first_layer_filters, learning_curves
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prepared = prepare(loaded, splits)
+    config = train_config(setup, seed)
     results, curves, first_filters = [], {}, None
     for row in rows:
         settings = {
@@ -132,16 +178,23 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, lo
         result = train(
             strategy,
             lambda row=row: build_model(
-                loaded, row, setup, channels, splits.num_classes, devices, pixel_mean
+                loaded,
+                row,
+                setup,
+                prepared.channels,
+                splits.num_classes,
+                devices,
+                prepared.pixel_mean,
             ),
-            judged,
+            prepared.judged,
             splits.train,
             config,
             folder,
-            augment=augmentation(loaded, row, basis),
+            augment=augmentation(loaded, row, prepared.basis),
         )
-        probabilities = result.test_probabilities
-        ten = ten_crop_outputs(loaded, result.model, test_images) if setup.ten_crop else None
+        ten = (
+            ten_crop_outputs(loaded, result.model, prepared.test_images) if setup.ten_crop else None
+        )
         curves[row.key] = result.history
         if row.key == "base" or first_filters is None:
             first_filters = np.asarray(result.model.convs[0][0].kernel)
@@ -149,14 +202,12 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, lo
             {
                 "row": row.key,
                 "change": row.label,
-                "top-1 error %": error_percent(top_k, probabilities, test_labels, 1),
-                "top-5 error %": error_percent(top_k, probabilities, test_labels, 5),
-                "10-crop top-1 %": error_percent(top_k, ten, test_labels, 1)
-                if ten is not None
-                else None,
-                "10-crop top-5 %": error_percent(top_k, ten, test_labels, 5)
-                if ten is not None
-                else None,
+                **error_columns(
+                    loaded["top_k_accuracy"],
+                    result.test_probabilities,
+                    ten,
+                    prepared.test_labels,
+                ),
                 "training error % (last epoch)": round(
                     100 * (1 - result.history["accuracy"].iloc[-1]), 1
                 ),
@@ -172,13 +223,10 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, lo
     table.to_csv(out_dir / "results.csv", index=False)
     learning_curves(curves, out_dir / "learning_curves.png")
     first_layer_filters(first_filters, out_dir / "filters.png")
-    augmented_samples(loaded, train_images[:8], basis, seed, out_dir / "augmented_samples.png")
+    augmented_samples(
+        loaded, prepared.train_images[:8], prepared.basis, seed, out_dir / "augmented_samples.png"
+    )
     return table
-
-
-def error_percent(top_k, outputs, labels, k):
-    """(1 − top-k accuracy) in %, from the student's `top_k_accuracy`."""
-    return round(100 * (1 - float(top_k(np.asarray(outputs), labels, k))), 2)
 
 
 # Each row's delta is against the net it changes: the base, or for two columns the
