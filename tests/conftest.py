@@ -1,4 +1,6 @@
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +16,19 @@ from splice import splice  # noqa: E402
 from workshop.quiet import import_tensorflow  # noqa: E402
 
 import_tensorflow()
+
+
+def run_cli(*args, cwd=REPO, env=None, timeout=1800):
+    """`python -m workshop ARGS` in a fresh process, as a user would run it (this
+    checkout on its path; `env` adds variables), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "workshop", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO), **(env or {})),
+        timeout=timeout,
+    )
 
 
 @pytest.fixture

@@ -7,20 +7,9 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import REPO
+from conftest import REPO, run_cli
 
 from workshop.experiments.cnn.table import ROWS, merge_results
-
-
-def run_cli(*args, cwd=REPO, timeout=1800):
-    return subprocess.run(
-        [sys.executable, "-m", "workshop", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-        timeout=timeout,
-    )
 
 
 @pytest.fixture(scope="module")

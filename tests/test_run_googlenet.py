@@ -2,24 +2,9 @@
 cost table read from it), the profiler's multiply-adds against the count by hand, and
 the full run (slow)."""
 
-import os
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
-from conftest import REPO
-
-
-def run_cli(*args, cwd=REPO, timeout=1800):
-    return subprocess.run(
-        [sys.executable, "-m", "workshop", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-        timeout=timeout,
-    )
+from conftest import run_cli
 
 
 def test_quick_run_with_a_students_inception_module(student_root, tmp_path):

@@ -9,18 +9,7 @@ import textwrap
 
 import pandas as pd
 import pytest
-from conftest import REPO
-
-
-def run_cli(*args, cwd=REPO, timeout=1800):
-    return subprocess.run(
-        [sys.executable, "-m", "workshop", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-        timeout=timeout,
-    )
+from conftest import REPO, run_cli
 
 
 @pytest.fixture(scope="module")

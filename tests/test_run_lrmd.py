@@ -10,18 +10,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import REPO
-
-
-def run_cli(*args, timeout=1800):
-    return subprocess.run(
-        [sys.executable, "-m", "workshop", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-        timeout=timeout,
-    )
+from conftest import REPO, run_cli
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
-from conftest import REPO
+from conftest import REPO, run_cli
 
 from solutions.network import build_network
 from workshop.data.pipeline import load_splits
@@ -68,17 +68,6 @@ def test_training_learns_and_resumes_where_it_stopped(data_dir, tmp_path):
     assert history["seconds"].is_monotonic_increasing  # training time adds up across the stop
 
 
-def run_cli(*args, env=None, timeout=600):
-    return subprocess.run(
-        [sys.executable, "-m", "workshop", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO), **(env or {})),
-        timeout=timeout,
-    )
-
-
 def test_mirrored_strategy_on_two_logical_cpus(data_dir, tmp_path):
     done = run_cli(
         "run",
@@ -94,6 +83,7 @@ def test_mirrored_strategy_on_two_logical_cpus(data_dir, tmp_path):
         data_dir,
         "--out",
         str(tmp_path),
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "2 replica(s), mirrored strategy" in done.stdout
@@ -178,6 +168,7 @@ def test_parameter_server_strategy_trains_every_row_kind_asynchronously(data_dir
         data_dir,
         "--out",
         str(tmp_path),
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "2 worker(s) + 1 ps, asynchronous parameter_server strategy" in done.stdout
