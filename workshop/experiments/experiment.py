@@ -13,6 +13,21 @@ the data (`load_data`) and calls `run`, which returns the tables and files it wr
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
+from ..errors import UsageError
+
+
+def rows_flag(rows, flag):
+    """The rows `--rows` names (comma-separated keys; all rows when empty), in the order
+    given; a key no row has is one usage line naming the choices."""
+    keys = [key for key in (flag or "").split(",") if key]
+    if not keys:
+        return list(rows)
+    known = {row.key: row for row in rows}
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise UsageError(f"unknown row(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    return [known[key] for key in keys]
+
 
 @dataclass
 class Outcome:

@@ -2,7 +2,7 @@
 student's network (table.py trains it; figures in ../figures.py)."""
 
 from ...errors import UsageError
-from ..experiment import Experiment, Outcome
+from ..experiment import Experiment, Outcome, rows_flag
 
 
 class CnnExperiment(Experiment):
@@ -28,12 +28,9 @@ class CnnExperiment(Experiment):
         )
 
     def plan(self, args):
-        from . import table
+        from .table import ROWS
 
-        try:
-            rows = table.select_rows([k for k in (args.rows or "").split(",") if k])
-        except ValueError as error:
-            raise UsageError(str(error)) from None
+        rows = rows_flag(ROWS, args.rows)
         if args.batch_size < 1 or (args.epochs is not None and args.epochs < 1):
             raise UsageError("--batch-size and --epochs must be positive")
         if args.patience < 0:

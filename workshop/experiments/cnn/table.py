@@ -88,16 +88,6 @@ def plurality_vote(predictions, num_classes):
     return votes.argmax(axis=1)
 
 
-def select_rows(keys):
-    if not keys:
-        return list(ROWS)
-    known = {row.key: row for row in ROWS}
-    unknown = [k for k in keys if k not in known]
-    if unknown:
-        raise ValueError(f"unknown row(s) {', '.join(unknown)}; choose from {', '.join(known)}")
-    return [known[k] for k in keys]
-
-
 def run(
     tf,
     strategy,

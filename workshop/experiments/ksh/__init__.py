@@ -4,7 +4,7 @@ dropout, two columns), judged by top-1 and top-5 error beside the paper's deltas
 (training.py; rows in setup.py; the network, one or two columns, in network.py)."""
 
 from ...errors import UsageError
-from ..experiment import Experiment, Outcome
+from ..experiment import Experiment, Outcome, rows_flag
 from .setup import NEEDS, PAPER
 
 
@@ -31,12 +31,9 @@ class KshExperiment(Experiment):
     def plan(self, args):
         from dataclasses import replace
 
-        from .setup import QUICK, Setup, select_rows
+        from .setup import QUICK, ROWS, Setup
 
-        try:
-            rows = select_rows([k for k in (args.rows or "").split(",") if k])
-        except ValueError as error:
-            raise UsageError(str(error)) from None
+        rows = rows_flag(ROWS, args.rows)
         if args.epochs is not None and args.epochs < 1:
             raise UsageError("--epochs must be positive")
         if args.model_parallel > 1 and args.strategy != "default":

@@ -107,13 +107,3 @@ class Setup:
 
 
 QUICK = Setup(epochs=1, convs=((8, 5), (8, 3), (8, 3), (8, 3), (8, 3)), units=16)
-
-
-def select_rows(keys):
-    if not keys:
-        return list(ROWS)
-    known = {row.key: row for row in ROWS}
-    unknown = [k for k in keys if k not in known]
-    if unknown:
-        raise ValueError(f"unknown row(s) {', '.join(unknown)}; choose from {', '.join(known)}")
-    return [known[k] for k in keys]
