@@ -78,6 +78,16 @@ def test_mnist_goes_through_tfds_load(tmp_path):
     assert float(tf.reduce_max(tf.stack(images))) <= 1.0
 
 
+def test_imagenette_goes_through_tfds_load_and_is_resized_to_32(tmp_path):
+    with tfds.testing.mock_data(num_examples=6):
+        imagenette = load_splits("imagenette", str(tmp_path))
+    assert imagenette.image_shape == (32, 32, 3) and imagenette.num_classes == 10
+    images = [image.numpy() for image, _ in imagenette.test]
+    assert len(images) == 6
+    assert all(image.shape == (32, 32, 3) for image in images)
+    assert 0.0 <= min(i.min() for i in images) and max(i.max() for i in images) <= 1.0
+
+
 def test_numbers_are_balanced_colour_and_written_with_disjoint_scans():
     from workshop.data.numbers_builder import splits
 

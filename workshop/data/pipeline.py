@@ -24,8 +24,17 @@ SPLITS = {
     "mnist": {"train": "train[:50000]", "validation": "train[50000:]", "test": "test"},
     "cifar10": {"train": "train[:45000]", "validation": "train[45000:]", "test": "test"},
     "svhn_cropped": {"train": "train[:90%]", "validation": "train[90%:]", "test": "test"},
+    # Imagenette publishes no test split: its validation split is the test set here.
+    "imagenette": {"train": "train[:90%]", "validation": "train[90%:]", "test": "validation"},
 }
-TFDS_NAMES = {"digits": "workshop_digits", "numbers": "workshop_numbers"}
+TFDS_NAMES = {
+    "digits": "workshop_digits",
+    "numbers": "workshop_numbers",
+    "imagenette": "imagenette/160px-v2",
+}
+# Data sets whose images differ in size are resized to one size, as KSH resized
+# ImageNet to 256×256 before cropping; 32×32 fits the workshop's KSH-shaped nets.
+RESIZED = {"imagenette": (32, 32)}
 
 
 tfds.display_progress_bar(False)  # the harness prints its own progress
@@ -43,6 +52,8 @@ class Splits:
     test: tf.data.Dataset
     image_shape: tuple
     num_classes: int
+    version: str = ""  # the builder's version: a run's settings name it, so a run on
+    # another version of the data starts afresh instead of resuming
 
 
 def default_data_dir():
@@ -53,6 +64,14 @@ def default_data_dir():
 
 def _to_float(image, label):
     return tf.cast(image, tf.float32) / 255.0, label
+
+
+def _shorter_side_to(image, size):
+    """`image` scaled so that its shorter side fits `size` (KSH §2: rescaled so the
+    shorter side is 256, then the central 256×256 patch)."""
+    shape = tf.cast(tf.shape(image)[:2], tf.float32)
+    scale = tf.reduce_max(tf.constant(size, tf.float32) / shape)
+    return tf.image.resize(image, tf.cast(tf.math.ceil(shape * scale), tf.int32))
 
 
 def _local_builder(name):
@@ -104,11 +123,25 @@ def load_splits(name="digits", data_dir=None, download=False):
             ) from None
     image_shape = tuple(info.features["image"].shape)
     num_classes = info.features["label"].num_classes
+    convert = _to_float
+    if name in RESIZED:
+        size = RESIZED[name]
+        image_shape = size + image_shape[-1:]
+
+        def convert(image, label):  # shorter side to the size, then the centre square
+            image, label = _to_float(image, label)
+            return tf.image.resize_with_crop_or_pad(_shorter_side_to(image, size), *size), label
+
     pipelines = {
-        split: ds.map(_to_float, num_parallel_calls=tf.data.AUTOTUNE)
-        for split, ds in loaded.items()
+        split: ds.map(convert, num_parallel_calls=tf.data.AUTOTUNE) for split, ds in loaded.items()
     }
-    return Splits(name, image_shape=image_shape, num_classes=num_classes, **pipelines)
+    return Splits(
+        name,
+        image_shape=image_shape,
+        num_classes=num_classes,
+        version=str(info.version),
+        **pipelines,
+    )
 
 
 def as_arrays(dataset):

@@ -11,8 +11,11 @@ class GoogLeNetExperiment(Experiment):
     name = "googlenet"
     help = "the inception module's cost, and a small GoogLeNet against the KSH-style net"
     strategies = ("default", "mirrored", "multiworker")
-    datasets = ("numbers", "cifar10")
-    dataset_help = "numbers (00-99 in colour) is made from scikit-learn's data; cifar10: download"
+    datasets = ("numbers", "cifar10", "imagenette")
+    dataset_help = (
+        "numbers (00-99 in colour) is made from scikit-learn's data; cifar10, imagenette "
+        "(resized to 32×32): download"
+    )
     needs = NEEDS
 
     def add_arguments(self, parser):

@@ -12,13 +12,16 @@ class KshExperiment(Experiment):
     name = "ksh"
     help = "KSH's AlexNet ingredients, row by row, with top-1 and top-5 error"
     strategies = ("default", "mirrored", "multiworker")
-    datasets = ("numbers", "cifar10")
-    dataset_help = "numbers (00-99 in colour) is made from scikit-learn's data; cifar10: download"
+    datasets = ("numbers", "cifar10", "imagenette")
+    dataset_help = (
+        "numbers (00-99 in colour) is made from scikit-learn's data; cifar10, imagenette "
+        "(resized to 32×32): download"
+    )
     needs = NEEDS
 
     def add_arguments(self, parser):
         parser.add_argument("--rows", help="comma-separated rows, e.g. base,no_lrn (default all)")
-        parser.add_argument("--epochs", type=int, help="epochs for every row (default 15)")
+        parser.add_argument("--epochs", type=int, help="epochs for every row (default 12)")
         parser.add_argument(
             "--model-parallel",
             type=int,
@@ -96,7 +99,7 @@ class KshExperiment(Experiment):
         return Outcome(
             tables=[table],
             notes=[
-                f"SGD with momentum 0.9, η={setup.learning_rate}, batch {setup.batch_size}, "
+                f"{setup.optimizer}, η={setup.learning_rate}, batch {setup.batch_size}, "
                 f"{setup.epochs} epochs; errors at the epoch of best validation accuracy "
                 "(centre crop), and the last epoch's nets on ten crops.",
                 "Paper: " + PAPER,
