@@ -133,7 +133,7 @@ def run(
                 "network": network,
                 "expanded": row.expanded,
                 "config": asdict(config),
-                "data": splits.name,
+                "data": f"{splits.name} {splits.version}",
                 "strategy": stamp(strategy),
             }
             key = json.dumps(settings, sort_keys=True, default=str)

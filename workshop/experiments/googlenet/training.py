@@ -69,7 +69,7 @@ def run(strategy, loaded, splits, out_dir, setup, seed=0, log=print):
             "net": key,
             "setup": asdict(setup),
             "config": asdict(config),
-            "data": splits.name,
+            "data": f"{splits.name} {splits.version}",
             "strategy": stamp(strategy),
         }
         folder = fresh_dir(out_dir / key, settings)

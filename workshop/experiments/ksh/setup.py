@@ -26,13 +26,13 @@ class Row:
     lrn: bool = True
     pool_size: int = 3  # 3: overlapping 3×3 stride 2; 2: 2×2 stride 2
     augmentation: str = "crops+jitter"  # none (centre crops), crops, crops+flips, crops+jitter
-    dropout: float = 0.5
+    dropout: float = 0.25  # KSH: 0.5, which kept this net at chance (README)
     columns: int = 1
     half: bool = False  # every layer half as wide: KSH's one-GPU comparison net
     paper: str = ""  # KSH's delta for this change (top-1 / top-5, ILSVRC)
 
 
-BASE = Row("base", "ReLU, LRN, 3×3/2 pooling, crops + colour jitter, dropout 0.5")
+BASE = Row("base", "ReLU, LRN, 3×3/2 pooling, crops + colour jitter, dropout 0.25")
 ROWS = (
     replace(
         BASE,
@@ -96,7 +96,7 @@ PAPER = (
 
 @dataclass(frozen=True)
 class Setup:
-    epochs: int = 15
+    epochs: int = 12  # ten rows in 15 minutes on 2 cores
     batch_size: int = 64
     optimizer: str = "adam"
     learning_rate: float = 0.001

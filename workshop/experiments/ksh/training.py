@@ -169,7 +169,7 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, lo
             "row": asdict(row),
             "setup": asdict(setup),
             "config": asdict(config),
-            "data": splits.name,
+            "data": f"{splits.name} {splits.version}",
             "strategy": stamp(strategy),
             "devices": list(devices) if devices and row.columns > 1 else None,
         }
