@@ -16,7 +16,7 @@ from conftest import REPO, run_cli
 from solutions.network import build_network
 from workshop.data.pipeline import load_splits
 from workshop.experiments.cnn.table import plurality_vote
-from workshop.train.loop import TrainConfig, train
+from workshop.train.loop import LinearWarmup, TrainConfig, train
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,12 @@ def small_net():
 def test_plurality_vote():
     votes = np.array([[0, 1, 2, 3], [0, 2, 2, 1], [1, 2, 0, 1]])
     assert plurality_vote(votes, 4).tolist() == [0, 2, 2, 1]
+
+
+def test_linear_warmup_rises_to_the_rate_then_stays():
+    schedule = LinearWarmup(0.1, 4)
+    rates = [float(schedule(step)) for step in range(6)]
+    np.testing.assert_allclose(rates, [0.025, 0.05, 0.075, 0.1, 0.1, 0.1], rtol=1e-6)
 
 
 def test_training_learns_and_resumes_where_it_stopped(data_dir, tmp_path):
@@ -241,7 +247,7 @@ from workshop.quiet import import_tensorflow
 tf = import_tensorflow()
 from solutions.network import build_network
 from workshop.data.pipeline import load_splits
-from workshop.train.loop import TrainConfig, train
+from workshop.train.loop import LinearWarmup, TrainConfig, train
 from workshop.train.parameter_server import make_strategy
 
 strategy, _ = make_strategy(tf, 2, 1)
