@@ -2,6 +2,7 @@
 two-column net on two devices; the split net against the same net on one device; the
 one-line answers to stubs and bad flags; and the full run (slow)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -162,3 +163,37 @@ def test_keras_model_parallel_still_does_not_shard_on_tensorflow():
     from keras.src.backend.tensorflow import distribution_lib
 
     assert distribution_lib.distribute_value(np.ones(2), None) is None
+
+
+def test_quick_run_under_the_parameter_server_strategy_augments_every_epoch(data_dir, tmp_path):
+    # The servers hold the training set; with augmentation, each epoch's crops are
+    # written to them as the epoch starts, and the workers train on those with plain SGD.
+    done = run_cli(
+        "run",
+        "ksh",
+        "--quick",
+        "--rows",
+        "base",
+        "--epochs",
+        "2",
+        "--strategy",
+        "parameter_server",
+        "--workers",
+        "2",
+        "--ps",
+        "1",
+        "--data-dir",
+        data_dir,
+        "--out",
+        str(tmp_path),
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 worker(s) + 1 ps, asynchronous parameter_server strategy" in done.stdout
+    assert "sgd, η=0.05" in done.stdout
+    counts = json.loads((tmp_path / "base" / "staleness.json").read_text())
+    batches = 10_000 // 64  # the numbers' training set, the last partial batch dropped
+    assert sum(counts["updates"]) == 2 * batches
+    assert counts["examples_trained"] == 2 * 64 * batches
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert results["top-1 error %"].between(0, 100).all(), results

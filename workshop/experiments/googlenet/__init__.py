@@ -10,7 +10,7 @@ from .setup import NEEDS
 class GoogLeNetExperiment(Experiment):
     name = "googlenet"
     help = "the inception module's cost, and a small GoogLeNet against the KSH-style net"
-    strategies = ("default", "mirrored", "multiworker")
+    strategies = ("default", "mirrored", "multiworker", "parameter_server")
     datasets = ("numbers", "cifar10", "imagenette")
     dataset_help = (
         "numbers (00-99 in colour) is made from scikit-learn's data; cifar10, imagenette "
@@ -19,11 +19,12 @@ class GoogLeNetExperiment(Experiment):
     needs = NEEDS
 
     def add_arguments(self, parser):
-        parser.add_argument("--epochs", type=int, help="epochs for both nets (default 15)")
+        parser.add_argument("--epochs", type=int, help="epochs for both nets (default 12)")
 
     def plan(self, args):
         from dataclasses import replace
 
+        from ..ksh.setup import asynchronous
         from .setup import QUICK, Setup
 
         if args.epochs is not None and args.epochs < 1:
@@ -31,6 +32,8 @@ class GoogLeNetExperiment(Experiment):
         setup = QUICK if args.quick else Setup()
         if args.epochs:
             setup = replace(setup, ksh=replace(setup.ksh, epochs=args.epochs))
+        if args.strategy == "parameter_server":
+            setup = replace(setup, ksh=asynchronous(setup.ksh))
         return setup
 
     def try_once(self, loaded, plan):
@@ -59,6 +62,7 @@ class GoogLeNetExperiment(Experiment):
         )
 
     def run(self, context):
+        from ..ksh.setup import training_note
         from .training import PAPER
         from .training import run as train_both
 
@@ -75,6 +79,8 @@ class GoogLeNetExperiment(Experiment):
             tables=[costs, comparison],
             notes=[
                 "Module 3a in the paper's Table 1: 159K weights, 128M multiply-adds.",
+                f"Both nets: {training_note(setup.ksh)}; errors at the epoch of best "
+                "validation accuracy (centre crop), and the last epoch's nets on ten crops.",
                 "Paper: " + PAPER,
             ],
             files=["costs.csv", "comparison.csv", "learning_curves.png"],

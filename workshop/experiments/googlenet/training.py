@@ -77,8 +77,8 @@ def run(strategy, loaded, splits, out_dir, setup, seed=0, log=print):
         result = train(
             strategy,
             build,
-            prepared.judged,
-            splits.train,
+            prepared.splits,
+            prepared.splits.train,
             config,
             folder,
             augment=augmentation(loaded, BASE, prepared.basis),

@@ -5,13 +5,13 @@ dropout, two columns), judged by top-1 and top-5 error beside the paper's deltas
 
 from ...errors import UsageError
 from ..experiment import Experiment, Outcome, rows_flag
-from .setup import NEEDS, PAPER
+from .setup import NEEDS, PAPER, training_note
 
 
 class KshExperiment(Experiment):
     name = "ksh"
     help = "KSH's AlexNet ingredients, row by row, with top-1 and top-5 error"
-    strategies = ("default", "mirrored", "multiworker")
+    strategies = ("default", "mirrored", "multiworker", "parameter_server")
     datasets = ("numbers", "cifar10", "imagenette")
     dataset_help = (
         "numbers (00-99 in colour) is made from scikit-learn's data; cifar10, imagenette "
@@ -34,7 +34,7 @@ class KshExperiment(Experiment):
     def plan(self, args):
         from dataclasses import replace
 
-        from .setup import QUICK, ROWS, Setup
+        from .setup import QUICK, ROWS, Setup, asynchronous
 
         rows = rows_flag(ROWS, args.rows)
         if args.epochs is not None and args.epochs < 1:
@@ -46,6 +46,8 @@ class KshExperiment(Experiment):
         setup = QUICK if args.quick else Setup()
         if args.epochs:
             setup = replace(setup, epochs=args.epochs)
+        if args.strategy == "parameter_server":
+            setup = asynchronous(setup)
         return rows, setup
 
     def try_once(self, loaded, plan):
@@ -99,8 +101,7 @@ class KshExperiment(Experiment):
         return Outcome(
             tables=[table],
             notes=[
-                f"{setup.optimizer}, η={setup.learning_rate}, batch {setup.batch_size}, "
-                f"{setup.epochs} epochs; errors at the epoch of best validation accuracy "
+                f"{training_note(setup)}; errors at the epoch of best validation accuracy "
                 "(centre crop), and the last epoch's nets on ten crops.",
                 "Paper: " + PAPER,
             ],

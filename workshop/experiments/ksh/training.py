@@ -96,7 +96,7 @@ def ten_crop_outputs(loaded, model, images, chunk=100):
 class Prepared:
     """What every net of `run ksh` and `run googlenet` is trained and judged with."""
 
-    judged: object  # the Splits, validation and test as centre crops
+    splits: object  # train in memory (decoded once), validation and test as centre crops
     train_images: np.ndarray
     test_images: np.ndarray
     test_labels: np.ndarray
@@ -109,15 +109,16 @@ class Prepared:
 
 
 def prepare(loaded, splits):
-    train_images, _ = as_arrays(splits.train)
+    train_images, train_labels = as_arrays(splits.train)
     test_images, test_labels = as_arrays(splits.test)
-    judged = replace(
+    prepared = replace(
         splits,
+        train=tf.data.Dataset.from_tensor_slices((train_images, train_labels)),
         validation=centre_cropped(loaded, splits.validation),
         test=centre_cropped(loaded, splits.test),
     )
     return Prepared(
-        judged,
+        prepared,
         train_images,
         test_images,
         test_labels,
@@ -133,6 +134,7 @@ def train_config(setup, seed):
         batch_size=setup.batch_size,
         learning_rate=setup.learning_rate,
         optimizer=setup.optimizer,
+        warmup_epochs=setup.warmup_epochs,
         seed=seed,
         verbose=2,
     )
@@ -186,8 +188,8 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, lo
                 devices,
                 prepared.pixel_mean,
             ),
-            prepared.judged,
-            splits.train,
+            prepared.splits,
+            prepared.splits.train,
             config,
             folder,
             augment=augmentation(loaded, row, prepared.basis),
