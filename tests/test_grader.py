@@ -71,6 +71,30 @@ def test_a_students_own_lstm_with_swapped_gates_is_named(student_root):
     assert not twin.passed and "against keras.layers.LSTM" in twin.message
 
 
+def test_the_trials_two_unnamed_mistakes_are_named(student_root):
+    # A student trial of the release: an LSTM on [h, x] and an RBM with hidden samples
+    # in the negative phase lost points with numbers only (issue 17).
+    student_root.use("lstm", "lstm_sliced.py")
+    student_root.edit(
+        "lstm",
+        "ops.matmul(inputs, self.kernel[:d])\n"
+        "            + ops.matmul(h_previous, self.kernel[d:])",
+        "ops.matmul(h_previous, self.kernel[:n])\n"
+        "            + ops.matmul(inputs, self.kernel[n:])",
+    )
+    student_root.use("rbm", "rbm_einsum.py")
+    student_root.edit(
+        "rbm",
+        "self.hidden_probs(data), self.hidden_probs(chain)",
+        "self.hidden_probs(data), self.sample_hidden(chain, seed)",
+    )
+    graded = grade_root(student_root, "lstm", "rbm")
+    assert any(d.startswith("[h_{t-1}, x_t] concatenated") for d in graded["lstm"].diagnoses)
+    assert any(
+        d.startswith("binary hidden samples in the negative phase") for d in graded["rbm"].diagnoses
+    ), graded["rbm"].diagnoses
+
+
 def test_an_independent_locally_connected_layer_gets_full_points_hidden_checks_too(student_root):
     student_root.use("local", "local_positions.py")
     exercise = catalog.find("local")

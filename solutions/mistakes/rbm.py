@@ -65,6 +65,35 @@ class SampledStatisticsRBM(RBM):
 
 @known(
     "3.5",
+    "sampled-negative-phase",
+    "binary hidden samples in the negative phase: use the probabilities p(h|v_k) there, "
+    "as in the positive phase's p(h|v) (Hinton's guide)",
+)
+@register
+class SampledNegativePhaseRBM(RBM):
+    """The chain's end sampled once more, and those binary hidden states used in the
+    negative statistics instead of p(h|v_k)."""
+
+    def contrastive_divergence(self, v, k=1, seed=None, start=None):
+        v = ops.convert_to_tensor(v, "float32")
+        chain = v if start is None else ops.convert_to_tensor(start, "float32")
+        for _ in range(k):
+            chain = self.gibbs_step(chain, seed)
+        batch = ops.cast(ops.shape(v)[0], "float32")
+        positive = self.hidden_probs(v)
+        negative = self.sample_hidden(chain, seed)
+        return {
+            "kernel": (
+                ops.matmul(ops.transpose(v), positive) - ops.matmul(ops.transpose(chain), negative)
+            )
+            / batch,
+            "visible_bias": ops.mean(v - chain, axis=0),
+            "hidden_bias": ops.mean(positive - negative, axis=0),
+        }, chain
+
+
+@known(
+    "3.5",
     "swapped-biases",
     "visible and hidden biases swapped: p(h|v) uses the hidden bias c, p(v|h) the visible bias b",
 )

@@ -72,6 +72,26 @@ class KerasGateOrderLSTMCell(LSTMCell):
 
 @known(
     "3.3",
+    "h-before-x",
+    "[h_{t-1}, x_t] concatenated: the kernel's first input_dim rows multiply x_t, so the "
+    "concatenation is [x_t, h_{t-1}] (eq. 3.11)",
+)
+@register
+class HiddenFirstLSTMCell(LSTMCell):
+    """The gates computed from [h_{t−1}, x_t] instead of [x_t, h_{t−1}]: the kernel's
+    rows meet the wrong vectors."""
+
+    def call(self, inputs, states):
+        h_previous, c_previous = states
+        z = ops.matmul(ops.concatenate([h_previous, inputs], axis=-1), self.kernel) + self.bias
+        z_c, z_o, z_i, z_f = ops.split(z, 4, axis=-1)
+        c = ops.sigmoid(z_f) * c_previous + ops.sigmoid(z_i) * ops.tanh(z_c)
+        h = ops.sigmoid(z_o) * ops.tanh(c)
+        return h, [h, c]
+
+
+@known(
+    "3.3",
     "forget-on-candidate",
     "forget and input gates swapped: c_t = f ⊙ c_{t-1} + i ⊙ c̃_t (eq. 3.12)",
 )
