@@ -56,7 +56,7 @@ def build_classifier(rbms, num_classes):
     Example:
     >>> rbm = RBM(4); rbm.build((None, 6))
     >>> model = build_classifier([rbm], 3)
-    >>> tuple(model(np.zeros((2, 6))).shape), [layer.units for layer in model.layers[1:]]
+    >>> tuple(model(np.zeros((2, 6))).shape), [layer.units for layer in model.layers[-2:]]
     ((2, 3), [4, 3])
     """
     # Exercise 3.6: keras.Input((n_visible,)); one Dense(n_hidden, activation="sigmoid") per RBM

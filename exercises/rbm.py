@@ -28,7 +28,9 @@ class RBM(keras.layers.Layer):
     every sample is `ops.cast(keras.random.uniform(ops.shape(p), seed=seed) < p,
     "float32")`, one call per sample, where `seed` is the argument passed in: a
     `keras.random.SeedGenerator`, which gives new draws at every call (an int seed would
-    repeat the same draws). In a Gibbs step the hidden sample is drawn first.
+    repeat the same draws). In a Gibbs step the hidden sample is drawn first. The draws
+    are float32, and so must p be: `u < p` fails on a float64 p, which NumPy input
+    (float64 by default) gives unless converted, `ops.convert_to_tensor(v, "float32")`.
 
     Args:
         n_hidden: int. Number of hidden units.
@@ -49,7 +51,8 @@ class RBM(keras.layers.Layer):
     >>> tuple(rbm(np.zeros((2, 5))).shape)
     (2, 3)
     >>> draws = keras.random.SeedGenerator(0)
-    >>> grads, chain_end = rbm.contrastive_divergence(np.ones((2, 5)), k=1, seed=draws)
+    >>> v = np.ones((2, 5), dtype="float32")
+    >>> grads, chain_end = rbm.contrastive_divergence(v, k=1, seed=draws)
     >>> sorted(grads), tuple(chain_end.shape)
     (['hidden_bias', 'kernel', 'visible_bias'], (2, 5))
     """

@@ -61,7 +61,7 @@ def build_classifier(rbms, num_classes):
     Example:
     >>> rbm = RBM(4); rbm.build((None, 6))
     >>> model = build_classifier([rbm], 3)
-    >>> tuple(model(np.zeros((2, 6))).shape), [layer.units for layer in model.layers[1:]]
+    >>> tuple(model(np.zeros((2, 6))).shape), [layer.units for layer in model.layers[-2:]]
     ((2, 3), [4, 3])
     """
     n_visible = int(rbms[0].kernel.shape[0])

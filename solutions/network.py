@@ -54,7 +54,7 @@ def build_network(
 
     Example:
     >>> model = build_network()
-    >>> [tuple(layer.output.shape[1:]) for layer in model.layers[1:]]
+    >>> [tuple(layer.output.shape[1:]) for layer in model.layers[-5:]]  # after any Input
     [(24, 24, 20), (12, 12, 20), (2880,), (100,), (10,)]
     """
     if pool not in POOLS:
