@@ -60,8 +60,8 @@ class ProbeKind(GradingKind):
         mine = records[STAGE_PROBES]
         ref = book.stage(exercise, STAGE_PROBES, seed)
 
-        def describe(index):
-            return f"{exercise.cases[index].label}"
+        def describe(index):  # "RBM(n_hidden=5) on input (6, 8)", as the layer kinds say
+            return f"{exercise.name}{exercise.cases[index].label}"
 
         checks = []
         for name in self.points(exercise):

@@ -100,9 +100,13 @@ def observe(get, case, seed, index):
         "sampling, same draws: sample_hidden(v)": seeded(rbm.sample_hidden, v),
         "sampling, same draws: sample_visible(h)": seeded(rbm.sample_visible, h, offset=1),
         "sampling, same draws: gibbs_step(v)": seeded(rbm.gibbs_step, v, offset=2),
-        "contrastive divergence (CD-k, PCD): CD-1": seeded(divergence, k=1, offset=3),
-        "contrastive divergence (CD-k, PCD): CD-3": seeded(divergence, k=3, offset=4),
-        "contrastive divergence (CD-k, PCD): PCD-1 from a chain": seeded(
+        "contrastive divergence (CD-k, PCD): contrastive_divergence(v, k=1)": seeded(
+            divergence, k=1, offset=3
+        ),
+        "contrastive divergence (CD-k, PCD): contrastive_divergence(v, k=3)": seeded(
+            divergence, k=3, offset=4
+        ),
+        "contrastive divergence (CD-k, PCD): contrastive_divergence(v, k=1, start=chain)": seeded(
             divergence, k=1, start=start, offset=5
         ),
     }
