@@ -89,3 +89,28 @@ def test_selfcheck_passes_on_the_repository():
     assert done.returncode == 0, done.stdout + done.stderr
     assert "selfcheck passed" in done.stdout
     assert "NOTHING" not in done.stdout
+
+
+def test_init_writes_a_folder_of_ones_own_and_check_says_where_it_looked(tmp_path):
+    folder = tmp_path / "my work"
+    done = run("init", str(folder), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    stubs = {p.name for p in (REPO / "exercises").glob("*.py")}
+    assert {p.name for p in (folder / "exercises").glob("*.py")} == stubs
+    assert "workshop check conv" in (folder / "README.md").read_text(encoding="utf-8")
+    checked = run("check", "conv", cwd=folder)
+    assert checked.returncode == 1 and "not attempted" in checked.stdout
+    assert checked.stdout.splitlines()[0] == f"Grading {folder.resolve() / 'exercises'}/"
+    # A second init there changes nothing: the student's work is never overwritten.
+    (folder / "exercises" / "conv.py").write_text("# my answer\n", encoding="utf-8")
+    again = run("init", str(folder), cwd=tmp_path)
+    assert again.returncode == 2 and again.stderr.count("\n") == 1
+    assert "already has an exercises/ folder" in again.stderr
+    assert (folder / "exercises" / "conv.py").read_text(encoding="utf-8") == "# my answer\n"
+
+
+def test_check_away_from_any_exercises_folder_says_it_grades_the_installed_one(tmp_path):
+    done = run("check", "conv", cwd=tmp_path)
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("No exercises/ folder here or above: grading the one installed"), first
+    assert "workshop init DIR" in first

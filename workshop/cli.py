@@ -59,8 +59,9 @@ def main(argv=None):
     args = None
     try:
         args = build_parser().parse_args(argv)
-        root = find_root(args.root)
-        return by_name[args.command].run(args, root)
+        command = by_name[args.command]
+        root = find_root(args.root) if command.needs_root else None
+        return command.run(args, root)
     except UsageError as error:
         print(f"workshop: {error}", file=sys.stderr)
         return USAGE_EXIT

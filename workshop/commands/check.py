@@ -1,5 +1,7 @@
 """`workshop check`: grade the student's exercises (all by default) and say what is wrong."""
 
+from pathlib import Path
+
 from ..edition import is_release
 from ..errors import UsageError
 from ..quiet import import_tensorflow
@@ -30,6 +32,8 @@ def run(args, root):
             f"this student copy stores the reference results for seed {DEFAULT_SEED} only: "
             "leave out --seed"
         )
+    if not args.json:
+        print(where_graded(args.root, root), flush=True)
     graded = grade(exercises, FolderImplementation(root), seed)
     state = State(root)
     for result in graded:
@@ -40,6 +44,19 @@ def run(args, root):
     else:
         print(report.text(graded, seed, "workshop check"))
     return 0 if all(r.status == results.PASSED for r in graded) else 1
+
+
+def where_graded(given, root):
+    """One line: which exercises/ folder is graded, and a word when it is not the one
+    here but the one installed with the workshop (a wheel's, in site-packages)."""
+    exercises = root / "exercises"
+    here = Path.cwd().resolve()
+    if given is None and root != here and root not in here.parents:
+        return (
+            f"No exercises/ folder here or above: grading the one installed with the "
+            f"workshop, {exercises}/. `workshop init DIR` writes a folder of your own."
+        )
+    return f"Grading {exercises}/"
 
 
 COMMAND = Command("check", "grade exercises (all by default)", add_arguments, run)

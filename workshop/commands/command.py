@@ -12,3 +12,4 @@ class Command:
     add_arguments: Callable  # (parser) -> None: adds the command's own arguments
     run: Callable  # (args, root) -> exit code; raises UsageError / RunFailed for one line
     resumable: bool = False  # Ctrl-C says "run the same command again to resume"
+    needs_root: bool = True  # False: runs without an exercises/ folder (init makes one)
