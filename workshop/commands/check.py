@@ -15,10 +15,19 @@ def add_arguments(parser):
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="seconds for each stage of your code before it is stopped (default 60)",
+    )
 
 
 def run(args, root):
     exercises = pick_exercises(args.exercises)  # before the slow import: typos answer at once
+    if not args.time_limit > 0:
+        raise UsageError("--time-limit must be a positive number of seconds")
     import_tensorflow()
     from .. import report
     from ..grader import results
@@ -34,7 +43,7 @@ def run(args, root):
         )
     if not args.json:
         print(where_graded(args.root, root), flush=True)
-    graded = grade(exercises, FolderImplementation(root), seed)
+    graded = grade(exercises, FolderImplementation(root), seed, time_limit=args.time_limit)
     state = State(root)
     for result in graded:
         state.record(result)

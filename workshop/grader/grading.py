@@ -17,11 +17,12 @@ def reference():
     return LiveReference()
 
 
-def grade_exercise(exercise, implementation, book, seed):
-    """One exercise: observe `implementation`, then judge it against `book`."""
+def grade_exercise(exercise, implementation, book, seed, time_limit=None):
+    """One exercise: observe `implementation` (each stage within `time_limit` seconds,
+    if given), then judge it against `book`."""
     from .rules import module_tree
 
-    evidence = observe(exercise, implementation, seed)
+    evidence = observe(exercise, implementation, seed, time_limit=time_limit)
     source_tree = None
     if implementation.source_dir is None:
 
@@ -31,19 +32,22 @@ def grade_exercise(exercise, implementation, book, seed):
     return judge(exercise, evidence, book, seed, implementation.source_dir, source_tree)
 
 
-def grade(exercises, implementation, seed=DEFAULT_SEED, hidden_seed=None, book=None):
+def grade(
+    exercises, implementation, seed=DEFAULT_SEED, hidden_seed=None, book=None, time_limit=None
+):
     """One result per exercise; with `hidden_seed`, each check must also pass on the
-    hidden cases (as at instructor grading) to earn its points."""
+    hidden cases (as at instructor grading) to earn its points; with `time_limit`,
+    each stage of the student's code gets that many seconds (stage_clock.py)."""
     from . import hidden, results
 
     book = book or reference()
     graded = []
     for exercise in exercises:
-        result = grade_exercise(exercise, implementation, book, seed)
+        result = grade_exercise(exercise, implementation, book, seed, time_limit)
         if hidden_seed is not None:
             secret, secret_seed = hidden.pick(exercise, "hidden", seed, hidden_seed)
             result = results.with_hidden(
-                result, grade_exercise(secret, implementation, book, secret_seed)
+                result, grade_exercise(secret, implementation, book, secret_seed, time_limit)
             )
         graded.append(result)
     return graded

@@ -5,7 +5,10 @@ happened as clean data (evidence.py), never a live object.
 observes in a worker process per submission and judges in the runner (judging.py).
 """
 
-from .evidence import ErrorInfo, Evidence, Observation, clean
+import time
+
+from . import stage_clock
+from .evidence import ErrorInfo, Evidence, Observation, StageFailed, clean
 from .loading import Unavailable
 from .stubs import stub_status
 
@@ -27,23 +30,35 @@ def runs_of(record):
     return record
 
 
-def run_stage(exercise, stage, implementation, seed):
-    """One stage on one implementation, as clean data (an exception becomes its text)."""
+def run_stage(exercise, stage, implementation, seed, time_limit=None):
+    """One stage on one implementation, as clean data (an exception becomes its text).
+    With `time_limit` (seconds; `workshop check`), a stage past it, or stopped by one
+    Ctrl-C, becomes a StageFailed that says where the student's code was."""
+    source_dir = implementation.source_dir
+    started = time.monotonic()
     try:
-        record = exercise.kind.run_stage(exercise, stage, implementation, seed)
-    except KeyboardInterrupt:
-        raise
+        with stage_clock.limited(time_limit, source_dir, stage):
+            record = exercise.kind.run_stage(exercise, stage, implementation, seed)
+    except stage_clock.StageTimedOut as timeout:
+        return StageFailed(str(timeout))
+    except KeyboardInterrupt as interrupt:
+        if time_limit is None or source_dir is None:
+            raise
+        return StageFailed(stage_clock.interrupted(interrupt, source_dir, stage, started))
     except BaseException as error:  # student code may raise anything, even SystemExit
         record = error
-    return clean(record, implementation.source_dir)
+    return clean(record, source_dir)
 
 
-def observe(exercise, implementation, seed, stages=None, on_record=None, on_start=None):
+def observe(
+    exercise, implementation, seed, stages=None, on_record=None, on_start=None, time_limit=None
+):
     """Run every stage (or those named) and keep the records.
 
     `on_start(stage)` hears when a stage starts, `on_record(stage, record)` its record
     as soon as it exists, so a worker can hand it over before the next stage can hang
-    or crash.
+    or crash. With `time_limit`, a stage that times out or is stopped ends the
+    exercise: the stages after it are not run (each could hang as long again).
     """
     evidence = Evidence()
     for name in exercise.graded_names:  # every graded name must load before anything runs
@@ -53,13 +68,20 @@ def observe(exercise, implementation, seed, stages=None, on_record=None, on_star
             evidence.unavailable = (unavailable.status, unavailable.reason)
             return evidence
     all_stages = exercise.kind.stages(exercise)
-    for stage in all_stages if stages is None else stages:
+    to_run = list(all_stages if stages is None else stages)
+    for index, stage in enumerate(to_run):
         if on_start is not None:
             on_start(stage)
-        record = run_stage(exercise, stage, implementation, seed)
+        record = run_stage(exercise, stage, implementation, seed, time_limit)
         evidence.stages[stage] = record
         if on_record is not None:
             on_record(stage, record)
+        if isinstance(record, StageFailed):  # stopped: each stage left could hang as long
+            for later in to_run[index + 1 :]:
+                evidence.stages[later] = StageFailed(
+                    f"not run: the {stage} stage, run before it, was stopped"
+                )
+            break
         if stage == all_stages[0] and stub_status(
             exercise.kind.primary(exercise, record), exercise.id
         ):
