@@ -15,6 +15,10 @@ def add_arguments(parser):
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+    add_time_limit(parser)
+
+
+def add_time_limit(parser):
     parser.add_argument(
         "--time-limit",
         type=float,
@@ -24,10 +28,15 @@ def add_arguments(parser):
     )
 
 
-def run(args, root):
-    exercises = pick_exercises(args.exercises)  # before the slow import: typos answer at once
+def checked_time_limit(args):
     if not args.time_limit > 0:
         raise UsageError("--time-limit must be a positive number of seconds")
+    return args.time_limit
+
+
+def run(args, root):
+    exercises = pick_exercises(args.exercises)  # before the slow import: typos answer at once
+    time_limit = checked_time_limit(args)
     import_tensorflow()
     from .. import report
     from ..grader import results
@@ -43,7 +52,7 @@ def run(args, root):
         )
     if not args.json:
         print(where_graded(args.root, root), flush=True)
-    graded = grade(exercises, FolderImplementation(root), seed, time_limit=args.time_limit)
+    graded = grade(exercises, FolderImplementation(root), seed, time_limit=time_limit)
     state = State(root)
     for result in graded:
         state.record(result)

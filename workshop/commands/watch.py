@@ -2,6 +2,7 @@
 
 from ..errors import UsageError
 from ..quiet import import_tensorflow
+from .check import add_time_limit, checked_time_limit
 from .command import Command
 from .picking import pick_exercises
 
@@ -12,12 +13,14 @@ def add_arguments(parser):
         "--interval", type=float, default=1.0, help="seconds between looks (default 1)"
     )
     parser.add_argument("--times", type=int, help="stop after this many checks")
+    add_time_limit(parser)
 
 
 def run(args, root):
     import time
 
     exercises = pick_exercises(args.exercises)
+    time_limit = checked_time_limit(args)
     if args.interval <= 0 or (args.times is not None and args.times < 1):
         raise UsageError("--interval and --times must be positive")
     import_tensorflow()
@@ -38,7 +41,9 @@ def run(args, root):
             now = stamp()
             if now != seen:
                 seen, checks = now, checks + 1
-                graded = grade(exercises, FolderImplementation(root), DEFAULT_SEED)
+                graded = grade(
+                    exercises, FolderImplementation(root), DEFAULT_SEED, time_limit=time_limit
+                )
                 state = State(root)
                 for result in graded:
                     state.record(result)
@@ -54,7 +59,7 @@ def run(args, root):
 
 COMMAND = Command(
     "watch",
-    "check an exercise again each time you save its file (Ctrl-C stops)",
+    "check an exercise again each time you save its file (Ctrl-C stops; twice while a check runs)",
     add_arguments,
     run,
 )
