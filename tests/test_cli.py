@@ -147,6 +147,9 @@ def test_one_ctrl_c_ends_the_stuck_exercise_two_end_the_check(student_root):
             text=True,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            # As in a terminal: a job started in the background (CI) ignores SIGINT,
+            # and its children would inherit that.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         seen = ""
         while "still in" not in seen:  # the clock's first line: the loop is running

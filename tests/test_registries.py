@@ -36,7 +36,17 @@ def test_the_cli_has_every_command_and_experiment():
 
     parser = build_parser()
     names = [command.name for command in COMMANDS]
-    assert names == ["list", "check", "hint", "watch", "release", "selfcheck", "grade", "run"]
+    assert names == [
+        "init",
+        "list",
+        "check",
+        "hint",
+        "watch",
+        "release",
+        "selfcheck",
+        "grade",
+        "run",
+    ]
     for experiment in experiments():
         args = parser.parse_args(["run", experiment, "--quick"])
         assert args.experiment == experiment and args.quick

@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO
 from test_run_cnn import run_cli
 
-from workshop import catalog, release
+from workshop import catalog, edition, release
 from workshop.grader.grading import DEFAULT_SEED
 
 QUICK = ("maxpool", "l2pool")
@@ -107,7 +107,23 @@ def test_a_correct_answer_gets_full_points_in_the_release(quick_release):
     done = in_release(quick_release, "check", *QUICK)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "Total 20/20." in done.stdout
+    assert "reference results were made with" not in done.stdout  # the same versions
     assert "public checks: 8 of 8 passed, 10/10 points" in done.stdout
+
+
+def test_the_release_records_its_versions_and_check_names_a_difference(quick_release):
+    recorded = quick_release / "workshop" / "reference_data" / "versions.json"
+    made = json.loads(recorded.read_text())
+    assert made == edition.installed_versions() and made["tensorflow"] and made["keras"]
+    assert (quick_release / "constraints.txt").read_text() == (REPO / "constraints.txt").read_text()
+    try:
+        recorded.write_text(json.dumps(dict(made, keras="3.0.0")))
+        other = in_release(quick_release, "check", "maxpool")
+    finally:
+        recorded.write_text(json.dumps(made))
+    line = next(x for x in other.stdout.splitlines() if "reference results were made" in x)
+    assert f"made with keras 3.0.0; you have keras {made['keras']}" in line, line
+    assert "pip install -c constraints.txt" in line
 
 
 def test_the_release_refuses_what_needs_solutions(quick_release):

@@ -14,11 +14,22 @@ share) anywhere in it.
 """
 
 import datetime
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
-SHIPPED = ("README.md", "setup.cfg", "pyproject.toml", "workshop", "exercises", "docs")
+from . import edition
+
+SHIPPED = (
+    "README.md",
+    "setup.cfg",
+    "pyproject.toml",
+    "constraints.txt",
+    "workshop",
+    "exercises",
+    "docs",
+)
 WITHHELD = ("solutions", "tests", "benchmarks")
 # docs/adding-an-exercise.md is for contributors: it quotes known mistakes' code.
 IGNORED = shutil.ignore_patterns(
@@ -51,6 +62,8 @@ def build(repo, out, seed, progress=print, exercises=None):
     for exercise in exercises or catalog.EXERCISES:
         reference_book.save(exercise, seed, data, live)
         progress(f"reference results for {exercise.id} {exercise.slug}")
+    # The versions the records were made with: check names a difference in one line.
+    (data / edition.VERSIONS_NAME).write_text(json.dumps(edition.installed_versions()) + "\n")
     (out / "workshop" / "RELEASE").write_text(
         f"Student release built {datetime.date.today()} from {_commit(repo)}, seed {seed}.\n"
     )

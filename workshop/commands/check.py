@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ..edition import is_release
+from ..edition import is_release, version_note
 from ..errors import UsageError
 from ..quiet import import_tensorflow
 from .command import Command
@@ -52,6 +52,9 @@ def run(args, root):
         )
     if not args.json:
         print(where_graded(args.root, root), flush=True)
+        note = version_note() if is_release() else None
+        if note:
+            print(note, flush=True)
     graded = grade(exercises, FolderImplementation(root), seed, time_limit=time_limit)
     state = State(root)
     for result in graded:
