@@ -169,6 +169,7 @@ def test_keras_model_parallel_still_does_not_shard_on_tensorflow():
     assert distribution_lib.distribute_value(np.ones(2), None) is None
 
 
+@pytest.mark.slow  # 32 s; the loop's parameter_server path is in test_train's default set
 def test_quick_run_under_the_parameter_server_strategy_augments_every_epoch(data_dir, tmp_path):
     # The servers hold the training set; with augmentation, each epoch's crops are
     # written to them as the epoch starts, and the workers train on those with plain SGD.
