@@ -18,6 +18,11 @@ from workshop.quiet import import_tensorflow  # noqa: E402
 import_tensorflow()
 
 
+# `--strategy parameter_server` on an in-process cluster, and how the run names it.
+IN_PROCESS_CLUSTER = ("--strategy", "parameter_server", "--workers", "2", "--ps", "1")
+IN_PROCESS_CLUSTER_SAID = "2 worker(s) + 1 ps, asynchronous parameter_server strategy"
+
+
 def run_cli(*args, cwd=REPO, env=None, timeout=1800):
     """`python -m workshop ARGS` in a fresh process, as a user would run it (this
     checkout on its path; `env` adds variables), its output captured."""

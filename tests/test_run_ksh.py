@@ -10,7 +10,7 @@ import textwrap
 
 import pandas as pd
 import pytest
-from conftest import REPO, run_cli
+from conftest import IN_PROCESS_CLUSTER, IN_PROCESS_CLUSTER_SAID, REPO, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -181,12 +181,7 @@ def test_quick_run_under_the_parameter_server_strategy_augments_every_epoch(data
         "base",
         "--epochs",
         "2",
-        "--strategy",
-        "parameter_server",
-        "--workers",
-        "2",
-        "--ps",
-        "1",
+        *IN_PROCESS_CLUSTER,
         "--data-dir",
         data_dir,
         "--out",
@@ -194,7 +189,7 @@ def test_quick_run_under_the_parameter_server_strategy_augments_every_epoch(data
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "2 worker(s) + 1 ps, asynchronous parameter_server strategy" in done.stdout
+    assert IN_PROCESS_CLUSTER_SAID in done.stdout
     assert "sgd, η=0.05" in done.stdout
     counts = json.loads((tmp_path / "base" / "staleness.json").read_text())
     batches = 10_000 // 64  # the numbers' training set, the last partial batch dropped

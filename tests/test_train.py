@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
-from conftest import REPO, run_cli
+from conftest import IN_PROCESS_CLUSTER, IN_PROCESS_CLUSTER_SAID, REPO, run_cli
 
 from solutions.network import build_network
 from workshop.data.pipeline import load_splits
@@ -164,12 +164,7 @@ def test_parameter_server_strategy_trains_every_row_kind_asynchronously(data_dir
         "--quick",
         "--rows",
         "shallow,relu",
-        "--strategy",
-        "parameter_server",
-        "--workers",
-        "2",
-        "--ps",
-        "1",
+        *IN_PROCESS_CLUSTER,
         "--data-dir",
         data_dir,
         "--out",
@@ -177,7 +172,7 @@ def test_parameter_server_strategy_trains_every_row_kind_asynchronously(data_dir
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "2 worker(s) + 1 ps, asynchronous parameter_server strategy" in done.stdout
+    assert IN_PROCESS_CLUSTER_SAID in done.stdout
     table = pd.read_csv(tmp_path / "results.csv")
     assert table["row"].tolist() == ["shallow", "relu"]
     assert table["test accuracy %"].iloc[0] > 30  # the sigmoid net learns in one epoch

@@ -146,10 +146,13 @@ def train(strategy, build_model, splits, train_data, config, out_dir, augment=No
             1, min(AUGMENT_BATCHES, AUGMENT_BYTES // (global_batch * image_bytes))
         )
 
+        def reseed(epoch):  # every epoch's draws start afresh: a resumed epoch repeats them
+            draws.state.assign(tf.constant([config.seed + epoch, 0], draws.state.dtype))
+
         def augmented_epoch(epoch):
             """The whole training set augmented with the epoch's draws, in its stored
             order (the asynchronous trainer shuffles the indices itself)."""
-            draws.state.assign(tf.constant([config.seed + epoch, 0], draws.state.dtype))
+            reseed(epoch)
             chunks = train_data.batch(augment_chunk).map(augment_eagerly)
             return np.concatenate([images.numpy() for images, _ in chunks])
 
@@ -179,7 +182,7 @@ def train(strategy, build_model, splits, train_data, config, out_dir, augment=No
         # The order is a function of the epoch alone, so a resumed run sees the batches
         # the uninterrupted run would have seen (a reshuffling iterator would start over).
         if augment:  # in order (no parallel calls), so the draws follow the chunks
-            draws.state.assign(tf.constant([config.seed + epoch, 0], draws.state.dtype))
+            reseed(epoch)
             chunks = batched(train_data, augment_chunk, shuffle_seed=config.seed + epoch)
             batches = (
                 chunks.map(augment_eagerly)
@@ -250,7 +253,9 @@ def train(strategy, build_model, splits, train_data, config, out_dir, augment=No
     if asynchronous:
 
         def run_epoch(epoch):
-            if augment:  # the parameter servers hold this epoch's augmented images
+            # The servers hold this epoch's augmented images; epoch 1's were written
+            # when the trainer was made.
+            if augment and epoch > 1:
                 trainer.x.assign(augmented_epoch(epoch))
             loss, accuracy, _ = trainer.epoch(seed=config.seed + epoch, drop_remainder=True)
             return loss, accuracy
