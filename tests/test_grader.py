@@ -377,3 +377,73 @@ def test_dbn_written_before_the_rbm_is_blocked(student_root):
     student_root.use("dbn", "dbn_sequential.py")
     result = grade_root(student_root, "dbn")["dbn"]
     assert result.status == results.BLOCKED and "Exercise 3.5" in result.reason
+
+
+def test_an_independent_replay_buffer_gets_full_points_and_a_ring_bug_is_named(student_root):
+    student_root.use("replay", "replay_counter.py")
+    exercise = catalog.find("replay")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    # A student's own ring that writes at len(self): once full, always slot 0.
+    student_root.edit(
+        "replay",
+        "getattr(self, name)[self.next_slot] = value",
+        "getattr(self, name)[len(self) % self.capacity] = value",
+    )
+    result = grade_root(student_root, "replay")["replay"]
+    assert "only stored transitions, uniformly" in failed_checks(result)
+    assert any(d.startswith("writes at len(self) % capacity") for d in result.diagnoses)
+
+
+def test_a_replay_buffer_with_its_own_draws_loses_only_the_same_draws_check(student_root):
+    """The statistical checks judge the student's samples without our draws."""
+    student_root.use("replay", "replay_counter.py")
+    student_root.edit(
+        "replay",
+        "picked = rng.integers(len(self), size=batch_size)",
+        "picked = np.floor(rng.random(batch_size) * len(self)).astype(int)",
+    )
+    result = grade_root(student_root, "replay")["replay"]
+    assert failed_checks(result) == ["sample, same draws"] and result.points == 7
+
+
+def test_an_independent_epsilon_greedy_gets_full_points_and_inverted_epsilon_is_named(
+    student_root,
+):
+    student_root.use("exploration", "exploration_loops.py")
+    exercise = catalog.find("epsilon")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    student_root.edit("exploration", "if coin < epsilon:", "if coin > epsilon:")
+    result = grade_root(student_root, "epsilon")["epsilon"]
+    assert "actions as often as ε says" in failed_checks(result)
+    assert any(d.startswith("ε applied the other way round") for d in result.diagnoses)
+    # Ties to the last index: only the greedy check fails, and it is named.
+    student_root.edit("exploration", "if coin > epsilon:", "if coin < epsilon:")
+    student_root.edit("exploration", "if value > row[best]:", "if value >= row[best]:")
+    result = grade_root(student_root, "epsilon")["epsilon"]
+    assert failed_checks(result) == ["greedy at ε = 0, ties to the lowest index"]
+    assert any(d.startswith("ties broken towards the highest index") for d in result.diagnoses)
+
+
+def test_independent_q_targets_and_loss_get_full_points_and_moving_targets_are_named(
+    student_root,
+):
+    student_root.use("qlearning", "qlearning_onehot.py")
+    exercise = catalog.find("qlearning")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    student_root.edit(
+        "qlearning",
+        'ops.stop_gradient(ops.cast(targets, "float32"))',
+        'ops.cast(targets, "float32")',
+    )
+    result = grade_root(student_root, "qlearning")["qlearning"]
+    assert failed_checks(result) == ["gradients"]
+    assert any(d.startswith("the gradient flows into the targets") for d in result.diagnoses)
+    # Terminal transitions bootstrapped: both target checks fail, named.
+    student_root.use("qlearning", "qlearning_onehot.py")
+    student_root.edit("qlearning", "return r + gamma * alive * best", "return r + gamma * best")
+    result = grade_root(student_root, "qlearning")["qlearning"]
+    assert {"targets", "Double DQN targets"} <= set(failed_checks(result))
+    assert any(d.startswith("bootstrapped from a terminal state") for d in result.diagnoses)

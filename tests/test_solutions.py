@@ -312,3 +312,47 @@ def test_bptt_equals_tf_gradient_tape():
     assert loss == pytest.approx(tape_loss, rel=1e-12)
     for name, grad in tape_grads.items():
         np.testing.assert_allclose(grads[name], grad, rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+def test_replay_buffer_keeps_the_newest_transitions_in_a_ring():
+    from solutions.replay import ReplayBuffer
+
+    buffer = ReplayBuffer(4, (1,))
+    for t in range(10):
+        buffer.add([t], t % 3, float(t), [t + 1], t == 9)
+    assert len(buffer) == 4 and buffer.next_slot == 10 % 4
+    assert sorted(buffer.observations[:, 0].tolist()) == [6.0, 7.0, 8.0, 9.0]
+    batch = buffer.sample(2000, seed=1)
+    assert set(batch["observations"][:, 0].tolist()) == {6.0, 7.0, 8.0, 9.0}
+    np.testing.assert_array_equal(batch["next_observations"], batch["observations"] + 1)
+    np.testing.assert_array_equal(batch["dones"], batch["observations"][:, 0] == 9)
+    restored = ReplayBuffer(4, (1,))
+    restored.restore(buffer.state())
+    for name in ("observations", "actions", "rewards", "dones"):
+        np.testing.assert_array_equal(restored.sample(8, 3)[name], buffer.sample(8, 3)[name])
+
+
+def test_dqn_loss_equals_keras_huber_on_the_taken_actions():
+    from solutions.qlearning import dqn_loss, q_targets
+
+    rng = np.random.default_rng(5)
+    q = rng.standard_normal((16, 4)).astype(np.float32) * 3
+    actions = rng.integers(0, 4, 16)
+    targets = rng.standard_normal(16).astype(np.float32)
+    for delta in (0.5, 1.0, 2.0):
+        theirs = keras.losses.Huber(delta=delta)(targets, q[np.arange(16), actions])
+        assert float(dqn_loss(q, actions, targets, delta)) == pytest.approx(float(theirs), 1e-6)
+    # The target, written out row by row.
+    rewards, dones = rng.standard_normal(16), (rng.random(16) < 0.3).astype(np.float32)
+    y = q_targets(rewards, dones, q, 0.9).numpy()
+    for n in range(16):
+        assert y[n] == pytest.approx(rewards[n] + (0.0 if dones[n] else 0.9 * q[n].max()), 1e-5)
+
+
+def test_epsilon_greedy_explores_at_the_rate_epsilon_says():
+    from solutions.exploration import epsilon_greedy
+
+    q = np.tile([0.0, 1.0, 0.5], (30000, 1))
+    actions = epsilon_greedy(q, 0.25, seed=2)
+    shares = np.bincount(actions, minlength=3) / len(actions)
+    np.testing.assert_allclose(shares, [0.25 / 3, 0.75 + 0.25 / 3, 0.25 / 3], atol=0.01)

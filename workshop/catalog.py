@@ -510,6 +510,87 @@ DBN = Exercise(
     ),
 )
 
+REPLAY = Exercise(
+    id="4.1",
+    slug="replay",
+    title="ReplayBuffer: experience replay in a ring",
+    section="notes §3.4; Mnih et al. 2013, Algorithm 1",
+    module="replay",
+    name="ReplayBuffer",
+    names=("ReplayBuffer",),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.replay"),
+    cases=(
+        Case({"capacity": 8, "batch": 16}, (5,)),
+        Case({"capacity": 6, "batch": 10}, (6,)),
+        Case({"capacity": 5, "batch": 12}, (13,)),
+        Case({"capacity": 1, "batch": 3}, (4,)),
+        Case({"capacity": 40, "batch": 6}, (30,)),
+    ),
+    hints=(
+        "add: slot = self.next_slot; write self.observations[slot] = observation, and the "
+        "same for actions, rewards, next_observations and dones.",
+        "Then self.next_slot = (slot + 1) % self.capacity and "
+        "self.size = min(self.size + 1, self.capacity).",
+        "sample: slots = np.random.default_rng(seed).integers(0, len(self), size=batch_size); "
+        "return {'observations': self.observations[slots], 'actions': self.actions[slots], "
+        "...} with all five fields.",
+    ),
+)
+
+EXPLORATION = Exercise(
+    id="4.2",
+    slug="epsilon",
+    title="ε-greedy exploration and a linear schedule",
+    section="notes §3.4; Mnih et al. 2013, Algorithm 1 and §5",
+    module="exploration",
+    name="epsilon_greedy",
+    names=("epsilon_greedy", "linear_schedule"),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.exploration"),
+    cases=(
+        Case({"actions": 4, "epsilon": 0.1, "steps": 10}, (32,)),
+        Case({"actions": 3, "epsilon": 0.5, "steps": 7}, (20,)),
+        Case({"actions": 6, "epsilon": 1.0, "steps": 100}, (9,)),
+        Case({"actions": 2, "epsilon": 0.0, "steps": 1}, (5,)),
+    ),
+    hints=(
+        "q = np.asarray(q_values, dtype=float); rng = np.random.default_rng(seed); then the "
+        "two draws, in the docstring's order, each for every row at once.",
+        "explore = rng.random(len(q)) < epsilon; random_actions = rng.integers(0, "
+        "q.shape[1], size=len(q)); return np.where(explore, random_actions, "
+        "np.argmax(q, axis=1)).",
+        "linear_schedule: fraction = min(step / steps, 1.0); return start + fraction * "
+        "(end - start).",
+    ),
+)
+
+QLEARNING = Exercise(
+    id="4.3",
+    slug="qlearning",
+    title="Q-learning targets and the DQN loss",
+    section="notes §3.4; Mnih et al. 2013, eq. 2–3; Mnih et al. 2015",
+    module="qlearning",
+    name="dqn_loss",
+    names=("q_targets", "dqn_loss"),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.qlearning"),
+    cases=(
+        Case({"actions": 4, "gamma": 0.99, "delta": 1.0}, (8,)),
+        Case({"actions": 2, "gamma": 0.5, "delta": 2.0}, (5,)),
+        Case({"actions": 6, "gamma": 0.9, "delta": 0.5}, (1,)),
+    ),
+    hints=(
+        "q_targets: the best next value is ops.max(next_q_target, axis=1); a done "
+        "transition keeps r alone: r + gamma * (1 - dones) * best.",
+        "Double DQN: best = ops.argmax(next_q_online, axis=1), then "
+        "ops.take_along_axis(next_q_target, best[:, None], axis=1)[:, 0]. dqn_loss: the "
+        "same take_along_axis picks Q(s, a) with the actions.",
+        "e = ops.abs(chosen - ops.stop_gradient(targets)); q = ops.minimum(e, delta); "
+        "return ops.mean(0.5 * q**2 + delta * (e - q)).",
+    ),
+)
+
 EXERCISES = (
     CONV,
     MAX_POOL,
@@ -528,6 +609,9 @@ EXERCISES = (
     BOLTZMANN,
     RBM,
     DBN,
+    REPLAY,
+    EXPLORATION,
+    QLEARNING,
 )
 
 

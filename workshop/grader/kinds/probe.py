@@ -61,7 +61,10 @@ class ProbeKind(GradingKind):
         ref = book.stage(exercise, STAGE_PROBES, seed)
 
         def describe(index):  # "RBM(n_hidden=5) on input (6, 8)", as the layer kinds say
-            return f"{exercise.name}{exercise.cases[index].label}"
+            case = exercise.cases[index]
+            if hasattr(probes, "describe"):  # where "on input (5,)" would say little
+                return probes.describe(case)
+            return f"{exercise.name}{case.label}"
 
         checks = []
         for name in self.points(exercise):
