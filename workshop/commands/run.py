@@ -43,7 +43,7 @@ def run(args, root):
     }
     harness.preflight(lambda: experiment.try_once(loaded, plan), args.impl)
     data = experiment.load_data(args)
-    out = Path(args.out or f"runs/{experiment.name}-{args.dataset}-{args.impl}")
+    out = Path(args.out or experiment.default_out(args))
     context = Context(args, plan, strategy, loaded, data, out, root)
     print(experiment.describe(context))
     outcome = experiment.run(context)

@@ -61,6 +61,13 @@ class Experiment(ABC):
     # key -> (module, name): the objects trained, from solutions/ or exercises/.
     needs = {}
 
+    # With no datasets, the common --dataset, --data-dir and --download are left out.
+    default_out_help = "runs/<experiment>-<dataset>-<impl>"
+
+    def default_out(self, args):
+        """The output folder when --out is not given."""
+        return f"runs/{self.name}-{args.dataset}-{args.impl}"
+
     def add_arguments(self, parser):
         """Flags besides the common ones (--impl, --quick, --strategy, --dataset, ...)."""
 

@@ -37,6 +37,10 @@ def add_common_flags(parser, experiment):
             default=1,
             help="parameter_server without TF_CONFIG: its parameter servers (default 1)",
         )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", help=f"output folder (default {experiment.default_out_help})")
+    if not experiment.datasets:  # an experiment that makes its own data (an environment)
+        return
     parser.add_argument(
         "--data-dir", help="TensorFlow Datasets folder (default ~/.cache/nndl-workshop)"
     )
@@ -45,8 +49,6 @@ def add_common_flags(parser, experiment):
         action="store_true",
         help="let TensorFlow Datasets download a data set that is not prepared",
     )
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", help="output folder (default runs/<experiment>-<dataset>-<impl>)")
     parser.add_argument(
         "--dataset",
         default=experiment.datasets[0],
