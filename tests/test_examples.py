@@ -10,6 +10,7 @@ from conftest import REPO
 
 # One student-style answer per exercise module.
 ANSWERS = {
+    "adversarial": "adversarial_tape.py",
     "augment": "augment_loops.py",
     "boltzmann": "boltzmann_loops.py",
     "contrast": "contrast_padded.py",
@@ -27,6 +28,7 @@ ANSWERS = {
     "replay": "replay_counter.py",
     "response": "response_cumsum.py",
     "rnn": "rnn_complete.py",
+    "sequences": "sequences_onehot.py",
     "tica": "tica_einsum.py",
 }
 

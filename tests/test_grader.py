@@ -447,3 +447,62 @@ def test_independent_q_targets_and_loss_get_full_points_and_moving_targets_are_n
     result = grade_root(student_root, "qlearning")["qlearning"]
     assert {"targets", "Double DQN targets"} <= set(failed_checks(result))
     assert any(d.startswith("bootstrapped from a terminal state") for d in result.diagnoses)
+
+
+def test_an_independent_sequence_model_gets_full_points_and_separate_argmax_is_named(
+    student_root,
+):
+    student_root.use("sequences", "sequences_onehot.py")
+    exercise = catalog.find("sequence")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    # The length head's argmax alone: only decoding fails, and it is named.
+    student_root.edit(
+        "sequences",
+        "        best_lengths[b], best_scores[b] = top_n, top_score\n",
+        "        top_n = min(int(lengths_lp[b].argmax()), n_max)\n"
+        "        top_score = lengths_lp[b, top_n] + digits_lp[b, :top_n].max(axis=1).sum()\n"
+        "        best_lengths[b], best_scores[b] = top_n, top_score\n",
+    )
+    result = grade_root(student_root, "sequence")["sequence"]
+    assert failed_checks(result) == [
+        "decode, random logits",
+        "decode, the best length with its digits",
+    ]
+    assert any(d.startswith("the length head's argmax taken alone") for d in result.diagnoses)
+    # Every position counted, past the length too.
+    student_root.use("sequences", "sequences_onehot.py")
+    student_root.edit(
+        "sequences",
+        "total = total + ops.where(lengths > i, term, ops.zeros_like(term))",
+        "total = total + term",
+    )
+    result = grade_root(student_root, "sequence")["sequence"]
+    assert failed_checks(result) == ["log-likelihood", "its gradients"]
+    assert any(d.startswith("positions past the length counted") for d in result.diagnoses)
+
+
+def test_an_independent_fgsm_and_adversarial_objective_get_full_points_and_mistakes_are_named(
+    student_root,
+):
+    student_root.use("adversarial", "adversarial_tape.py")
+    for slug in ("fgsm", "advtrain"):
+        (result,) = grade(
+            [catalog.find(slug)], FolderImplementation(student_root.path), SEED, hidden_seed=11
+        )
+        assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    student_root.edit(
+        "adversarial", "out = x + epsilon * tf.sign(grad)", "out = x - epsilon * tf.sign(grad)"
+    )
+    result = grade_root(student_root, "fgsm")["fgsm"]
+    assert result.points == 0
+    assert any(d.startswith("the step goes down the gradient") for d in result.diagnoses)
+    student_root.use("adversarial", "adversarial_tape.py")
+    student_root.edit(
+        "adversarial",
+        "return alpha * j_clean + (1 - alpha) * j_adv",
+        "return alpha * j_adv + (1 - alpha) * j_clean",
+    )
+    result = grade_root(student_root, "advtrain")["advtrain"]
+    assert failed_checks(result) == ["other α"]  # at α = 0.5 the two agree
+    assert any(d.startswith("α on the adversarial term") for d in result.diagnoses)

@@ -356,3 +356,46 @@ def test_epsilon_greedy_explores_at_the_rate_epsilon_says():
     actions = epsilon_greedy(q, 0.25, seed=2)
     shares = np.bincount(actions, minlength=3) / len(actions)
     np.testing.assert_allclose(shares, [0.25 / 3, 0.75 + 0.25 / 3, 0.25 / 3], atol=0.01)
+
+
+def test_sequence_likelihood_sums_to_one_over_every_sequence_and_decode_finds_its_best():
+    """Over all sequences of length 0…N (N = 2) and the 'more than N' class with its
+    first N digits, the probabilities add up to 1; decode's answer is the most
+    probable one written out, found by enumeration."""
+    import itertools
+
+    from solutions.sequences import decode, sequence_log_likelihood
+
+    rng = np.random.default_rng(8)
+    length_logits = rng.standard_normal((1, 4)).astype(np.float32)
+    digit_logits = rng.standard_normal((1, 2, 10)).astype(np.float32)
+    total, best = 0.0, (-np.inf, None)
+    for n in range(4):
+        for prefix in itertools.product(range(10), repeat=min(n, 2)):
+            digits = list(prefix) + [-1] * (2 - len(prefix))
+            log_p = float(sequence_log_likelihood(length_logits, digit_logits, [n], [digits])[0])
+            total += np.exp(log_p)
+            if n <= 2 and log_p > best[0]:
+                best = (log_p, (n, digits))
+    assert total == pytest.approx(1.0, abs=1e-5)
+    lengths, digits, score = decode(length_logits, digit_logits)
+    assert (int(lengths[0]), digits[0].tolist()) == best[1]
+    assert score[0] == pytest.approx(best[0], abs=1e-5)
+
+
+def test_fgsm_raises_the_loss_and_moves_each_pixel_by_at_most_epsilon():
+    from solutions.adversarial import cross_entropy, fgsm
+
+    rng = np.random.default_rng(2)
+    model = keras.Sequential(
+        [
+            keras.Input((6, 6, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    x = rng.uniform(0.2, 0.8, (16, 6, 6, 1)).astype(np.float32)
+    y = rng.integers(0, 3, 16)
+    adversarial = fgsm(model, x, y, 0.1).numpy()
+    np.testing.assert_allclose(np.abs(adversarial - x), 0.1, atol=1e-6)
+    assert float(cross_entropy(model, adversarial, y)) > float(cross_entropy(model, x, y))

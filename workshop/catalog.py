@@ -353,6 +353,79 @@ TOP_K = Exercise(
     ),
 )
 
+SEQUENCES = Exercise(
+    id="2.8",
+    slug="sequence",
+    title="A whole number at once: the sequence log-likelihood and its decoding",
+    section="notes §2.4; Goodfellow et al. 2013, §3",
+    module="sequences",
+    name="sequence_log_likelihood",
+    names=("sequence_log_likelihood", "decode"),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.sequences"),
+    cases=(
+        Case({"digits": 5}, (8,)),
+        Case({"digits": 3}, (5,)),
+        Case({"digits": 1}, (4,)),
+    ),
+    hints=(
+        "sequence_log_likelihood: log-softmax both heads; the length class is "
+        "ops.minimum(lengths, N + 1); pick it with ops.take_along_axis.",
+        "The digits: ops.take_along_axis(log_digits, clip(digits, 0, 9)[..., None], -1)[..., 0] "
+        "is (B, N); keep position i only where i < length (ops.arange(N)[None] < "
+        "lengths[:, None]) and sum.",
+        "decode: best = max of each digit head's log-softmax; prefix = [0, cumsum(best)] "
+        "gives Σ_{i≤n} for n = 0…N; score = log P(L = n) + prefix; n = argmax; digits = "
+        "argmax per head where position < n, else −1.",
+    ),
+)
+
+FGSM = Exercise(
+    id="2.9",
+    slug="fgsm",
+    title="Adversarial examples: the fast gradient sign method",
+    section="notes §2.4; Goodfellow et al. 2014, eq. 3",
+    module="adversarial",
+    name="fgsm",
+    names=("fgsm",),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.fgsm"),
+    cases=(
+        Case({"model": "dense", "epsilon": 0.1}, (4, 6, 6, 1)),
+        Case({"model": "cnn", "epsilon": 0.25}, (3, 8, 7, 2)),
+        Case({"model": "cnn", "epsilon": 0.05}, (1, 5, 5, 3)),
+    ),
+    hints=(
+        "images = tf.convert_to_tensor(images, tf.float32); inside `with tf.GradientTape() "
+        "as tape:` call tape.watch(images), then loss = cross_entropy(model, images, labels).",
+        "gradient = tape.gradient(loss, images); the step is epsilon * ops.sign(gradient), "
+        "added: it raises the loss.",
+        "if clip is not None: x = ops.clip(x, clip[0], clip[1]); return x.",
+    ),
+)
+
+ADVERSARIAL_LOSS = Exercise(
+    id="2.10",
+    slug="advtrain",
+    title="Adversarial training: the objective of Goodfellow et al.'s eq. 6",
+    section="notes §2.4; Goodfellow et al. 2014, eq. 6",
+    module="adversarial",
+    name="adversarial_loss",
+    names=("adversarial_loss", "fgsm"),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.advloss"),
+    cases=(
+        Case({"model": "dense", "epsilon": 0.1}, (4, 6, 6, 1)),
+        Case({"model": "cnn", "epsilon": 0.25}, (3, 8, 7, 2)),
+    ),
+    hints=(
+        "This uses your fgsm (2.9): finish that first.",
+        "perturbed = ops.stop_gradient(fgsm(model, images, labels, epsilon)); then "
+        "cross_entropy on the clean and on the perturbed images, both with training=training.",
+        "return alpha * clean + (1 - alpha) * attacked.",
+    ),
+)
+
 SIMPLE_RNN = Exercise(
     id="3.1",
     slug="rnn",
@@ -603,6 +676,9 @@ EXERCISES = (
     AUGMENT,
     INCEPTION,
     TOP_K,
+    SEQUENCES,
+    FGSM,
+    ADVERSARIAL_LOSS,
     SIMPLE_RNN,
     BPTT,
     LSTM,
