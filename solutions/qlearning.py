@@ -1,5 +1,6 @@
 """Exercise 4.3: the Q-learning target and the DQN loss."""
 
+import numpy as np  # noqa: F401  (the examples use it)
 from keras import ops
 
 

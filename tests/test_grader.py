@@ -401,7 +401,9 @@ def test_a_replay_buffer_with_its_own_draws_loses_only_the_same_draws_check(stud
     student_root.edit(
         "replay",
         "picked = rng.integers(len(self), size=batch_size)",
-        "picked = np.floor(rng.random(batch_size) * len(self)).astype(int)",
+        "if not len(self):\n"
+        "            raise ValueError('the buffer is empty')\n"
+        "        picked = np.floor(rng.random(batch_size) * len(self)).astype(int)",
     )
     result = grade_root(student_root, "replay")["replay"]
     assert failed_checks(result) == ["sample, same draws"] and result.points == 7

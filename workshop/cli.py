@@ -21,7 +21,8 @@ def build_parser():
 
     parser = Parser(
         prog="workshop",
-        description="Write the layers of chapter 6 of Nielsen's book and get them graded.",
+        description="Write the pieces of chapter 6 of Nielsen's book (layers, cells, Boltzmann "
+        "machines, attacks, a deep Q-network) and get them graded.",
     )
     parser.add_argument(
         "--root",

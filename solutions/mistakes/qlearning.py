@@ -66,8 +66,8 @@ def online_max_q_targets(rewards, dones, next_q_target, gamma, next_q_online=Non
 @known(
     "4.3",
     "double-swapped",
-    "Double DQN the wrong way round: the target network picks the action and the online "
-    "network values it; argmax over next_q_online, value from next_q_target",
+    "Double DQN the wrong way round: you let the target network pick the action and the "
+    "online network value it; pick with argmax of next_q_online, value with next_q_target",
     replaces="q_targets",
 )
 def swapped_double_q_targets(rewards, dones, next_q_target, gamma, next_q_online=None):

@@ -60,6 +60,7 @@ class LengthSlotReplayBuffer(ReplayBuffer):
     def add(self, observation, action, reward, next_observation, done):
         slot = self.size % self.capacity
         _write(self, slot, observation, action, reward, next_observation, done)
+        self.next_slot = (self.next_slot + 1) % self.capacity  # kept, but not used
         self.size = min(self.size + 1, self.capacity)
 
 

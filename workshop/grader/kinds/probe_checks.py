@@ -21,7 +21,7 @@ def compare_check(check, mine, ref, tolerance, describe, source_dir):
             if isinstance(got, Raised):
                 return False, f"{describe(index)}: {what} raised " + explain(got.error, source_dir)
             if got is None:
-                return False, f"{describe(index)}: {what} returned nothing to compare"
+                return False, f"{describe(index)}: " + _missing(label, what, m, source_dir)
             comparison = compare(what, expected, got, tolerance)
             if not comparison.ok:
                 return False, f"{describe(index)}: {comparison.summary}"
@@ -33,3 +33,18 @@ def statistical_check(probes, check, record, ref_record):
     if hasattr(record, "explained"):
         return False, "raised " + record.explained
     return probes.statistical_judge(check, record, ref_record)
+
+
+def _missing(label, what, values, source_dir):
+    """Why the student's values hold nothing under `label`: the call raised, or it
+    returned another structure than the reference's (a list for an array, no such key)."""
+    flat = flatten(values)
+    for key, value in flat.items():
+        if label.startswith(key) and isinstance(value, Raised):
+            return f"{key.split(':', 1)[-1].strip()} raised " + explain(value.error, source_dir)
+    if any(key.startswith(label + " #") for key in flat):
+        return f"{what} came back as a list or tuple where an array is expected"
+    parent = label.rsplit(", ", 1)[0]
+    if parent != label and parent in flat:
+        return f"{what}: the result has no '{label.rsplit(', ', 1)[1]}'"
+    return f"{what} returned nothing to compare"

@@ -63,7 +63,16 @@ def observe(get, case, seed, index):
     taken = rng.integers(0, actions, rows)
     targets = (2 * delta * rng.standard_normal(rows)).astype(np.float32)
     q_targets, dqn_loss = get("q_targets"), get("dqn_loss")
+
+    def float32(value):
+        dtype = getattr(value, "dtype", None)  # tf.DType and np.dtype both have a .name
+        return float(getattr(dtype, "name", "") == "float32")
+
     return {
+        f"{TARGETS}: float32 (1 = yes)": capture(
+            lambda: float32(q_targets(rewards, dones, next_target, gamma))
+        ),
+        f"{LOSS}: float32 (1 = yes)": capture(lambda: float32(dqn_loss(q, taken, targets, delta))),
         f"{TARGETS}: q_targets": capture(q_targets, rewards, dones, next_target, gamma),
         f"{TARGETS}: lists in": capture(
             q_targets, rewards.tolist(), dones.tolist(), next_target.tolist(), gamma

@@ -49,9 +49,42 @@ def _transitions(rng, count):
     ]
 
 
+FIELDS = ("observations", "actions", "rewards", "next_observations", "dones")
+
+
 def _batch(batch):
     """A sample as {field: float64 array}, whatever mapping type it came in."""
+    if not hasattr(batch, "keys"):
+        raise TypeError(
+            f"sample returned a {type(batch).__name__}: the docstring asks for a dict of "
+            "arrays, {'observations': ..., 'actions': ..., ...}"
+        )
     return {name: np.asarray(batch[name], np.float64) for name in sorted(batch)}
+
+
+def _in_docstring_dtypes(batch, observations="float32"):
+    """1.0 when every field has the docstring's dtype, else 0.0."""
+    wanted = dict.fromkeys(FIELDS, "float32")
+    wanted.update(observations=observations, next_observations=observations, actions="int64")
+    return float(all(np.asarray(batch[name]).dtype == wanted[name] for name in FIELDS))
+
+
+def _uint8_frames(get):
+    """A buffer of uint8 frames keeps them uint8 (Atari's quarter of the memory)."""
+    buffer = get("ReplayBuffer")(4, (2, 2), "uint8")
+    for n in range(6):
+        buffer.add(
+            np.full((2, 2), n, np.uint8), n % 3, 1.0, np.full((2, 2), n + 1, np.uint8), False
+        )
+    return _in_docstring_dtypes(buffer.sample(5, 0), "uint8")
+
+
+def _empty_raises(get):
+    try:
+        get("ReplayBuffer")(3, SHAPE).sample(2, 0)
+    except ValueError:
+        return 1.0
+    return 0.0
 
 
 def observe(get, case, seed, index):
@@ -62,10 +95,11 @@ def observe(get, case, seed, index):
     draws = int(rng.integers(1 << 30))
     try:
         buffer = get("ReplayBuffer")(capacity, SHAPE)
-        lengths = []
+        lengths, slots = [], []
         for transition in transitions:
             buffer.add(*transition)
             lengths.append(len(buffer))
+            slots.append(buffer.next_slot)
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # student code may raise anything, even SystemExit
@@ -73,12 +107,22 @@ def observe(get, case, seed, index):
 
     def with_generator():  # one generator used twice: each call draws afresh
         generator = np.random.default_rng(draws + 1)
-        return (_batch(buffer.sample(size, generator)), _batch(buffer.sample(size, generator)))
+        first = buffer.sample(size, generator)
+        second = buffer.sample(size, generator)  # must leave the first batch as it was
+        return (_batch(first), _batch(second))
 
     return {
         f"{LENGTH}: len after each add": np.asarray(lengths, np.float64),
+        f"{LENGTH}: next_slot after each add": np.asarray(slots, np.float64),
+        f"{LENGTH}: sample from an empty buffer raises ValueError (1 = yes)": capture(
+            _empty_raises, get
+        ),
         f"{SAME_DRAWS}: sample(batch, seed)": capture(lambda: _batch(buffer.sample(size, draws))),
         f"{SAME_DRAWS}: sample(batch, generator) twice": capture(with_generator),
+        f"{SAME_DRAWS}: fields in the docstring's dtypes (1 = yes)": capture(
+            lambda: _in_docstring_dtypes(buffer.sample(size, draws))
+        ),
+        f"{SAME_DRAWS}: a uint8 buffer samples uint8 frames (1 = yes)": capture(_uint8_frames, get),
     }
 
 
