@@ -26,7 +26,17 @@ def test_every_exercise_has_a_grading_kind_with_its_points_and_stages():
 
 def test_every_experiment_package_is_found():
     found = experiments()
-    assert sorted(found) == ["cnn", "googlenet", "ksh", "lrmd", "rbm", "rnn"]
+    assert sorted(found) == [
+        "adversarial",
+        "cnn",
+        "dqn",
+        "googlenet",
+        "ksh",
+        "lrmd",
+        "multidigit",
+        "rbm",
+        "rnn",
+    ]
     for name, experiment in found.items():
         assert isinstance(experiment, Experiment) and experiment.name == name
 

@@ -59,9 +59,9 @@ class AdversarialExperiment(Experiment):
         )
 
     def run(self, context):
-        from . import training
+        from .training import run
 
-        return training.run(context)
+        return run(context)
 
 
 EXPERIMENT = AdversarialExperiment()

@@ -86,9 +86,9 @@ class DqnExperiment(Experiment):
         )
 
     def run(self, context):
-        from . import outputs
+        from .outputs import run
 
-        return outputs.run(context)
+        return run(context)
 
 
 EXPERIMENT = DqnExperiment()

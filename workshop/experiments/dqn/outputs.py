@@ -9,8 +9,16 @@ import pandas as pd
 
 from ..experiment import Outcome
 from ..folders import fresh_dir
-from . import figures, training
 from .envs import ale_game, make_env
+from .figures import learning_curve, policy_gif, q_values_along_an_episode
+from .training import (
+    CHECKPOINT,
+    EPISODE_COLUMNS,
+    greedy_policy,
+    play,
+    random_policy,
+    train,
+)
 
 # Mnih et al. 2013, Table 1: the average total reward of DQN (ε = 0.05) and of random play.
 MNIH_2013 = {
@@ -47,31 +55,31 @@ def run(context):
     args, setup = context.args, context.plan
     out = fresh_dir(context.out, _settings(context))
     if args.fresh:
-        shutil.rmtree(out / training.CHECKPOINT, ignore_errors=True)
+        shutil.rmtree(out / CHECKPOINT, ignore_errors=True)
     parts = context.loaded
-    learner, env, progress, notes = training.train(
+    learner, env, progress, notes = train(
         context.strategy, parts, setup, args.env, out, args.seed, double=args.double
     )
     generator = np.random.default_rng([args.seed, 2])
     evaluation_env = make_env(args.env, args.seed + 100_003)
-    policy = training.greedy_policy(learner, setup.eval_epsilon, generator, parts["epsilon_greedy"])
-    evaluated, _ = training.play(evaluation_env, policy, setup.eval_episodes, setup.eval_max_steps)
+    policy = greedy_policy(learner, setup.eval_epsilon, generator, parts["epsilon_greedy"])
+    evaluated, _ = play(evaluation_env, policy, setup.eval_episodes, setup.eval_max_steps)
     random_env = make_env(args.env, args.seed + 200_003)
-    randomly, _ = training.play(
+    randomly, _ = play(
         random_env,
-        training.random_policy(env.num_actions, generator),
+        random_policy(env.num_actions, generator),
         setup.eval_episodes,
         setup.eval_max_steps,
     )
     files = ["returns.csv", "summary.csv", "learning_curve.png", "q_values.png"]
-    episodes = pd.DataFrame(progress.episodes, columns=training.EPISODE_COLUMNS)
+    episodes = pd.DataFrame(progress.episodes, columns=EPISODE_COLUMNS)
     episodes.to_csv(out / "returns.csv", index=False)
     pd.DataFrame(progress.losses, columns=["step", "mean loss"]).to_csv(
         out / "losses.csv", index=False
     )
     files.append("losses.csv")
     title = f"DQN on {args.env} ({args.impl}'), {progress.step * env.frames_per_step} frames"
-    figures.learning_curve(
+    learning_curve(
         progress.episodes,
         setup.window,
         float(np.mean(randomly)),
@@ -123,7 +131,7 @@ def _one_episode(learner, env, setup, out, name):
         rewards.append(reward)
         if terminated or truncated:
             break
-    figures.q_values_along_an_episode(
+    q_values_along_an_episode(
         pictures,
         q_values,
         rewards,
@@ -134,7 +142,7 @@ def _one_episode(learner, env, setup, out, name):
     if name.startswith("ALE/"):
         return []
     pictures.append(env.picture(observation))
-    figures.policy_gif(pictures, out / "policy.gif")
+    policy_gif(pictures, out / "policy.gif")
     return []
 
 
