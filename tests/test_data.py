@@ -119,3 +119,37 @@ def test_numbers_reach_the_model_through_the_pipeline(tmp_path):
     image, label = next(iter(numbers.test))
     assert image.dtype == tf.float32 and 0 <= int(label) < 100
     assert float(tf.reduce_max(image)) <= 1.0
+
+
+def test_house_numbers_have_1_to_5_digits_from_disjoint_scans_and_repeat_with_the_seed():
+    from workshop.data.house_numbers import LENGTHS, make_splits
+
+    sizes = {"train": 1500, "validation": 100, "test": 300}
+    made = make_splits(seed=3, sizes=sizes)
+    for name, split in made.items():
+        assert split.images.shape == (sizes[name], 32, 96, 3) and split.images.dtype == np.uint8
+        assert set(split.lengths.tolist()) <= set(LENGTHS)
+        written = np.arange(5)[None, :] < split.lengths[:, None]
+        assert ((split.digits >= 0) == written).all() and ((split.scans >= 0) == written).all()
+    shares = np.bincount(made["train"].lengths, minlength=6)[1:] / sizes["train"]
+    np.testing.assert_allclose(shares, list(LENGTHS.values()), atol=0.04)
+    scans = {name: set(split.scans.ravel()) - {-1} for name, split in made.items()}
+    assert not scans["train"] & scans["test"] and not scans["train"] & scans["validation"]
+    again = make_splits(seed=3, sizes=sizes)["test"]
+    np.testing.assert_array_equal(again.images, made["test"].images)
+
+
+def test_svhn_cropped_goes_through_tfds_load_as_single_digit_numbers(tmp_path):
+    import argparse
+
+    from workshop.experiments.multidigit.data import load
+
+    args = argparse.Namespace(
+        dataset="svhn", quick=True, seed=0, data_dir=str(tmp_path), download=False
+    )
+    with tfds.testing.mock_data(num_examples=8):
+        prepared = load(args)
+    images, lengths, digits = prepared.train
+    assert images.shape == (8, 32, 32, 3) and images.dtype == np.float32
+    assert (lengths == 1).all() and (digits[:, 1:] == -1).all() and (digits[:, 0] >= 0).all()
+    assert prepared.lengths_seen == {1: 1.0}

@@ -22,9 +22,10 @@ def test_quick_run_with_the_students_own_attack_and_objective(student_root, tmp_
     student_root.use("adversarial", "adversarial_tape.py")
     done = run_cli(
         "--root", str(student_root.path), "run", "adversarial", "--impl", "exercises",
-        "--quick", "--out", str(tmp_path),
+        "--quick", "--strategy", "mirrored", "--out", str(tmp_path),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
+    assert "on 2 replica(s) (mirrored)" in done.stdout
     attacks = pd.read_csv(tmp_path / "attacks.csv").set_index("model")
     assert list(attacks.index) == [
         "softmax",

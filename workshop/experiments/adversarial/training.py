@@ -160,7 +160,8 @@ def run(context):
     notes.insert(
         0,
         f"{len(x_train)} training and {len(x_test)} test images of {args.dataset}; Adam "
-        f"{setup.learning_rate}, batches of {setup.batch_size}, {setup.epochs} epochs; "
+        f"{setup.learning_rate}, batches of {setup.batch_size}, {setup.epochs} epochs, on "
+        f"{context.strategy.num_replicas_in_sync} replica(s) ({args.strategy}); "
         f"adversarial training at ε = {setup.train_epsilon}, α = {setup.alpha}. Confidence: "
         "the mean probability of the predicted class on the misclassified examples.",
     )
