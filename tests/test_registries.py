@@ -55,6 +55,7 @@ def test_the_cli_has_every_command_and_experiment():
         "release",
         "selfcheck",
         "grade",
+        "report",
         "run",
     ]
     for experiment in experiments():

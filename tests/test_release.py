@@ -149,3 +149,56 @@ def test_full_release_stubs_zero_solutions_full_marks(tmp_path):
     assert full.returncode == 0, full.stdout[-3000:]
     total = sum(e.max_points for e in catalog.EXERCISES)
     assert f"Total {total:g}/{total:g}." in full.stdout
+
+
+def readme_commands(readme):
+    """Every command line of the README's bash blocks, comments cut."""
+    commands, inside = [], False
+    for line in readme.splitlines():
+        if line.startswith("```"):
+            inside = line.strip() == "```bash"
+            continue
+        if inside and line.split("#")[0].strip():
+            commands.append(line.split("  #")[0].strip())
+    return commands
+
+
+def test_the_copys_own_readme_is_for_students_and_its_commands_run(quick_release):
+    readme = (quick_release / "README.md").read_text(encoding="utf-8")
+    for withheld in ("solutions", "tests/", "benchmarks", ".ci", "pytest", "selfcheck"):
+        assert withheld not in readme, withheld
+    for exercise in catalog.EXERCISES:
+        assert f"| {exercise.id} | `{exercise.slug}` |" in readme
+    commands = readme_commands(readme)
+    assert commands[0].startswith("python3 -m venv")  # the install: run in the slow test
+    assert any(c.startswith("workshop run ") for c in commands)
+    assert any(c.startswith("workshop hint ") for c in commands)
+    for command in commands[1:]:
+        words = command.split()
+        if words[0] == "workshop":
+            done = in_release(quick_release, *words[1:])
+        else:
+            done = subprocess.run(
+                [sys.executable, *words[1:]], cwd=quick_release, capture_output=True, text=True
+            )
+        # 1 is a stub not attempted (check) or not written yet (run): never a usage error.
+        assert done.returncode in (0, 1), (command, done.stderr[-2000:])
+        assert "Traceback" not in done.stderr, (command, done.stderr[-2000:])
+    assert (quick_release / "exercises.zip").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_the_copys_install_command_works_in_a_fresh_virtualenv(quick_release):
+    """The README's first command, as a student types it, then the copy's own check."""
+    install = readme_commands((quick_release / "README.md").read_text(encoding="utf-8"))[0]
+    done = subprocess.run(
+        ["bash", "-c", f"{install} && workshop list && workshop check maxpool"],
+        cwd=quick_release,
+        capture_output=True,
+        text=True,
+        timeout=3000,
+        env={k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")},
+    )
+    assert "not attempted" in done.stdout, (done.stdout[-2000:], done.stderr[-2000:])
+    assert done.returncode == 1  # the stub is not attempted: check says so and fails
+    assert "Traceback" not in done.stderr

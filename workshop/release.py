@@ -1,6 +1,7 @@
 """`workshop release OUT`: the copy of the workshop that students get.
 
-It holds the library, the stubs, the README and the figures, but not `solutions/`,
+It holds the library, the stubs, a README of its own (student_readme.py) and the
+figures, but not `solutions/`,
 the known mistakes, the tests (which hold independent correct answers) or the
 benchmarks. In their place it holds the reference's records for the public cases and
 the default seed (workshop/reference_data/): the inputs are regenerated from the seed,
@@ -19,7 +20,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import edition
+from . import edition, student_readme
 
 SHIPPED = (
     "README.md",
@@ -57,6 +58,8 @@ def build(repo, out, seed, progress=print, exercises=None):
         elif source.is_file():
             shutil.copy2(source, out / name)
     _without_solutions_package(out / "setup.cfg")
+    # The instructors' README describes solutions, tests and CI: students get their own.
+    (out / "README.md").write_text(student_readme.render(), encoding="utf-8")
     data = out / "workshop" / "reference_data"
     live = reference_book.LiveReference()
     for exercise in exercises or catalog.EXERCISES:

@@ -1,30 +1,12 @@
 """`workshop init DIR`: a folder of one's own to write the exercises in, for a workshop
 installed from a wheel, whose stubs otherwise sit inside site-packages: the stubs
-installed with the workshop, and a README that says how to start."""
+installed with the workshop, and the student copy's README (student_readme.py)."""
 
 import shutil
 from pathlib import Path
 
 from ..errors import UsageError
 from .command import Command
-
-README = """# Chapter 6 of Nielsen's book: your exercises
-
-Each file in `exercises/` holds stubs that raise `NotImplementedError("Exercise N.M: ...")`.
-Their docstrings give the equation, the shapes and a small example. Write the code in
-the stubs, then ask the grader, from this folder:
-
-```bash
-workshop list              # the exercises, and how far you got with each
-workshop check conv        # grade one exercise (or several, or all without a name)
-workshop hint conv         # a hint, one tier more each time you ask
-workshop watch conv        # grade again at every save
-workshop run cnn --impl exercises --quick   # train the chapter's network with your layers
-```
-
-`workshop check` says which `exercises/` folder it graded: run it here, or pass
-`--root {folder}`.
-"""
 
 
 def add_arguments(parser):
@@ -57,7 +39,9 @@ def run(args, root):
     readme = folder / "README.md"
     written = ["exercises/"]
     if not readme.exists():  # a README of the student's own stays as it is
-        readme.write_text(README.format(folder=folder), encoding="utf-8")
+        from ..student_readme import render
+
+        readme.write_text(render(), encoding="utf-8")
         written.append("README.md")
     print(f"Wrote {', '.join(written)} in {folder}. Next: cd {folder} && workshop list")
     return 0
