@@ -18,8 +18,8 @@ def energy(s, W, b):
     """The energy of states s of a Boltzmann machine (notes §3.3, Figure 11).
 
     K binary units s_i ∈ {0, 1}, fully connected with symmetric weights w_ij = w_ji and
-    w_ii = 0, biases b_i. The notes give no formula here; the standard one (Hinton &
-    Sejnowski; 邱锡鹏 ch. 12, whom the notes follow) counts each pair once:
+    w_ii = 0, biases b_i. The energy (notes §3.3, eq. 3.14; Hinton & Sejnowski 1983)
+    counts each pair once:
 
         E(s) = −Σ_{i<j} w_ij s_i s_j − Σ_i b_i s_i = −½ sᵀ W s − bᵀ s
 

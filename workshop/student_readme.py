@@ -11,7 +11,9 @@ write the pieces (convolutional and pooling layers, the milestones of image reco
 recurrent cells, Boltzmann machines, adversarial examples, a deep Q-network), and a
 grader compares each with a reference on the same weights and inputs, outputs *and*
 gradients, and names the mistake when it recognises it. Each docstring states the
-equation, the shapes and a small example that runs.
+equation, the shapes and a small example that runs; "notes §3.2, eq. 3.11" points into
+the workshop's notes, [docs/notes/](docs/notes/README.md) (English) and
+[docs/notes/zh/](docs/notes/zh/README.md) (中文).
 
 ## Install
 
