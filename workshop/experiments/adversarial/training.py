@@ -14,7 +14,7 @@ import tensorflow as tf
 from ...data.pipeline import as_arrays
 from ..experiment import Outcome
 from ..figures import plt
-from ..harness import module_of
+from ..harness import module_of, runs_in_a_graph
 from .setup import PAPER, PAPER_CLEAN
 
 MODELS = ("softmax", "mlp", "cnn", "mlp, adversarially trained", "cnn, adversarially trained")
@@ -45,14 +45,6 @@ def build(kind, input_shape, classes):
     return keras.Sequential(layers, name=kind.split(",")[0])
 
 
-def _traces(function, *args):
-    try:
-        tf.function(function).get_concrete_function(*args)
-        return True
-    except Exception:  # NumPy inside: run it eagerly instead
-        return False
-
-
 def train(strategy, kind, loss, data, setup, seed):
     """One model trained on `loss(model, x, y)` (a batch mean) for setup.epochs; returns
     the model, seconds, and whether the step ran as a graph."""
@@ -74,7 +66,7 @@ def train(strategy, kind, loss, data, setup, seed):
         return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(step, args=batch), None)
 
     spec = (tf.TensorSpec((None,) + shape, tf.float32), tf.TensorSpec((None,), tf.int64))
-    graph = _traces(lambda a, b: loss(model, a, b), *spec)
+    graph = runs_in_a_graph(lambda a, b: loss(model, a, b), *spec)
     run_batch = tf.function(distributed) if graph else distributed
     started = time.perf_counter()
     for epoch in range(setup.epochs):

@@ -6,6 +6,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ..harness import runs_in_a_graph
+
 
 def build_q_network(kind, observation_shape, num_actions):
     """Q(s, ·) for every action at once, from an observation (uint8 frames rescaled)."""
@@ -37,15 +39,6 @@ def make_optimizer(setup):
     return keras.optimizers.Adam(setup.learning_rate)
 
 
-def traces(function, *args):
-    """Whether `function(*args)` runs inside tf.function (NumPy code does not)."""
-    try:
-        tf.function(function).get_concrete_function(*args)
-        return True
-    except Exception:  # any failure to trace means: call it eagerly instead
-        return False
-
-
 class Learner:
     """The online network Q, the target network Q̂ (a copy, refreshed by `copy_target`)
     and one update: y from `q_targets` on Q̂ (and Q, for Double DQN), then a step on
@@ -63,7 +56,7 @@ class Learner:
         replicas = strategy.num_replicas_in_sync
         # Student code in NumPy passes the grader but cannot run in a graph: then the
         # targets are computed eagerly between two graph calls.
-        self.fused = traces(
+        self.fused = runs_in_a_graph(
             lambda r, d, q: self.q_targets(r, d, q, setup.gamma, q if double else None),
             tf.TensorSpec([None], tf.float32),
             tf.TensorSpec([None], tf.float32),

@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from ..experiment import Outcome
 from ..figures import plt
+from ..harness import runs_in_a_graph
 from .setup import PAPER_DIGIT_ACCURACY, PAPER_SEQUENCE_ACCURACY
 
 MAX_DIGITS = 5
@@ -34,14 +35,6 @@ def build(input_shape, positions=MAX_DIGITS):
         keras.layers.Dense(positions * 10)(x)
     )
     return keras.Model(inputs, [length, digits], name="house_numbers")
-
-
-def _traces(function, *specs):
-    try:
-        tf.function(function).get_concrete_function(*specs)
-        return True
-    except Exception:  # NumPy inside: run it eagerly instead
-        return False
 
 
 def train(strategy, likelihood, train_data, setup, seed, log=print):
@@ -72,7 +65,7 @@ def train(strategy, likelihood, train_data, setup, seed, log=print):
         tf.TensorSpec((None,), tf.int64),
         tf.TensorSpec((None, MAX_DIGITS), tf.int64),
     )
-    graph = _traces(loss_of, *specs)
+    graph = runs_in_a_graph(loss_of, *specs)
     run_batch = tf.function(distributed) if graph else distributed
     history, started = [], time.perf_counter()
     for epoch in range(1, setup.epochs + 1):
