@@ -23,4 +23,4 @@ class Setup:
     grid_images: int = 6
 
 
-QUICK = Setup(epochs=2, epsilons=(0.1, 0.25), grid_images=3)
+QUICK = Setup(epochs=1, epsilons=(0.1, 0.25), grid_images=3)
