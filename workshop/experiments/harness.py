@@ -157,16 +157,3 @@ def print_table(table):
 
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table.to_string(index=False))
-
-
-def runs_in_a_graph(function, *specs):
-    """Whether `function` traces inside tf.function for inputs of these TensorSpecs.
-    Student code in NumPy passes the grader (which calls it eagerly) but cannot run in a
-    graph: an experiment then calls it eagerly rather than refuse code that is right."""
-    import tensorflow as tf
-
-    try:
-        tf.function(function).get_concrete_function(*specs)
-        return True
-    except Exception:  # any failure to trace means: call it eagerly instead
-        return False

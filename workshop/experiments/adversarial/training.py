@@ -4,17 +4,15 @@ adversarial objective), then attack each with FGSM at several ε, attack each wi
 examples made against the others (transfer), and draw clean image, perturbation and
 adversarial image side by side."""
 
-import time
-
 import keras
 import numpy as np
 import pandas as pd
-import tensorflow as tf
 
 from ...data.pipeline import as_arrays
+from ...train.custom_loss import fit_arrays
 from ..experiment import Outcome
 from ..figures import plt
-from ..harness import module_of, runs_in_a_graph
+from ..harness import module_of
 from .setup import PAPER, PAPER_CLEAN
 
 MODELS = ("softmax", "mlp", "cnn", "mlp, adversarially trained", "cnn, adversarially trained")
@@ -53,31 +51,12 @@ def train(strategy, kind, loss, data, setup, seed):
     with strategy.scope():
         model = build(kind, shape, classes)
         optimizer = keras.optimizers.Adam(setup.learning_rate)
-    replicas = strategy.num_replicas_in_sync
-
-    def step(images, labels):
-        with tf.GradientTape() as tape:
-            value = loss(model, images, labels) / replicas
-        gradients = tape.gradient(value, model.trainable_variables)
-        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
-        return value
-
-    def distributed(batch):
-        return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(step, args=batch), None)
-
-    spec = (tf.TensorSpec((None,) + shape, tf.float32), tf.TensorSpec((None,), tf.int64))
-    graph = runs_in_a_graph(lambda a, b: loss(model, a, b), *spec)
-    run_batch = tf.function(distributed) if graph else distributed
-    started = time.perf_counter()
-    for epoch in range(setup.epochs):
-        batches = (
-            tf.data.Dataset.from_tensor_slices((x, y.astype(np.int64)))
-            .shuffle(len(x), seed=seed + epoch)
-            .batch(setup.batch_size, drop_remainder=True)
-        )
-        for batch in strategy.experimental_distribute_dataset(batches):
-            run_batch(batch)
-    return model, time.perf_counter() - started, graph
+    # Epoch e shuffles with seed + e − 1, as it always has.
+    seconds, graph = fit_arrays(
+        strategy, model, optimizer, lambda images, labels: loss(model, images, labels),
+        [x, y.astype(np.int64)], setup.epochs, setup.batch_size, shuffle_seed=seed - 1,
+    )  # fmt: skip
+    return model, seconds, graph
 
 
 def attack(fgsm, model, images, labels, epsilon, batch=120):

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..harness import runs_in_a_graph
+from ...train.custom_loss import runs_in_a_graph
 
 
 def build_q_network(kind, observation_shape, num_actions):

@@ -63,9 +63,9 @@ def run(context):
     generator = np.random.default_rng([args.seed, 2])
     evaluation_env = make_env(args.env, args.seed + 100_003)
     policy = greedy_policy(learner, setup.eval_epsilon, generator, parts["epsilon_greedy"])
-    evaluated, _ = play(evaluation_env, policy, setup.eval_episodes, setup.eval_max_steps)
+    evaluated = play(evaluation_env, policy, setup.eval_episodes, setup.eval_max_steps)
     random_env = make_env(args.env, args.seed + 200_003)
-    randomly, _ = play(
+    randomly = play(
         random_env,
         random_policy(env.num_actions, generator),
         setup.eval_episodes,
@@ -88,7 +88,7 @@ def run(context):
         title,
         against="episodes" if args.env == "catch" else "frames",
     )
-    files += _one_episode(learner, make_env(args.env, args.seed + 300_007), setup, out, args.env)
+    _one_episode(learner, make_env(args.env, args.seed + 300_007), setup, out, args.env)
     recent = [e["return"] for e in progress.episodes[-setup.window :]]
     row = {
         "environment": args.env,
@@ -139,11 +139,9 @@ def _one_episode(learner, env, setup, out, name):
         out / "q_values.png",
         f"The greedy agent's Q-values along one episode of {name} (return {sum(rewards):g})",
     )
-    if name.startswith("ALE/"):
-        return []
-    pictures.append(env.picture(observation))
-    policy_gif(pictures, out / "policy.gif")
-    return []
+    if not name.startswith("ALE/"):  # an Atari episode is thousands of frames
+        pictures.append(env.picture(observation))
+        policy_gif(pictures, out / "policy.gif")
 
 
 def _notes(args, setup, progress, learner, strategy, game):

@@ -150,23 +150,19 @@ def _report(progress, setup, epsilon, started):
     )
 
 
-def play(env, policy, episodes, max_steps, keep=False):
+def play(env, policy, episodes, max_steps):
     """Returns of `episodes` episodes under `policy(observation) -> action`, each cut at
-    max_steps; with keep, also the first episode's observations and Q-free record."""
-    returns, kept = [], []
-    for episode in range(episodes):
+    max_steps."""
+    returns = []
+    for _ in range(episodes):
         observation, total = env.reset(), 0.0
-        if keep and episode == 0:
-            kept.append((observation, 0.0))
         for _ in range(max_steps):
             observation, reward, terminated, truncated = env.step(policy(observation))
             total += reward
-            if keep and episode == 0:
-                kept.append((observation, reward))
             if terminated or truncated:
                 break
         returns.append(total)
-    return returns, kept
+    return returns
 
 
 def greedy_policy(learner, epsilon, generator, epsilon_greedy):

@@ -3,16 +3,14 @@ test numbers with `decode`, and report whole-number, per-digit and length accura
 accuracy per length beside (per-digit accuracy)^L, the coverage curve, and a figure of
 test images with what was read."""
 
-import time
-
 import keras
 import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from ...train.custom_loss import fit_arrays
 from ..experiment import Outcome
 from ..figures import plt
-from ..harness import runs_in_a_graph
 from .setup import PAPER_DIGIT_ACCURACY, PAPER_SEQUENCE_ACCURACY
 
 MAX_DIGITS = 5
@@ -43,43 +41,20 @@ def train(strategy, likelihood, train_data, setup, seed, log=print):
     with strategy.scope():
         model = build(images.shape[1:])
         optimizer = keras.optimizers.Adam(setup.learning_rate)
-    replicas = strategy.num_replicas_in_sync
 
     def loss_of(batch_images, batch_lengths, batch_digits):
         length_logits, digit_logits = model(batch_images, training=True)
         log_p = likelihood(length_logits, digit_logits, batch_lengths, batch_digits)
-        return -tf.reduce_mean(log_p) / replicas
+        return -tf.reduce_mean(log_p)
 
-    def step(batch_images, batch_lengths, batch_digits):
-        with tf.GradientTape() as tape:
-            value = loss_of(batch_images, batch_lengths, batch_digits)
-        gradients = tape.gradient(value, model.trainable_variables)
-        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
-        return value
+    history = []
 
-    def distributed(batch):
-        return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(step, args=batch), None)
+    def after_epoch(epoch, loss, seconds):
+        history.append({"epoch": epoch, "loss": loss, "seconds": seconds})
+        log(f"epoch {epoch}/{setup.epochs}: −log P(S|X) {loss:.3f}, {seconds:.0f} s")
 
-    specs = (
-        tf.TensorSpec((None,) + images.shape[1:], tf.float32),
-        tf.TensorSpec((None,), tf.int64),
-        tf.TensorSpec((None, MAX_DIGITS), tf.int64),
-    )
-    graph = runs_in_a_graph(loss_of, *specs)
-    run_batch = tf.function(distributed) if graph else distributed
-    history, started = [], time.perf_counter()
-    for epoch in range(1, setup.epochs + 1):
-        batches = (
-            tf.data.Dataset.from_tensor_slices((images, lengths, digits))
-            .shuffle(len(images), seed=seed + epoch)
-            .batch(setup.batch_size, drop_remainder=True)
-        )
-        losses = [float(run_batch(b)) for b in strategy.experimental_distribute_dataset(batches)]
-        history.append(
-            {"epoch": epoch, "loss": np.mean(losses), "seconds": time.perf_counter() - started}
-        )
-        log(f"epoch {epoch}/{setup.epochs}: −log P(S|X) {np.mean(losses):.3f}, "
-            f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+    _, graph = fit_arrays(strategy, model, optimizer, loss_of, [images, lengths, digits],
+                          setup.epochs, setup.batch_size, seed, after_epoch)  # fmt: skip
     return model, pd.DataFrame(history), graph
 
 

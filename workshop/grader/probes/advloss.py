@@ -5,9 +5,9 @@ at other weights of the clean term. It calls the student's own fgsm (2.9)."""
 import numpy as np
 
 from ..compare import Tolerance
-from ..kinds.probe_runs import capture
+from ..kinds.probe_runs import capture, gradients
 from ..seeding import rng_for
-from .fgsm import CLASSES, small_model
+from .fgsm import CLASSES, describe, small_model  # noqa: F401  (describe: the same cases)
 
 TOLERANCE = Tolerance(atol=1e-5, rtol=1e-4)
 LOSS = "the objective"
@@ -17,26 +17,16 @@ POINTS = {LOSS: 3, GRADIENTS: 4, ALPHA: 3}
 STATISTICAL = set()
 
 
-def describe(case):
-    return f"{case.config['model']} model, ε = {case.config['epsilon']}, images {case.input_shape}"
-
-
 def labels(case):
     return [f"{LOSS}: adversarial_loss(model, x, y, ε)"]
 
 
 def _with_gradients(loss, model, images, labels_, epsilon, **kwargs):
-    import tensorflow as tf
-
-    with tf.GradientTape() as tape:
-        value = loss(model, images, labels_, epsilon, **kwargs)
-    gradients = tape.gradient(value, model.trainable_variables)
+    weights = model.trainable_variables
+    value, found = gradients(lambda: loss(model, images, labels_, epsilon, **kwargs), weights)
     return {
         "J̃": value,
-        **{
-            f"∂J̃/∂weight {i} {tuple(v.shape)}": np.zeros(v.shape) if g is None else g
-            for i, (v, g) in enumerate(zip(model.trainable_variables, gradients))
-        },
+        **{f"∂J̃/∂weight {i} {tuple(v.shape)}": g for i, (v, g) in enumerate(zip(weights, found))},
     }
 
 

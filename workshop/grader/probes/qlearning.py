@@ -5,7 +5,7 @@ Q-values (only the taken action's) and to the targets (none)."""
 import numpy as np
 
 from ..compare import Tolerance
-from ..kinds.probe_runs import capture
+from ..kinds.probe_runs import capture, gradients
 from ..seeding import rng_for
 
 TOLERANCE = Tolerance(atol=1e-5, rtol=1e-5)  # float32 Keras work
@@ -39,14 +39,8 @@ def _gradients(loss, q, actions, targets, delta):
     import tensorflow as tf
 
     q, y = tf.constant(q), tf.constant(targets)
-    with tf.GradientTape() as tape:
-        tape.watch([q, y])
-        value = loss(q, actions, y, delta)
-    dq, dy = tape.gradient(value, [q, y])
-    return {
-        "∂L/∂Q": np.zeros(q.shape) if dq is None else dq,
-        "∂L/∂y": np.zeros(y.shape) if dy is None else dy,
-    }
+    _, (dq, dy) = gradients(lambda: loss(q, actions, y, delta), [q, y])
+    return {"∂L/∂Q": dq, "∂L/∂y": dy}
 
 
 def observe(get, case, seed, index):

@@ -5,7 +5,7 @@ made so that the length head's own argmax is not the most probable sequence."""
 import numpy as np
 
 from ..compare import Tolerance
-from ..kinds.probe_runs import capture
+from ..kinds.probe_runs import capture, gradients
 from ..seeding import rng_for
 
 TOLERANCE = Tolerance(atol=1e-5, rtol=1e-5)  # float32 Keras work
@@ -40,14 +40,11 @@ def _gradients(function, length_logits, digit_logits, lengths, digits):
     import tensorflow as tf
 
     length_logits, digit_logits = tf.constant(length_logits), tf.constant(digit_logits)
-    with tf.GradientTape() as tape:
-        tape.watch([length_logits, digit_logits])
-        total = tf.reduce_sum(function(length_logits, digit_logits, lengths, digits))
-    by_length, by_digit = tape.gradient(total, [length_logits, digit_logits])
-    return {
-        "∂/∂length_logits": np.zeros(length_logits.shape) if by_length is None else by_length,
-        "∂/∂digit_logits": np.zeros(digit_logits.shape) if by_digit is None else by_digit,
-    }
+    _, (by_length, by_digit) = gradients(
+        lambda: tf.reduce_sum(function(length_logits, digit_logits, lengths, digits)),
+        [length_logits, digit_logits],
+    )
+    return {"∂/∂length_logits": by_length, "∂/∂digit_logits": by_digit}
 
 
 def _uncertain_last_digit(rng, batch, positions):
