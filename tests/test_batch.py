@@ -1,8 +1,11 @@
 """`workshop grade` on a corpus of bad submissions (tests/submissions/): every one gets
-a row with the expected status and points, nothing crashes the batch, no worker
-process is left behind, and a second run resumes instead of grading again."""
+a row with the expected status, points, reason and review flag, nothing crashes the
+batch, no worker process is left behind, and a second run resumes instead of grading
+again. The attack-* submissions try each way round the boundary (see the README's
+threat model); each test below checks one defence against them."""
 
 import re
+import socket
 from pathlib import Path
 
 import pandas as pd
@@ -12,8 +15,20 @@ from test_run_cnn import run_cli
 
 CORPUS = REPO / "tests" / "submissions"
 EXPECTED = REPO / "tests" / "submissions_expected.csv"
-FLAGS = ("--exercises", "maxpool,l2pool", "--time-limit", "4", "--memory-gb", "3", "-j", "2")
-ESCAPED = Path.home() / "escaped-from-grading.txt"  # what writes-outside-folder tries to write
+LIMIT = 4.0  # seconds per stage
+FLAGS = (
+    "--exercises",
+    "maxpool,l2pool",
+    "--time-limit",
+    f"{LIMIT:g}",
+    "--memory-gb",
+    "3",
+    "--disk-mb",
+    "100",
+    "-j",
+    "2",
+)
+ESCAPE = "escaped-from-grading.txt"  # what writes-outside-folder and the attacks write
 
 
 def workers_alive(out):
@@ -32,11 +47,37 @@ def workers_alive(out):
     return alive
 
 
+def escapes(out):
+    """Where attack-sets-classmate-grade and writes-outside-folder try to leave a file."""
+    return [Path.home() / ESCAPE, Path("/tmp") / ESCAPE, out / ESCAPE]
+
+
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def listener():
+    """A TCP port on 127.0.0.1 that attack-network tries to reach."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.setblocking(False)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, listener):
     out = tmp_path_factory.mktemp("batch")
-    ESCAPED.unlink(missing_ok=True)
-    done = run_cli("grade", str(CORPUS), "--out", str(out), *FLAGS, timeout=1200)
+    for path in escapes(out):
+        path.unlink(missing_ok=True)
+    port = str(listener.getsockname()[1])
+    done = run_cli(
+        "grade",
+        str(CORPUS),
+        "--out",
+        str(out),
+        *FLAGS,
+        env={"WORKSHOP_ATTACK_PORT": port},
+        timeout=1200,
+    )
     return done, out
 
 
@@ -50,6 +91,14 @@ def test_the_corpus_gets_exactly_the_expected_gradebook(graded):
     for submission, phrase in expected[["submission", "reason contains"]].dropna().values:
         notes = got.set_index("submission").loc[submission, "notes"]
         assert phrase in notes, (submission, notes)
+    # Review flags: where expected, and nowhere else (no honest file is flagged).
+    flags = got.set_index("submission")["review"].fillna("")
+    for submission, phrase in expected[["submission", "review contains"]].fillna("").values:
+        if phrase:
+            assert phrase in flags[submission], (submission, flags[submission])
+        else:
+            assert flags[submission] == "", (submission, flags[submission])
+    assert set(got["isolation"]) == {got["isolation"][0]} and "Landlock" in got["isolation"][0]
     # The endless loop is `while True:` (line 58) and `pass` (line 59); the stack sample
     # lands on either, run to run.
     loop = got.set_index("submission").loc["infinite-loop", "notes"]
@@ -58,8 +107,57 @@ def test_the_corpus_gets_exactly_the_expected_gradebook(graded):
 
 
 def test_no_worker_is_left_behind(graded):
+    """attack-escapes-process tries fork_exec with a new session, ctypes' fork, Popen
+    and os.system: nothing may be running after the batch."""
     _, out = graded
     assert workers_alive(out) == []
+    assert not [c for c in all_commands() if "sleep 1000" in c]
+
+
+def all_commands():
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return found
+
+
+def test_no_tcp_connection_reached_the_listener(graded, listener):
+    with pytest.raises(BlockingIOError):
+        listener.accept()
+
+
+def test_nothing_is_left_in_the_work_folder(graded):
+    """attack-fills-disk writes until the disk cap stops it; every worker's folder
+    (its copy, records, scratch) is deleted once its submission is judged."""
+    _, out = graded
+    assert list((out / "work").iterdir()) == []
+
+
+def test_a_hang_costs_one_time_limit_per_exercise(graded):
+    """The runner's clocks: an endless loop costs one limit for its exercise (not one per
+    stage and variant), and forged progress lines cannot stretch a worker past its cap
+    (one limit per exercise and variant, plus one to start)."""
+    import json
+
+    _, out = graded
+
+    def seconds(name):
+        return json.loads((out / "submissions" / name / "grade.json").read_text())["seconds"]
+
+    assert seconds("infinite-loop") < 2 * LIMIT + 3
+    assert seconds("sleeps-past-limit") < 2 * LIMIT + 3
+    assert seconds("attack-stalls-clock") < (4 + 1) * LIMIT + 5
+
+
+def test_the_classmate_grade_is_the_stub_and_only_the_runner_signs_grades(graded):
+    import json
+
+    _, out = graded
+    victim = json.loads((out / "submissions" / "victim-untouched-stub" / "grade.json").read_text())
+    assert victim["score"] == 0 and victim["signature"]
 
 
 def test_every_graded_submission_has_gradescope_results_and_feedback(graded):
@@ -86,7 +184,8 @@ def test_every_graded_submission_has_gradescope_results_and_feedback(graded):
 
 
 def test_nothing_was_written_outside_the_submissions_folder(graded):
-    assert not ESCAPED.exists()
+    _, out = graded
+    assert [path for path in escapes(out) if path.exists()] == []
 
 
 def test_monkeypatching_in_the_worker_changes_no_score(graded):
@@ -112,11 +211,20 @@ def test_a_second_run_resumes_and_regrades_identically(graded):
     }
     for folder in folders:
         (folder / "grade.json").unlink()
+    # A grade.json not written by this batch's runner (no valid signature) is not kept.
+    victim = out / "submissions" / "victim-untouched-stub" / "grade.json"
+    forged = victim.read_text().replace('"score": 0', '"score": 20')
+    victim.write_text(forged)
     again = run_cli("grade", str(CORPUS), "--out", str(out), *FLAGS, timeout=600)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert again.stdout.count("(kept)") == len(before) - 2 - len(REGRADED)  # 2 not gradable
+    # 2 not gradable are graded again (nothing to run), and so is the forged one
+    assert again.stdout.count("(kept)") == len(before) - 2 - len(REGRADED) - 1
     assert "correct: 20/20 (graded)" in again.stdout
-    pd.testing.assert_frame_equal(pd.read_csv(out / "gradebook.csv"), before)
+    assert "victim-untouched-stub: 0/20 (graded)" in again.stdout
+    timeless = ["seconds"]  # each grading's own time, measured by the runner
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out / "gradebook.csv").drop(columns=timeless), before.drop(columns=timeless)
+    )
     for folder in folders:
         assert (folder / "feedback.txt").read_text() + (
             folder / "results.json"

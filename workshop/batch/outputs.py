@@ -1,7 +1,15 @@
 """What a batch writes: per submission a grade (grade.json), a Gradescope results.json
-and a feedback.txt; for the class, gradebook.csv. Read back on resume."""
+and a feedback.txt; for the class, gradebook.csv. Read back on resume.
 
+A grade is signed (HMAC-SHA256) with the batch's key, kept in OUT/.grading-key, which
+no worker can read: a resumed batch keeps only grades this runner wrote."""
+
+import hashlib
+import hmac
 import json
+import os
+import secrets
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -25,11 +33,39 @@ def read_results(path):
     return found
 
 
-def read_grade(folder):
+KEY_FILE = ".grading-key"
+
+
+def batch_key(out_dir):
+    """The batch's signing key: made once, read by the runner alone."""
+    path = Path(out_dir) / KEY_FILE
     try:
-        return json.loads((Path(folder) / "grade.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    key = secrets.token_bytes(32)
+    with os.fdopen(fd, "wb") as out:
+        out.write(key)
+    return key
+
+
+def _signature(grade, key):
+    body = json.dumps({k: v for k, v in grade.items() if k != "signature"}, sort_keys=True)
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+
+
+def read_grade(folder, key):
+    """The grade kept in `folder`, or None when missing, unreadable or not signed by
+    this batch's key."""
+    try:
+        grade = json.loads((Path(folder) / "grade.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
         return None
+    if not isinstance(grade, dict) or not hmac.compare_digest(
+        str(grade.get("signature", "")), _signature(grade, key)
+    ):
+        return None
+    return grade
 
 
 def make_grade(job, graded):
@@ -45,10 +81,13 @@ def make_grade(job, graded):
         "notes": notes,
         "seed": job.settings.seed,
         "hidden_seed": job.settings.hidden_seed if job.settings.with_hidden else None,
+        "isolation": job.isolation.describe(),
+        "review": job.review,  # for the instructor only: not in feedback.txt or results.json
+        "seconds": round(time.monotonic() - job.started, 1),
     }
 
 
-def broken_grade(name, reason, settings):
+def broken_grade(name, reason, settings, isolation):
     return {
         "submission": name,
         "status": "not gradable",
@@ -57,6 +96,9 @@ def broken_grade(name, reason, settings):
         "max_score": sum(catalog.find(s).max_points for s in settings.exercises),
         "exercises": {},
         "notes": [reason],
+        "isolation": isolation.describe(),
+        "review": [],
+        "seconds": 0.0,
     }
 
 
@@ -121,8 +163,9 @@ def feedback(grade):
     return text + "\n"
 
 
-def write_submission(folder, grade):
+def write_submission(folder, grade, key):
     folder = Path(folder)
+    grade["signature"] = _signature(grade, key)
     (folder / "results.json").write_text(
         json.dumps(gradescope(grade), indent=1, ensure_ascii=False)
     )
@@ -155,6 +198,9 @@ def write_gradebook(out_dir, grades, settings):
             row[slug] = data["points"] if data else 0.0
         row["total"] = grade["score"]
         row["max"] = grade["max_score"]
+        row["review"] = " | ".join(grade.get("review", []))
+        row["isolation"] = grade.get("isolation", "")
+        row["seconds"] = grade.get("seconds", 0.0)
         row["notes"] = " | ".join(
             [
                 f"{slug}: {_why(data)}"

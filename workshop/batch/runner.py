@@ -16,6 +16,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,12 +28,16 @@ from pathlib import Path
 from .. import catalog
 from ..grader import evidence, hidden, results
 from ..grader.evidence import Evidence, StageFailed
+from . import isolation as isolations
 from . import outputs
+from .area import PACKAGE_ROOT, Area, disk_use, read_back
 from .guards import forbidden_imports
+from .isolation import IsolationUnavailable
+from .review import flagged
 from .submissions import SubmissionError, digest, discover, lay_out, read_files
+from .worker import ISOLATION_FAILED
 
 POLL_SECONDS = 0.1
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,10 @@ class BatchSettings:
     with_hidden: bool = True
     time_limit: float = 60.0  # seconds per stage (one or a few checks)
     memory_gb: float = 8.0
+    disk_mb: float = 512.0  # what a worker may leave in its folder
     jobs: int = 2
+    isolation: str = "auto"  # isolation.CHOICES
+    keep_work: bool = False  # keep each worker's folder (out/work/NAME) after judging
 
     @property
     def variants(self):
@@ -54,6 +62,7 @@ class BatchSettings:
             "seed": self.seed,
             "exercises": self.exercises,
             "hidden_seed": self.hidden_seed if self.with_hidden else None,
+            "isolation": self.isolation,
         }
 
 
@@ -207,34 +216,39 @@ def _qualified(path, line, func):
 
 # --- one submission -------------------------------------------------------------------------
 
+PROGRESS_BYTES = 1 << 20  # read per poll: a flood of progress lines cannot stall the runner
+DISK_POLL_SECONDS = 1.0
+
 
 class Attempt:
-    """One worker process running the stages left of one submission."""
+    """One worker process running the stages left of one submission.
+
+    The clocks are the runner's: a stage's time runs from when the runner first saw its
+    progress line, and the whole attempt has a cap (one time limit per unit left, plus
+    one for the start-up), so nothing the worker writes can stop a clock."""
 
     def __init__(self, job, units, spawn):
         self.job, self.units = job, units
-        folder = job.folder
-        self.progress_path = folder / "progress.txt"
-        self.progress_path.write_text("")
-        self.stack_path = folder / "stack.txt"
-        skip_path = folder / "skip.txt"
-        skip_path.write_text("\n".join(sorted(job.finished_stages())))
-        settings = job.settings
+        area, settings = job.area, job.settings
+        _fresh(area.progress, "")
+        _fresh(area.stack, "")
+        _fresh(area.skip, "\n".join(sorted(job.finished_stages())))
+        finished = job.finished_stages()
+        self.expected = set()  # the progress lines this attempt may write
+        for slug, variant in units:
+            exercise = job.unit_exercise(slug, variant)[0]
+            for stage in ["load", *exercise.kind.stages(exercise)]:
+                if f"{slug}.{variant}.{stage}" not in finished:
+                    self.expected.add((f"{slug}.{variant}", stage))
         argv = [
-            str(job.root),
+            str(area.folder),
             *[f"{slug}:{variant}" for slug, variant in units],
             "--seed",
             str(settings.seed),
             "--hidden-seed",
             str(settings.hidden_seed),
-            "--records",
-            str(job.records),
-            "--progress",
-            str(self.progress_path),
-            "--stack",
-            str(self.stack_path),
-            "--skip",
-            str(skip_path),
+            "--isolation",
+            job.isolation.as_argument(),
             "--memory-gb",
             str(settings.memory_gb),
             "--unreadable",
@@ -244,105 +258,171 @@ class Attempt:
             "--unreadable",
             str(PACKAGE_ROOT / "tests"),
         ]
-        self.worker = spawn(argv, folder / "output.log")
-        self.current, self.since = None, None
+        self.started = time.monotonic()
+        self.cap = settings.time_limit * (len(units) + 1)
+        self.offset, self.seen, self.current, self.done = 0, {}, None, False
+        self.disk_checked, self.over_disk = self.started, False
+        self.worker = spawn(argv, job.folder / "output.log")
 
-    def _progress(self):
-        lines = [s for s in self.progress_path.read_text().split("\n") if s]
-        if not lines:
-            return None, None
-        if lines[-1] == "done":
-            return "done", None
-        parts = lines[-1].split("\t")
-        if len(parts) != 3:
-            return self.current, self.since  # a line half written
-        return (parts[0], parts[1]), float(parts[2])
+    def _read_progress(self):
+        data = read_back(self.job.area.progress, PROGRESS_BYTES, self.offset)
+        end = data.rfind(b"\n")
+        if end < 0:
+            return  # nothing new, or a line half written
+        self.offset += end + 1
+        now = time.monotonic()
+        for line in data[:end].decode("utf-8", errors="replace").split("\n"):
+            if line == "done":
+                self.done = True
+            elif tuple(line.split("\t")) in self.expected:  # anything else is ignored
+                self.current = tuple(line.split("\t"))
+                self.seen.setdefault(self.current, now)
 
     def poll(self):
         """None while running; else {(unit stem, stage): StageFailed} charged to it."""
-        current, since = self._progress()
-        if current is not None:
-            self.current, self.since = current, since
+        self._read_progress()
         code = self.worker.poll()
-        limit = self.job.settings.time_limit
+        settings = self.job.settings
+        now = time.monotonic()
         if code is None:
-            if isinstance(self.current, tuple) and time.monotonic() - self.since > limit:
-                where = self._where()
-                self.worker.kill()
-                return self._finish(
-                    f"timed out after {limit:g} s in {where}: an endless loop, or far too slow"
+            limit = settings.time_limit
+            if self.current is not None and now - self.seen[self.current] > limit:
+                return self._charge_exercise(
+                    f"timed out after {limit:g} s in {self._where()}: an endless loop, "
+                    "or far too slow"
                 )
+            if now - self.started > self.cap:
+                return self._charge_exercise(
+                    f"timed out: the grading process ran {self.cap:g} s in all, one time "
+                    f"limit for each exercise and variant it had left, plus one to start "
+                    f"(last in {self._where()})"
+                )
+            if now - self.disk_checked > DISK_POLL_SECONDS:
+                self.disk_checked = now
+                if disk_use(self.job.area.folder) > settings.disk_mb * (1 << 20):
+                    self.over_disk = True
+                    return self._charge_exercise(
+                        f"wrote more than {settings.disk_mb:g} MB to disk in "
+                        f"{self._stage_name()} (the cap, --disk-mb)"
+                    )
             return None
         self.worker.kill()  # children it may have left
-        if self.current == "done":
+        if code == ISOLATION_FAILED:
+            raise IsolationUnavailable(_log_tail(self.job.folder / "output.log"))
+        if self.done:
             return self._finish(None)
-        where = f"the {self.current[1]} stage" if isinstance(self.current, tuple) else "start-up"
         return self._finish(
-            f"the grading process ended (exit code {code}) in {where} of "
-            f"{self._slug()}: os._exit, a crash, or the "
-            f"{self.job.settings.memory_gb:g} GB memory cap"
+            f"the grading process ended (exit code {code}) in {self._stage_name()}: "
+            f"os._exit, a crash, or the {settings.memory_gb:g} GB memory cap"
         )
 
-    def _slug(self):
-        return self.current[0].split(".")[0] if isinstance(self.current, tuple) else "?"
+    def _stage_name(self):
+        if self.current is None:
+            return "start-up"
+        stem, stage = self.current
+        return f"the {stage} stage of {stem.split('.')[0]}"
 
     def _where(self):
         """Where the student's code was: the stack dumped on SIGUSR1 (faulthandler)."""
+        if self.current is None:
+            return "start-up"
         try:
             os.kill(self.worker.pid, signal.SIGUSR1)
             time.sleep(0.3)
-            found = hang_location(
-                self.stack_path.read_text(errors="replace"), self.job.root, self.job.sent
-            )
+            stack = read_back(self.job.area.stack, 1 << 20).decode("utf-8", errors="replace")
+            found = hang_location(stack, self.job.area.copy, self.job.sent)
         except OSError:
             found = None
-        return found or f"the {self.current[1]} stage of {self._slug()}"
+        return found or self._stage_name()
+
+    def _charge_exercise(self, failure):
+        """A hang costs one time limit per exercise: the stage is charged, and every stage
+        of the same exercise not yet run (its hidden cases too) is not run at all."""
+        self.worker.kill()
+        charged = self._finish(failure)
+        (stem, stage), reason = next(iter(charged.items()))
+        slug = stem.split(".")[0]
+        finished = self.job.finished_stages()
+        for later_stem, later_stage in sorted(self.expected):
+            key = f"{later_stem}.{later_stage}"
+            if later_stem.split(".")[0] == slug and (later_stem, later_stage) not in charged:
+                if key not in finished and later_stage != "load":
+                    charged[(later_stem, later_stage)] = StageFailed(
+                        f"not run: {reason.reason} (in the {stage} stage; the exercise's "
+                        "other checks were not run, as each could do the same again)"
+                    )
+        return charged
 
     def _finish(self, failure):
         _trim(self.job.folder / "output.log")
         if not failure:
             return {}
-        if isinstance(self.current, tuple):
-            stem, stage = self.current
-            return {(stem, stage): StageFailed(failure)}
+        if self.current is not None:
+            return {self.current: StageFailed(failure)}
         slug, variant = self.units[0]  # died before the first stage
         return {(f"{slug}.{variant}", "load"): StageFailed(failure)}
+
+
+def _fresh(path, text):
+    """Write a new file the worker will read or append to, replacing whatever is there
+    without following it (a link left by the student's code)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
+def _log_tail(path):
+    lines = read_back(path, 1 << 16).decode("utf-8", errors="replace").strip().splitlines()
+    return lines[-1] if lines else "the worker could not wall itself in"
 
 
 class Job:
     """One submission, through as many attempts as its stages need."""
 
-    def __init__(self, submission, settings, out_dir, stubs):
+    def __init__(self, submission, settings, out_dir, stubs, isolation, key):
         self.submission, self.settings, self.out_dir = submission, settings, out_dir
-        self.folder = out_dir / "submissions" / submission.name
-        self.root = out_dir / "work" / submission.name  # the worker's copy
+        self.isolation, self.key = isolation, key
+        self.folder = out_dir / "submissions" / submission.name  # the runner's alone
+        self.area = Area(out_dir / "work" / submission.name)  # the worker's
         self.sent = self.folder / "sent"  # as sent: what the judge reads
-        self.records = self.folder / "records"
         self.stubs = stubs
         self.attempt, self.failures, self.refused = None, {}, {}
-        self.grade = None
+        self.grade, self.review = None, []
+
+    @property
+    def root(self):
+        return self.area.copy
 
     def start(self, modules, spawn):
         """Prepare and start; returns False when nothing needs running (done or broken)."""
+        self.started = time.monotonic()
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
             files = read_files(self.submission, modules)
         except SubmissionError as error:
-            self.grade = outputs.broken_grade(self.submission.name, str(error), self.settings)
-            outputs.write_submission(self.folder, self.grade)  # the student hears why too
+            self.grade = outputs.broken_grade(
+                self.submission.name, str(error), self.settings, self.isolation
+            )
+            outputs.write_submission(self.folder, self.grade, self.key)  # the student hears why
             return False
         self.fingerprint = digest(files, self.settings.fingerprint())
-        kept = outputs.read_grade(self.folder)
+        kept = outputs.read_grade(self.folder, self.key)
         if kept and kept.get("fingerprint") == self.fingerprint:
             self.grade, self.resumed = kept, True
             return False
         graded = {catalog.find(slug).module for slug in self.settings.exercises}
         self.missing = [m for m in sorted(graded) if m not in files]
-        lay_out(files, self.stubs, self.root)
+        shutil.rmtree(self.area.folder, ignore_errors=True)  # an interrupted batch's
+        self.area.records.mkdir(parents=True)
+        self.files = files
+        lay_out(files, self.stubs, self.area.copy)
+        shutil.rmtree(self.sent, ignore_errors=True)
         lay_out(files, self.stubs, self.sent)
-        for old in self.records.glob("*") if self.records.exists() else ():
-            old.unlink()
-        self.records.mkdir(exist_ok=True)
+        self.review = flagged(self.sent, sorted(files))
         (self.folder / "output.log").write_bytes(b"")
         for slug in self.settings.exercises:
             reason = self._refusal(slug)
@@ -371,14 +451,15 @@ class Job:
             for variant in self.settings.variants
         ]
 
-    def _unit_exercise(self, slug, variant):
+    def unit_exercise(self, slug, variant):
         settings = self.settings
         return hidden.pick(catalog.find(slug), variant, settings.seed, settings.hidden_seed)
 
     def finished_stages(self):
         """'slug.variant.stage' for every stage with a record or a reason."""
         done = {f"{stem}.{stage}" for stem, stage in self.failures}
-        done.update(path.name[: -len(".json")] for path in self.records.glob("*.json"))
+        if self.area.records.is_dir():
+            done.update(p.name[: -len(".json")] for p in self.area.records.glob("*.json"))
         return done
 
     def _units_left(self):
@@ -389,6 +470,17 @@ class Job:
             for slug, variant in self.units()
             if not {f"{slug}.{variant}.{end}" for end in ("origin", "unavailable", "load")} & done
         ]
+
+    def clean_area(self):
+        """After a worker filled its disk: the copy laid out afresh, the scratch emptied,
+        and only records named as the grader names them kept."""
+        shutil.rmtree(self.area.copy, ignore_errors=True)
+        shutil.rmtree(self.area.scratch, ignore_errors=True)
+        lay_out(self.files, self.stubs, self.area.copy)
+        stems = tuple(f"{slug}.{variant}." for slug, variant in self.units())
+        for path in self.area.records.iterdir():
+            if not path.name.startswith(stems) or not path.is_file() or path.is_symlink():
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
 
     def _next_attempt(self):
         left = self._units_left()
@@ -404,6 +496,14 @@ class Job:
         if charged is None:
             return False
         self.failures.update(charged)
+        if self.attempt.over_disk:
+            self.clean_area()
+            if disk_use(self.area.folder) > self.settings.disk_mb * (1 << 20):
+                for slug, variant in self._units_left():  # still full: nothing more runs
+                    self.failures[(f"{slug}.{variant}", "load")] = StageFailed(
+                        f"not run: the grading folder stayed over the {self.settings.disk_mb:g}"
+                        " MB disk cap"
+                    )
         if not charged:  # the worker said done: whatever it left unrecorded stays so
             for slug, variant in self._units_left():
                 self.failures[(f"{slug}.{variant}", "load")] = StageFailed(
@@ -429,22 +529,24 @@ class Job:
                 public = results.with_hidden(public, self._judge_unit(slug, "hidden", book))
             graded[slug] = public
         self.grade = outputs.make_grade(self, {s: r.to_dict() for s, r in graded.items()})
-        outputs.write_submission(self.folder, self.grade)
+        outputs.write_submission(self.folder, self.grade, self.key)
+        if not self.settings.keep_work:
+            shutil.rmtree(self.area.folder, ignore_errors=True)
 
     def _judge_unit(self, slug, variant, book):
         from ..grader.judging import judge
 
-        exercise, seed = self._unit_exercise(slug, variant)
+        exercise, seed = self.unit_exercise(slug, variant)
         stem = f"{slug}.{variant}"
         load_failure = self.failures.get((stem, "load"))
         if load_failure:
             return results.zero(exercise, seed, load_failure.reason)
         found, sources = Evidence(), []
         try:
-            if (self.records / f"{stem}.unavailable.json").exists():
-                found.unavailable = tuple(evidence.read(self.records / f"{stem}.unavailable"))
-            origin = self.records / f"{stem}.origin"
-            if (self.records / f"{stem}.origin.json").exists():
+            if (self.area.records / f"{stem}.unavailable.json").exists():
+                found.unavailable = tuple(evidence.read(self.area.records / f"{stem}.unavailable"))
+            origin = self.area.records / f"{stem}.origin"
+            if (self.area.records / f"{stem}.origin.json").exists():
                 for path in evidence.read(origin):
                     if path is not None and Path(path).is_relative_to(self.root):
                         sources.append(Path(path).relative_to(self.root).as_posix())
@@ -464,9 +566,9 @@ class Job:
             failure = self.failures.get((stem, stage))
             if failure:
                 found.stages[stage] = failure
-            elif (self.records / f"{stem}.{stage}.json").exists():
+            elif (self.area.records / f"{stem}.{stage}.json").exists():
                 try:
-                    found.stages[stage] = evidence.read(self.records / f"{stem}.{stage}")
+                    found.stages[stage] = evidence.read(self.area.records / f"{stem}.{stage}")
                 except evidence.BadRecord as error:
                     found.stages[stage] = StageFailed(f"its record could not be read ({error})")
         try:
@@ -511,7 +613,13 @@ def grade_batch(
     out_dir = Path(out_dir).resolve()  # the worker runs in another folder: absolute paths
     out_dir.mkdir(parents=True, exist_ok=True)
     stubs = Path(stubs).resolve()
-    jobs = [Job(s, settings, out_dir, stubs) for s in discover(Path(submissions_dir).resolve())]
+    isolation = isolations.probe(settings.isolation)  # IsolationUnavailable: one line
+    key = outputs.batch_key(out_dir)
+    jobs = [
+        Job(s, settings, out_dir, stubs, isolation, key)
+        for s in discover(Path(submissions_dir).resolve())
+    ]
+    progress(f"Isolation of student code: {isolation.describe()}.")
     book = LiveReference()
     prepare_reference(book, settings, progress)
     if threading.current_thread() is threading.main_thread():

@@ -10,8 +10,9 @@ and foreign-function lookup, and cannot be removed once added. It refuses:
   through ctypes (which would get round the rest).
 
 What it does not stop: TensorFlow's own C++ file functions (tf.io.write_file) and
-anything else that does file work outside Python. It is a wall against accidents and
-casual cheating, not a security boundary; the worker runs as the instructor's user.
+anything else that does file work outside Python. It is the second wall, against
+accidents and for plain error messages; the boundary is the operating system's
+(isolation.py), raised just before it.
 """
 
 import os
@@ -60,7 +61,7 @@ def _inside(path, folders):
 
 
 def _absolute(path):
-    return os.path.abspath(os.fsdecode(path))
+    return os.path.realpath(os.fsdecode(path))  # `//x`, `/proc/self/root/x`, links: x
 
 
 def install(writable, unreadable, readable_inside=()):

@@ -1,12 +1,16 @@
 """The student side of one submission, in a process of its own.
 
 The runner starts this (forked from a process that has TensorFlow imported already,
-see zygote.py, or as `python -m workshop.batch.worker`) with the submission laid out
-in ROOT. It runs the student's code stage by stage and writes what each stage
-recorded, as data (JSON + .npz, grader/evidence.py), to RECORDS; it computes no score
-and has no reference to compare with. Before each stage it writes a line to PROGRESS
-(exercise, variant, stage, start time), so the runner can charge a hang or a crash to
-that stage alone, kill this process and start another for the rest.
+see zygote.py, or as `python -m workshop.batch.worker`) with the submission's own
+folder AREA: the submission laid out in AREA/copy, records to AREA/records. Before it
+imports any student file it walls itself in (isolation.py: Landlock and seccomp, then
+the audit hook of sandbox.py as a second wall): from then on it can write only inside
+AREA and read only what grading needs. It runs the student's code stage by stage and
+writes what each stage recorded, as data (JSON + .npz, grader/evidence.py), to
+AREA/records; it computes no score and has no reference to compare with. Before each
+stage it writes a line to AREA/progress.txt (exercise, variant, stage), so the runner,
+which keeps the time itself, can charge a hang or a crash to that stage alone, kill
+this process and start another for the rest.
 
 A unit is SLUG:VARIANT, the variant "public" (the seed and cases students see) or
 "hidden" (other cases and seed, grader/hidden.py).
@@ -20,8 +24,11 @@ import resource
 import signal
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from .area import PACKAGE_ROOT, Area
+
+ISOLATION_FAILED = 86  # the exit code that tells the runner to stop the batch
 
 
 def _limit(kind, amount):
@@ -33,14 +40,11 @@ def _limit(kind, amount):
 
 def parse(argv):
     parser = argparse.ArgumentParser()
-    parser.add_argument("root")
+    parser.add_argument("area", help="the submission's own folder (area.py)")
     parser.add_argument("units", nargs="+", help="slug:public or slug:hidden")
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--hidden-seed", type=int, required=True)
-    parser.add_argument("--records", required=True)
-    parser.add_argument("--progress", required=True)
-    parser.add_argument("--stack", required=True, help="where SIGUSR1 dumps the stack")
-    parser.add_argument("--skip", default="", help="file of 'slug.variant.stage' lines done")
+    parser.add_argument("--isolation", default="none", help="none, or landlock:ABI[:seccomp]")
     parser.add_argument("--memory-gb", type=float, default=8.0)
     parser.add_argument("--file-mb", type=float, default=64.0)
     parser.add_argument("--unreadable", action="append", default=[])
@@ -52,15 +56,24 @@ def main(argv=None):
     _limit(resource.RLIMIT_AS, int(args.memory_gb * (1 << 30)))
     _limit(resource.RLIMIT_FSIZE, int(args.file_mb * (1 << 20)))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the cap fails, not the process
-    root = Path(args.root).resolve()
-    records = Path(args.records).resolve()
-    scratch = root / ".tmp"
+    area = Area(args.area)
+    root, records = area.copy, area.records
+    scratch = area.scratch
     scratch.mkdir(exist_ok=True)
     os.environ["TMPDIR"] = tempfile.tempdir = str(scratch)  # keras saves to a temp folder
-    os.chdir(root)  # relative paths land in the submission's own copy
-    stack = open(args.stack, "w", encoding="utf-8")
+    stack = open(area.stack, "w", encoding="utf-8")
     faulthandler.register(signal.SIGUSR1, file=stack, all_threads=False)
 
+    from . import isolation
+
+    os.chdir(root)  # relative paths land in the submission's own copy
+    try:  # first: started on its own (no fork server), TensorFlow loads inside the walls
+        isolation.restrict(
+            isolation.parse(args.isolation), isolation.readable_paths(PACKAGE_ROOT), [area.folder]
+        )
+    except (OSError, ValueError, isolation.IsolationUnavailable) as error:
+        print(f"workshop: the worker could not wall itself in: {error}", file=sys.stderr)
+        os._exit(ISOLATION_FAILED)
     from ..quiet import import_tensorflow
 
     import_tensorflow(first_op=False)
@@ -70,12 +83,10 @@ def main(argv=None):
     from ..grader.observing import observe
     from . import sandbox
 
-    skip = set()
-    if args.skip:
-        skip = set(Path(args.skip).read_text(encoding="utf-8").splitlines())
-    progress = open(args.progress, "a", encoding="utf-8", buffering=1)
+    skip = set(area.skip.read_text(encoding="utf-8").splitlines()) if area.skip.exists() else set()
+    progress = open(area.progress, "a", encoding="utf-8", buffering=1)
     sandbox.install(
-        writable=[root, records], unreadable=args.unreadable, readable_inside=[root, records]
+        writable=[area.folder], unreadable=args.unreadable, readable_inside=[area.folder]
     )
     implementation = FolderImplementation(root)
     for unit in args.units:
@@ -85,7 +96,7 @@ def main(argv=None):
         stages = [s for s in exercise.kind.stages(exercise) if f"{stem}.{s}" not in skip]
 
         def started(stage, stem=stem):
-            progress.write(f"{stem}\t{stage}\t{time.monotonic():.3f}\n")
+            progress.write(f"{stem}\t{stage}\n")
 
         def recorded(stage, record, stem=stem):
             evidence.write(record, records / f"{stem}.{stage}")

@@ -4,7 +4,7 @@ import argparse
 from pathlib import Path
 
 from ..edition import NO_SOLUTIONS, is_release
-from ..errors import UsageError
+from ..errors import RunFailed, UsageError
 from ..quiet import import_tensorflow
 from .command import Command
 from .picking import pick_exercises
@@ -27,17 +27,38 @@ def add_arguments(parser):
     parser.add_argument(
         "--memory-gb", type=float, default=8.0, help="memory cap per worker (default 8)"
     )
+    parser.add_argument(
+        "--disk-mb", type=float, default=512.0, help="disk cap per worker (default 512)"
+    )
+    parser.add_argument(
+        "--isolation",
+        choices=("auto", "landlock", "none"),
+        default="auto",
+        help="the boundary around student code: Landlock (auto: refuse without it), or "
+        "none (the gradebook says so)",
+    )
+    parser.add_argument(
+        "--keep-work",
+        action="store_true",
+        help="keep each worker's folder (OUT/work/NAME: its copy, records) after judging",
+    )
 
 
 def run(args, root):
     if is_release():
         raise UsageError(f"{NO_SOLUTIONS}: grade a class from the instructors' repository")
     exercises = pick_exercises([e for e in (args.exercises or "").split(",") if e])
-    if args.jobs < 1 or args.time_limit <= 0 or args.memory_gb <= 0:
-        raise UsageError("-j, --time-limit and --memory-gb must be positive")
+    if args.jobs < 1 or args.time_limit <= 0 or args.memory_gb <= 0 or args.disk_mb <= 0:
+        raise UsageError("-j, --time-limit, --memory-gb and --disk-mb must be positive")
     submissions = Path(args.submissions)
     if not submissions.is_dir():
         raise UsageError(f"{submissions} is not a folder: give the folder of submissions")
+    from ..batch.isolation import IsolationUnavailable, probe
+
+    try:
+        probe(args.isolation)  # before the slow import: a machine without it hears at once
+    except IsolationUnavailable as error:
+        raise RunFailed(str(error)) from None
     import_tensorflow()  # the runner judges: it computes the reference itself
     from .. import catalog
     from ..batch.runner import BatchSettings, grade_batch
@@ -51,13 +72,24 @@ def run(args, root):
         with_hidden=not args.no_hidden,
         time_limit=args.time_limit,
         memory_gb=args.memory_gb,
+        disk_mb=args.disk_mb,
         jobs=args.jobs,
+        isolation=args.isolation,
+        keep_work=args.keep_work,
     )
     # Every module is laid over the stubs: exercises import each other (network -> conv).
     modules = sorted({e.module for e in catalog.EXERCISES})
-    table = grade_batch(
-        submissions, args.out, settings, root / "exercises", modules, use_zygote=not args.no_fork
-    )
+    try:
+        table = grade_batch(
+            submissions,
+            args.out,
+            settings,
+            root / "exercises",
+            modules,
+            use_zygote=not args.no_fork,
+        )
+    except IsolationUnavailable as error:
+        raise RunFailed(f"a grading worker could not wall itself in: {error}") from None
     print(
         f"Wrote {args.out}/gradebook.csv ({len(table)} submissions), and per submission "
         "results.json (Gradescope), feedback.txt and grade.json under submissions/."

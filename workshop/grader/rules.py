@@ -9,33 +9,44 @@ import ast
 import inspect
 from pathlib import Path
 
-CONVOLUTION_NAMES = frozenset(
-    {
-        "conv",
-        "conv1d",
-        "conv2d",
-        "conv3d",
-        "convolution",
-        "conv_transpose",
-        "conv2d_transpose",
-        "depthwise_conv",
-        "depthwise_conv2d",
-        "separable_conv",
-        "separable_conv2d",
-        "Conv1D",
-        "Conv2D",
-        "Conv3D",
-        "DepthwiseConv2D",
-        "SeparableConv2D",
-        "Conv2DTranspose",
-        "Convolution2D",
-        "correlate",
-        "correlate2d",
-        "convolve",
-        "convolve2d",
-        "fftconvolve",
-        "oaconvolve",
-    }
+# Python run inside the graph: any op could hide behind it, out of the op list's sight.
+SCRIPT_NAMES = frozenset({"py_function", "numpy_function", "py_func", "eager_py_func"})
+SCRIPT_KERNELS = frozenset({"EagerPyFunc", "PyFunc", "PyFuncStateless"})
+# Gathering every receptive field at once is what the convolution exercise teaches.
+RECEPTIVE_FIELD_NAMES = frozenset({"extract_patches", "extract_image_patches"})
+RECEPTIVE_FIELD_KERNELS = frozenset({"ExtractImagePatches"})
+
+CONVOLUTION_NAMES = (
+    SCRIPT_NAMES
+    | RECEPTIVE_FIELD_NAMES
+    | frozenset(
+        {
+            "conv",
+            "conv1d",
+            "conv2d",
+            "conv3d",
+            "convolution",
+            "conv_transpose",
+            "conv2d_transpose",
+            "depthwise_conv",
+            "depthwise_conv2d",
+            "separable_conv",
+            "separable_conv2d",
+            "Conv1D",
+            "Conv2D",
+            "Conv3D",
+            "DepthwiseConv2D",
+            "SeparableConv2D",
+            "Conv2DTranspose",
+            "Convolution2D",
+            "correlate",
+            "correlate2d",
+            "convolve",
+            "convolve2d",
+            "fftconvolve",
+            "oaconvolve",
+        }
+    )
 )
 # Libraries whose ready-made ops are off limits; importing from the student's own
 # package (or the workshop's) is fine.
@@ -59,7 +70,7 @@ LOCALLY_CONNECTED_NAMES = CONVOLUTION_NAMES | frozenset(
     {"LocallyConnected1D", "LocallyConnected2D", "locally_connected"}
 )
 # Ready-made normalisations a local contrast normalisation might hide behind.
-NORMALISATION_NAMES = frozenset(
+NORMALISATION_NAMES = SCRIPT_NAMES | frozenset(
     {
         "local_response_normalization",
         "lrn",
@@ -69,7 +80,7 @@ NORMALISATION_NAMES = frozenset(
         "equalize_adapthist",
     }
 )
-POOLING_NAMES = frozenset(
+POOLING_NAMES = SCRIPT_NAMES | frozenset(
     {
         "max_pool",
         "max_pool2d",
@@ -91,7 +102,7 @@ POOLING_NAMES = frozenset(
         "block_reduce",
     }
 )
-RECURRENT_NAMES = frozenset(
+RECURRENT_NAMES = SCRIPT_NAMES | frozenset(
     {
         "LSTM",
         "LSTMCell",
@@ -106,7 +117,7 @@ RECURRENT_NAMES = frozenset(
         "BlockLSTM",
     }
 )
-RECURRENT_KERNELS = frozenset(
+RECURRENT_KERNELS = SCRIPT_KERNELS | frozenset(
     {
         "LSTMBlockCell",
         "BlockLSTM",
@@ -117,20 +128,24 @@ RECURRENT_KERNELS = frozenset(
         "GRUBlockCell",
     }
 )
-CONVOLUTION_KERNELS = frozenset(
-    {
-        "Conv2D",
-        "Conv3D",
-        "Conv",
-        "DepthwiseConv2dNative",
-        "Conv2DBackpropInput",
-        "Conv2DBackpropInputV2",
-        "_FusedConv2D",
-        "Conv1D",
-    }
+CONVOLUTION_KERNELS = (
+    SCRIPT_KERNELS
+    | RECEPTIVE_FIELD_KERNELS
+    | frozenset(
+        {
+            "Conv2D",
+            "Conv3D",
+            "Conv",
+            "DepthwiseConv2dNative",
+            "Conv2DBackpropInput",
+            "Conv2DBackpropInputV2",
+            "_FusedConv2D",
+            "Conv1D",
+        }
+    )
 )
-NORMALISATION_KERNELS = frozenset({"LRN", "LRNGrad"})
-POOLING_KERNELS = frozenset(
+NORMALISATION_KERNELS = SCRIPT_KERNELS | frozenset({"LRN", "LRNGrad"})
+POOLING_KERNELS = SCRIPT_KERNELS | frozenset(
     {
         "MaxPool",
         "MaxPoolV2",
@@ -194,7 +209,12 @@ def graph_ops(compute):
     `@tf.function` inside the student's code) included."""
     import tensorflow as tf
 
-    graph_def = tf.function(compute).get_concrete_function().graph.as_graph_def()
+    return concrete_ops(tf.function(compute).get_concrete_function())
+
+
+def concrete_ops(concrete):
+    """Every op type of a concrete function's graph, nested functions included."""
+    graph_def = concrete.graph.as_graph_def()
     ops = {node.op for node in graph_def.node}
     for function in graph_def.library.function:
         ops.update(node.op for node in function.node_def)

@@ -126,7 +126,7 @@ class LayerKind(GradingKind):
                 NO_READY_MADE_OP,
                 STAGE_GRAPH_OPS,
                 lambda: check.check_rules(
-                    exercise, records[STAGE_GRAPH_OPS], source_dir, source_tree
+                    exercise, records[STAGE_GRAPH_OPS], source_dir, source_tree, cases
                 ),
             ),
             (

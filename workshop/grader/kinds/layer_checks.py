@@ -42,7 +42,7 @@ def class_tree(source_dir, exercise):
     return rules.keep_classes(tree, own), path
 
 
-def check_rules(exercise, record, source_dir, source_tree):
+def check_rules(exercise, record, source_dir, source_tree, cases=None):
     if source_tree is not None or source_dir is not None:
         tree, path = (source_tree or functools.partial(class_tree, source_dir))(exercise)
         found = rules.banned_in_source(
@@ -67,7 +67,40 @@ def check_rules(exercise, record, source_dir, source_tree):
             f"the traced graph runs the ready-made kernel(s) {', '.join(kernels)}: "
             "write the operation yourself from slices, sums and products"
         )
+    differs = _graph_differs(record.get("output"), _eager_output(cases))
+    if differs:
+        return False, (
+            f"on {describe(exercise, 0)}, the traced graph whose ops were read {differs}: "
+            "the op list must come from the graph that computes your answer, so a layer "
+            "may not behave differently when it is traced"
+        )
     return True, "no ready-made convolution or pooling op, in the source or the graph"
+
+
+def _eager_output(cases):
+    if not isinstance(cases, list) or not cases or cases[0].error is not None:
+        return None  # the cases check says what went wrong
+    return cases[0].output
+
+
+def _graph_differs(output, eager):
+    """How the traced graph's output disagrees with the eager one, or None."""
+    if eager is None:
+        return None
+    if isinstance(output, ErrorInfo):
+        return f"raises ({output.explained}), while the eager call does not"
+    if output is None:
+        return "gives no output"
+    try:
+        output, eager = np.asarray(output, dtype=float), np.asarray(eager, dtype=float)
+    except (TypeError, ValueError):
+        return "gives an output that is not an array of numbers"
+    if output.shape != eager.shape:
+        return f"gives shape {output.shape}, the eager call {eager.shape}"
+    tolerance = FORWARD_TOLERANCE
+    if not np.allclose(output, eager, atol=tolerance.atol, rtol=tolerance.rtol, equal_nan=True):
+        return "gives a different output from the eager call of the same layer"
+    return None
 
 
 def check_weights(exercise, mine, ref, source_dir):

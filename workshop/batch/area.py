@@ -1,0 +1,62 @@
+"""The one folder a grading worker may write (AREA): the submission's copy it runs,
+its records, its progress and stack files, its scratch. The runner reads back from it
+only through `read_back`, which never follows a link or blocks, and measures it with
+`disk_use`; it deletes the folder once the submission is judged."""
+
+import os
+import stat
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+MAX_ENTRIES = 100_000  # files and folders: past this a worker is over its disk cap anyway
+
+
+class Area:
+    def __init__(self, folder):
+        self.folder = Path(folder).resolve()
+        self.copy = self.folder / "copy"
+        self.records = self.folder / "records"
+        self.scratch = self.folder / "tmp"
+        self.progress = self.folder / "progress.txt"
+        self.stack = self.folder / "stack.txt"
+        self.skip = self.folder / "skip.txt"
+
+
+def read_back(path, limit, offset=0):
+    """Up to `limit` bytes of a file the worker wrote, from `offset`; b"" when it is
+    missing or not a regular file (a link, a FIFO: whatever student code left there)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        os.lseek(fd, offset, os.SEEK_SET)
+        return os.read(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def disk_use(folder):
+    """Bytes on disk under `folder` (links not followed); MAX_ENTRIES entries or more
+    count as infinitely many bytes."""
+    total, entries, todo = 0, 0, [str(folder)]
+    while todo:
+        try:
+            scan = os.scandir(todo.pop())
+        except OSError:
+            continue
+        with scan:
+            for entry in scan:
+                entries += 1
+                if entries >= MAX_ENTRIES:
+                    return float("inf")
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                total += info.st_blocks * 512
+                if stat.S_ISDIR(info.st_mode):
+                    todo.append(entry.path)
+    return total
