@@ -20,7 +20,9 @@ def _graded(root, slug):
     return result.to_dict()
 
 
-def _write(folder, name, exercises, status="graded", notes=()):
+def _write(
+    folder, name, exercises, status="graded", notes=(), review=(), isolation="Landlock ABI 7"
+):
     entry = {
         "submission": name,
         "status": status,
@@ -28,10 +30,15 @@ def _write(folder, name, exercises, status="graded", notes=()):
         "max_score": 10,
         "exercises": exercises,
         "notes": list(notes),
+        "review": list(review),
+        "isolation": isolation,
     }
     path = folder / "submissions" / name
     path.mkdir(parents=True)
     (path / "grade.json").write_text(json.dumps(entry))
+
+
+EVAL_FLAG = "exercises/pooling.py line 3: `eval(...)` runs text as code"
 
 
 @pytest.fixture
@@ -47,10 +54,17 @@ def grades_dir(student_root, tmp_path):
     unknown["status"], unknown["points"] = "failed", 9.0
     unknown["checks"][-1].update(passed=False, message="timed out after 60 s in MaxPool2D.call")
     _write(out, "ada", {"maxpool": right})
-    _write(out, "bob", {"maxpool": summed})
+    _write(out, "bob", {"maxpool": summed}, review=[EVAL_FLAG])
     _write(out, "cy", {"maxpool": summed})
     _write(out, "dee", {"maxpool": unknown})
-    _write(out, "eve", {}, status="not gradable", notes=["broken zip: not a zip file"])
+    _write(
+        out,
+        "eve",
+        {},
+        status="not gradable",
+        notes=["broken zip: not a zip file"],
+        isolation="none (--isolation none): student code could read and write as the grader",
+    )
     return out
 
 
@@ -78,6 +92,8 @@ def test_the_command_writes_the_page_and_its_figures(grades_dir, tmp_path):
     for heading in ("Named mistakes", "Pass rate of every check", "Timeouts, crashes"):
         assert heading in page
     assert "window sum" in page and "broken zip" in page
+    assert "For review" in page and "`eval(...)` runs text as code" in page
+    assert "Graded WITHOUT isolation" in page  # eve's batch said --isolation none
     for picture in ("scores.png", "mistakes.png", "totals.png"):
         assert (grades_dir / "report" / picture).stat().st_size > 3000
         assert f"src='{picture}'" in page

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .grader import results
 
-TIMEOUT, CRASH = "timed out after", "the grading process ended"
+TIMEOUT, CRASH = "timed out", "the grading process ended"
 
 
 def load(grades_dir):
@@ -124,7 +124,26 @@ def summarise(grades):
                 for g in grades
             ]
         ),
+        "review": pd.DataFrame(
+            [
+                {"submission": g["submission"], "flag": flag}
+                for g in grades
+                for flag in g.get("review", [])
+            ]
+        ),
     }
+
+
+def isolation_note(grades):
+    """One paragraph: the boundary the class was graded behind (a warning without)."""
+    kinds = sorted({g.get("isolation", "not recorded") for g in grades})
+    if any(k.startswith("none") for k in kinds):
+        return (
+            "<p class='warning'>Graded WITHOUT isolation (--isolation none) for some or "
+            "all submissions: student code could read the solutions and write other "
+            "grades. Treat the scores as unchecked.</p>"
+        )
+    return f"<p class='note'>Isolation of student code: {html.escape('; '.join(kinds))}.</p>"
 
 
 _UNATTEMPTED = (results.NOT_ATTEMPTED, results.BLOCKED)
@@ -157,6 +176,7 @@ th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; }
 th { background: #f3f3f3; } td.low { color: #b00; font-weight: bold; }
 img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
 p.note { color: #555; }
+p.warning { color: #b00; font-weight: bold; }
 """
 
 
@@ -229,6 +249,7 @@ def write(grades_dir, out=None):
     sections = [
         f"<h1>Class report: {html.escape(str(Path(grades_dir).resolve().name))}</h1>",
         f"<p>{len(grades)} submissions, {graded} graded.</p>",
+        isolation_note(grades),
         "<h2>Scores</h2>", figure("totals.png"), figure("scores.png"),
         _table(summary["exercises"], "no graded submission"),
         "<h2>Named mistakes</h2>",
@@ -245,6 +266,12 @@ def write(grades_dir, out=None):
         _table(worst, "no checks"),
         "<h2>Timeouts, crashes and submissions not graded</h2>",
         _table(summary["troubles"], "none"),
+        "<h2>For review</h2>",
+        "<p class='note'>Dynamic code in the files as sent (built-up names, eval, "
+        "sys.modules, frames, tf.io, processes, sockets...): it can hide a ready-made op "
+        "or forge what the grader records. The score stands; you decide. Students do "
+        "not see this.</p>",
+        _table(summary["review"], "nothing flagged"),
     ]  # fmt: skip
     page = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
