@@ -125,11 +125,19 @@ WHERE = "MaxPool2D.call (exercises/pooling.py line "
 
 def test_check_stops_an_endless_stage_says_where_and_grades_the_rest(student_root):
     student_root.edit("pooling", ENDLESS, LOOP)
-    done = run("--root", str(student_root.path), "check", "maxpool", "l2pool", "--time-limit", "4")
+    student_root.edit(  # a probe-graded exercise too (its judge once crashed on a timeout)
+        "metrics",
+        '    raise NotImplementedError("Exercise 2.7: top_k_accuracy")',
+        "    while True:\n        pass",
+    )
+    done = run(
+        "--root", str(student_root.path), "check", "maxpool", "l2pool", "topk", "--time-limit", "4"
+    )  # fmt: skip
     assert done.returncode == 1, done.stderr
     assert f"still in {WHERE}" in done.stderr and "after 2 s" in done.stderr, done.stderr
     assert f"timed out after 4 s in {WHERE}" in done.stdout, done.stdout
     assert "L2Pool2D.call is still the stub" in done.stdout  # the next exercise is graded
+    assert "timed out after 4 s in top_k_accuracy (exercises/metrics.py line" in done.stdout
     bad = run("--root", str(student_root.path), "check", "conv", "--time-limit", "0")
     assert bad.returncode == 2 and "--time-limit must be a positive" in bad.stderr
 

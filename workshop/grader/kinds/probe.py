@@ -44,9 +44,12 @@ class ProbeKind(GradingKind):
         return probes.statistical_record(stage, get, seed)
 
     def primary(self, exercise, record):
+        from ..evidence import StageFailed
         from ..observing import runs_of
         from .probe_runs import as_observations
 
+        if isinstance(record, StageFailed):  # timed out or stopped: no runs to compare
+            return record
         if hasattr(record, "explained"):
             return runs_of(record)
         return as_observations(record)
