@@ -75,6 +75,9 @@ def test_the_release_ships_no_solution_code(quick_release):
     # The mistakes' messages ship (to name them); the contributors' guide quotes their code.
     assert (quick_release / "workshop" / "reference_data" / "maxpool-mistakes.json").is_file()
     assert not (quick_release / "docs" / "adding-an-exercise.md").exists()
+    # One notebook per part, for Colab; not the script that writes them.
+    assert len(list((quick_release / "notebooks").glob("*.ipynb"))) == 3
+    assert not (quick_release / "notebooks" / "make_notebooks.py").exists()
 
 
 def test_the_leak_scan_bites(quick_release, tmp_path):

@@ -30,11 +30,19 @@ SHIPPED = (
     "workshop",
     "exercises",
     "docs",
+    "notebooks",
 )
 WITHHELD = ("solutions", "tests", "benchmarks")
-# docs/adding-an-exercise.md is for contributors: it quotes known mistakes' code.
+# docs/adding-an-exercise.md is for contributors: it quotes known mistakes' code; and
+# notebooks/make_notebooks.py is how we write the notebooks, not for students.
 IGNORED = shutil.ignore_patterns(
-    "__pycache__", "*.pyc", "*.egg-info", "RELEASE", "reference_data", "adding-an-exercise.md"
+    "__pycache__",
+    "*.pyc",
+    "*.egg-info",
+    "RELEASE",
+    "reference_data",
+    "adding-an-exercise.md",
+    "make_notebooks.py",
 )
 MIN_LINE = 24  # shorter lines ("return x", "import keras") are common to any code
 

@@ -51,6 +51,28 @@ workshop check              # grade them all; exit status 0 only when all pass
 your code gets 60 seconds (`--time-limit SECONDS`); a stage that runs long says where
 your code is, and Ctrl-C stops the exercise and goes on with the others.
 
+## In a notebook (Jupyter, Colab)
+
+After the install above (in Colab, the `%cd` and `pip install` lines), in a notebook:
+
+```python
+%load_ext workshop
+%check conv       # the report of `workshop check conv`, as a table
+%hint conv        # one more hint each time
+```
+
+`from workshop import check, hint` gives the same as functions: `check("conv")` returns
+the results, which the notebook shows as a table, every check with its points,
+failures in red with what was expected, the mistake named when the grader knows it,
+and how to get the next hint. It grades the same `exercises/` folder as `workshop check`
+(the one in the notebook's folder or above) with the same 60 seconds per stage
+(`%check conv --time-limit 120`); the Interrupt button stops a stage as Ctrl-C does.
+In Colab, with this folder in your Drive, edit the files in Colab's editor (the Files
+pane). A folder cloned into the runtime is deleted when the runtime is recycled: then
+keep your code in a cell that starts with `%%writefile exercises/conv.py` followed by
+the whole file; running the cell writes the file, and the notebook, saved in your
+Drive, keeps the code.
+
 ## The exercises
 
 <<exercise_table>>
