@@ -4,6 +4,7 @@ batch, no worker process is left behind, and a second run resumes instead of gra
 again. The attack-* submissions try each way round the boundary (see the README's
 threat model); each test below checks one defence against them."""
 
+import os
 import re
 import socket
 from pathlib import Path
@@ -258,3 +259,55 @@ def test_relative_paths_work_from_any_folder(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     book = pd.read_csv(tmp_path / "grades" / "gradebook.csv")
     assert book[["submission", "maxpool"]].values.tolist() == [["correct", 10.0]]
+
+
+@pytest.mark.slow
+def test_without_isolation_the_attacks_succeed(tmp_path, listener):
+    """The attacks are real: graded with `--isolation none` (the audit hook alone), the
+    solutions are read through tf.io, a TCP connection arrives, files appear outside,
+    and a process outlives the batch. The gradebook says the class had no isolation."""
+    import shutil
+    import signal
+
+    names = ("attack-reads-solutions", "attack-network", "attack-sets-classmate-grade")
+    names += ("attack-escapes-process", "victim-untouched-stub")
+    for name in names:
+        shutil.copytree(CORPUS / name, tmp_path / "class" / name)
+    out = tmp_path / "out"
+    for path in escapes(out):
+        path.unlink(missing_ok=True)
+    port = str(listener.getsockname()[1])
+    done = run_cli(
+        "grade",
+        str(tmp_path / "class"),
+        "--out",
+        str(out),
+        *FLAGS,
+        "--isolation",
+        "none",
+        env={"WORKSHOP_ATTACK_PORT": port},
+        timeout=600,
+    )
+    left = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _in(p, out)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    try:
+        assert done.returncode == 0, done.stderr[-3000:]
+        book = pd.read_csv(out / "gradebook.csv").set_index("submission")
+        assert book.loc["attack-reads-solutions", "maxpool"] == 10  # read through tf.io
+        assert all(value.startswith("none") for value in book["isolation"])
+        connection, _ = listener.accept()
+        assert connection.recv(100) == b"escaped"
+        connection.close()
+        assert [path for path in escapes(out) if path.exists()] != []
+        assert left, "the fork_exec child should have outlived the batch"
+    finally:
+        for path in escapes(out):
+            path.unlink(missing_ok=True)
+
+
+def _in(proc, out):
+    try:
+        return str((proc / "cwd").resolve()).startswith(str(out))
+    except OSError:
+        return False

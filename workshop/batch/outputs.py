@@ -83,7 +83,7 @@ def make_grade(job, graded):
         "hidden_seed": job.settings.hidden_seed if job.settings.with_hidden else None,
         "isolation": job.isolation.describe(),
         "review": job.review,  # for the instructor only: not in feedback.txt or results.json
-        "seconds": round(time.monotonic() - job.started, 1),
+        "seconds": round((job.finished_at or time.monotonic()) - job.started, 1),
     }
 
 
