@@ -125,6 +125,15 @@ def all_commands():
     return found
 
 
+def test_every_route_to_the_solutions_failed(graded):
+    """attack-reads-solutions tries open, `//`, `/proc/self/root/`, tf.io.read_file and
+    tf.io.gfile: its feedback shows each refused (TensorFlow's by the kernel)."""
+    _, out = graded
+    feedback = (out / "submissions" / "attack-reads-solutions" / "feedback.txt").read_text()
+    failed = "every route to the solutions failed: PermissionDeniedError | PermissionDeniedError"
+    assert failed in " ".join(feedback.split())  # tf.io twice: only the kernel stops it
+
+
 def test_no_tcp_connection_reached_the_listener(graded, listener):
     with pytest.raises(BlockingIOError):
         listener.accept()

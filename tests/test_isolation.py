@@ -65,12 +65,26 @@ CHILD = textwrap.dedent(
             lambda: socket.create_connection(("127.0.0.1", port), timeout=2)
         ),
         "signal the parent": attempt(lambda: os.kill(os.getppid(), 0)),
+        "limit the parent's CPU": attempt(
+            lambda: __import__("resource").prlimit(os.getppid(), 0, (1, 1))
+        ),
+        "lower the parent's priority": attempt(lambda: os.setpriority(0, os.getppid(), 19)),
+        "pin the parent to one CPU": attempt(lambda: os.sched_setaffinity(os.getppid(), {0})),
+        "raise its own memory cap": attempt(
+            lambda: __import__("resource").setrlimit(9, (-1, -1))
+        ),
+        "chmod the secret": attempt(lambda: os.chmod(secret, 0)),
+        "touch the secret": attempt(lambda: os.utime(secret, (0, 0))),
+        "truncate the secret by path": attempt(lambda: os.truncate(secret, 0)),
+        "read its own limits": attempt(lambda: __import__("resource").getrlimit(9)),
+        "pin itself to one CPU": attempt(lambda: os.sched_setaffinity(0, {0})),
         "write inside": attempt(lambda: open(os.path.join(area, "ok.txt"), "w").write("x")),
         "read inside": attempt(lambda: open(os.path.join(area, "ok.txt")).read()),
         "remove inside": attempt(lambda: os.remove(os.path.join(area, "ok.txt"))),
         "start a thread": attempt(thread),
         "import a module not loaded yet": attempt(lambda: __import__("fractions")),
         "read /dev/null": attempt(lambda: open("/dev/null").read()),
+        "write /dev/null": attempt(lambda: open("/dev/null", "w").write("x")),
     }
     print(json.dumps({"isolation": chosen.describe(), "results": results}))
     """
@@ -91,6 +105,13 @@ REFUSED = (
     "socket",
     "tcp connect",
     "signal the parent",
+    "limit the parent's CPU",
+    "lower the parent's priority",
+    "pin the parent to one CPU",
+    "raise its own memory cap",
+    "chmod the secret",
+    "touch the secret",
+    "truncate the secret by path",
 )
 ALLOWED = (
     "write inside",
@@ -99,6 +120,9 @@ ALLOWED = (
     "start a thread",
     "import a module not loaded yet",
     "read /dev/null",
+    "read its own limits",
+    "pin itself to one CPU",
+    "write /dev/null",
 )
 
 
@@ -130,7 +154,7 @@ def test_a_walled_in_worker_can_grade_but_reach_nothing_else(tmp_path):
     with pytest.raises(BlockingIOError):
         server.accept()  # nothing reached the listener
     server.close()
-    assert secret.read_text() == "ANSWER = 42\n"
+    assert secret.read_text() == "ANSWER = 42\n" and secret.stat().st_mode & 0o777
     assert not (secret_dir / "new.txt").exists()
     assert "Landlock ABI" in report["isolation"]
 
@@ -157,6 +181,76 @@ def test_without_landlock_the_batch_refuses_in_one_line(monkeypatch, tmp_path, c
     assert len(error.splitlines()) == 1 and "--isolation none" in error
     assert isolation.probe("none").kind == isolation.NONE
     assert "none" in isolation.probe("none").describe()
+
+
+# --- the seccomp program, run instruction by instruction --------------------------------
+
+
+def run_filter(program, number, args=(), arch="x86_64"):
+    """What the BPF program answers for one system call (a tiny interpreter)."""
+    from workshop.batch import seccomp as s
+
+    data = {0: number, 4: s.AUDIT_ARCH.get(arch, 0x40000003)}
+    for index, value in enumerate(list(args) + [0] * (6 - len(args))):
+        data[16 + 8 * index] = value & 0xFFFFFFFF
+        data[20 + 8 * index] = (value >> 32) & 0xFFFFFFFF
+    pc, accumulator = 0, 0
+    while True:
+        code, if_true, if_false, k = program[pc]
+        if code == s.LD_W_ABS:
+            accumulator, pc = data[k], pc + 1
+        elif code in (s.JEQ_K, s.JGE_K, s.JSET_K):
+            taken = {
+                s.JEQ_K: accumulator == k,
+                s.JGE_K: accumulator >= k,
+                s.JSET_K: bool(accumulator & k),
+            }[code]
+            pc += 1 + (if_true if taken else if_false)
+        else:
+            assert code == s.RET_K
+            if k == s.RET_ALLOW:
+                return "allow"
+            return "kill" if k == s.RET_KILL_PROCESS else f"errno {k & 0xFFFF}"
+
+
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
+def test_the_seccomp_program_allows_threads_and_the_worker_itself_only(arch):
+    from workshop.batch import seccomp as s
+
+    column = 0 if arch == "x86_64" else 1
+    number = {name: pair[column] for name, pair in s.SYSCALLS.items()}
+    me, other, pointer = 4321, 999, 0x7FFD_0000_1000
+    program = s.program(arch, pid=me)
+    assert len(program) < 256
+    expected = [
+        ("clone", (0x3D0F00,), "allow"),  # glibc's pthread_create: CLONE_THREAD set
+        ("clone", (17,), "errno 1"),  # fork's flags: SIGCHLD only
+        ("clone3", (), "errno 38"),  # ENOSYS: glibc falls back to clone
+        ("socket", (2, 1, 0), "errno 1"),
+        ("execve", (), "errno 1"),
+        ("kill", (me, 9), "allow"),
+        ("kill", (0, 9), "allow"),  # its own process group: itself alone
+        ("kill", (other, 9), "errno 1"),
+        ("kill", (-1, 9), "errno 1"),  # everyone
+        ("tgkill", (me, me + 1, 6), "allow"),
+        ("tgkill", (other, other, 9), "errno 1"),
+        ("prlimit64", (0, 9, 0, pointer), "allow"),  # getrlimit
+        ("prlimit64", (0, 9, pointer, 0), "errno 1"),  # setrlimit
+        ("prlimit64", (other, 0, 0, pointer), "errno 1"),
+        ("sched_setaffinity", (0, 8, pointer), "allow"),
+        ("sched_setaffinity", (other, 8, pointer), "errno 1"),
+        ("utimensat", (3, 0, 0, 0), "allow"),  # futimens on an open file
+        ("utimensat", (-100, pointer, 0, 0), "errno 1"),
+        ("fchmodat", (), "errno 1"),
+        ("fallocate", (), "errno 1"),
+        ("keyctl", (), "errno 1"),
+    ]
+    answers = [(n, a, run_filter(program, number[n], a, arch)) for n, a, _ in expected]
+    assert answers == expected
+    assert run_filter(program, 64 if arch == "aarch64" else 1, (), arch) == "allow"  # write
+    assert run_filter(program, 1, (), "i386") == "kill"  # another ABI
+    if arch == "x86_64":
+        assert run_filter(program, 0x40000000 | 1, (), arch) == "errno 1"  # x32
 
 
 # --- review flags ---------------------------------------------------------------------

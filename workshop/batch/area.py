@@ -3,8 +3,11 @@ its records, its progress and stack files, its scratch. The runner reads back fr
 only through `read_back`, which never follows a link or blocks, and measures it with
 `disk_use`; it deletes the folder once the submission is judged."""
 
+import errno
 import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -39,24 +42,52 @@ def read_back(path, limit, offset=0):
 
 
 def disk_use(folder):
-    """Bytes on disk under `folder` (links not followed); MAX_ENTRIES entries or more
-    count as infinitely many bytes."""
-    total, entries, todo = 0, 0, [str(folder)]
-    while todo:
-        try:
-            scan = os.scandir(todo.pop())
-        except OSError:
-            continue
-        with scan:
-            for entry in scan:
-                entries += 1
-                if entries >= MAX_ENTRIES:
+    """Bytes on disk under `folder` (links not followed), walked by folder handles, so
+    that a tree deeper than PATH_MAX is counted too. MAX_ENTRIES entries or more, or
+    more open folders than the runner may hold, count as infinitely many bytes."""
+    try:
+        todo = [os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)]
+    except OSError:
+        return 0
+    total, entries = 0, 0
+    try:
+        while todo:
+            fd = todo.pop()
+            try:
+                with os.scandir(fd) as scan:
+                    for entry in scan:
+                        entries += 1
+                        if entries >= MAX_ENTRIES:
+                            return float("inf")
+                        try:
+                            info = entry.stat(follow_symlinks=False)
+                        except OSError:
+                            continue
+                        total += info.st_blocks * 512
+                        if stat.S_ISDIR(info.st_mode):
+                            flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+                            todo.append(os.open(entry.name, flags, dir_fd=fd))
+            except OSError as error:
+                if error.errno == errno.EMFILE:
                     return float("inf")
-                try:
-                    info = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                total += info.st_blocks * 512
-                if stat.S_ISDIR(info.st_mode):
-                    todo.append(entry.path)
+            finally:
+                os.close(fd)
+    finally:
+        for fd in todo:
+            os.close(fd)
     return total
+
+
+def remove(path):
+    """Delete a file or folder the worker may have shaped as it liked (thousands of
+    levels deep, past PATH_MAX): `shutil.rmtree` recurses, `rm -rf` does not."""
+    path = Path(path)
+    if not os.path.lexists(path):
+        return
+    if path.is_symlink() or not path.is_dir():
+        path.unlink()
+        return
+    try:
+        shutil.rmtree(path)
+    except (OSError, RecursionError):
+        subprocess.run(["rm", "-rf", "--", str(path)], check=False)

@@ -98,20 +98,23 @@ def probe(choice="auto"):
     return Isolation(LANDLOCK, abi, seccomp.supported())
 
 
-def readable_paths(package_root):
+def readable_paths(package_root, never=()):
     """Folders and files the worker may read: Python, its packages, the workshop's
-    library (never the repository root, which holds solutions/ and tests/)."""
+    library. Never the repository root (it holds solutions/ and tests/), nor any
+    folder that holds, or lies inside, one of `never` (the batch's output and
+    submissions): a path on sys.path such as the folder the grader was started in
+    could hold the whole class."""
     package_root = Path(package_root).resolve()
+    hidden = [package_root / "solutions", package_root / "tests"]
+    hidden += [Path(p).resolve() for p in never]
     found = {Path(sys.base_prefix), Path(sys.prefix), package_root / "workshop"}
     for entry in sys.path:
-        path = Path(entry or ".").resolve()
-        hidden = [package_root / "solutions", package_root / "tests"]
-        if (
-            path.is_dir()
-            and path != package_root
-            and not package_root.is_relative_to(path)
-            and not any(path.is_relative_to(h) for h in hidden)
-        ):
+        if not entry:
+            continue  # the current folder
+        path = Path(entry).resolve()
+        holds = any(h.is_relative_to(path) for h in [package_root, *hidden])
+        clash = holds or any(path.is_relative_to(h) for h in hidden)
+        if path.is_dir() and not clash:
             found.add(path)
     return sorted(str(p) for p in found) + list(SYSTEM_READABLE)
 
@@ -125,7 +128,8 @@ def restrict(isolation, readable, writable):
         raise IsolationUnavailable(f"the worker has {threads} threads before isolation")
     rules = [(p, landlock.READ) for p in readable]
     rules += [(p, landlock.WRITE) for p in writable]
-    rules += [(p, landlock.READ_FILE | landlock.WRITE_FILE) for p in SYSTEM_WRITABLE]
+    device = landlock.READ_FILE | landlock.WRITE_FILE | landlock.TRUNCATE  # open(devnull, "w")
+    rules += [(p, device) for p in SYSTEM_WRITABLE]
     rules.append((f"/proc/{os.getpid()}", landlock.READ))
     landlock.restrict(rules, isolation.abi)
     if isolation.seccomp:

@@ -78,6 +78,8 @@ def flags_in_source(text):
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return []  # the grader reports the syntax error itself
+    except (RecursionError, MemoryError):
+        return [(1, "the whole file", "is too deeply nested or too large to read")]
     found = []
     for node in ast.walk(tree):
         found.extend(_flags(node))

@@ -16,7 +16,6 @@ import ast
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from ..grader import evidence, hidden, results
 from ..grader.evidence import Evidence, StageFailed
 from . import isolation as isolations
 from . import outputs
-from .area import PACKAGE_ROOT, Area, disk_use, read_back
+from .area import PACKAGE_ROOT, Area, disk_use, read_back, remove
 from .guards import forbidden_imports
 from .isolation import IsolationUnavailable
 from .review import flagged
@@ -38,6 +37,7 @@ from .submissions import SubmissionError, digest, discover, lay_out, read_files
 from .worker import ISOLATION_FAILED
 
 POLL_SECONDS = 0.1
+HIDDEN = (PACKAGE_ROOT / "solutions", PACKAGE_ROOT / "tests")
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,12 @@ class Zygote:
 
     def __init__(self):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workshop.batch.zygote"],
+            [sys.executable, "-P", "-m", "workshop.batch.zygote"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT)),
+            cwd=PACKAGE_ROOT / "workshop",
+            env=worker_environment(),
         )
         self.exits, self._pids, self._lock = {}, [], threading.Condition()
         first = self.process.stdout.readline()
@@ -136,12 +137,13 @@ class ExecWorker:
     def __init__(self, argv, log):
         self.log = open(log, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workshop.batch.worker", *argv],
+            [sys.executable, "-P", "-m", "workshop.batch.worker", *argv],
             stdin=subprocess.DEVNULL,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env=dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT)),
+            cwd=PACKAGE_ROOT / "workshop",
+            env=worker_environment(),
         )
         self.pid = self.process.pid
 
@@ -152,6 +154,18 @@ class ExecWorker:
         _kill_group(self.pid)
         self.process.wait()
         self.log.close()
+
+
+# What student code may see of the grader's environment: what Python, TensorFlow and
+# the C library need, not tokens or credentials (they would leak into feedback).
+ENVIRONMENT_KEPT = ("PATH", "HOME", "LANG", "LC_", "TZ", "PYTHON", "TF_", "KERAS_", "XLA_")
+ENVIRONMENT_KEPT += ("CUDA", "NVIDIA", "LD_LIBRARY_PATH", "OMP_", "MKL_", "OPENBLAS_")
+ENVIRONMENT_KEPT += ("WORKSHOP_",)
+
+
+def worker_environment():
+    kept = {k: v for k, v in os.environ.items() if k.startswith(ENVIRONMENT_KEPT)}
+    return dict(kept, PYTHONPATH=str(PACKAGE_ROOT))
 
 
 def _kill_group(pid):
@@ -187,10 +201,12 @@ def hang_location(stack_text, source_root, sent_root):
     """'L2Pool2D.call (exercises/pooling.py line 91)' for the innermost frame of the
     student's own code in a faulthandler dump, or None."""
     for match in FRAME.finditer(stack_text):  # most recent call first
-        path = Path(match["file"])
+        path = Path(os.path.normpath(match["file"]))  # the dump is the worker's: no `..`
         if not path.is_relative_to(source_root):
             continue
         relative = path.relative_to(source_root)
+        if relative.parts[:1] != ("exercises",) or relative.suffix != ".py":
+            continue
         line, func = int(match["line"]), match["func"]
         return f"{_qualified(sent_root / relative, line, func)} ({relative} line {line})"
     return None
@@ -198,9 +214,9 @@ def hang_location(stack_text, source_root, sent_root):
 
 def _qualified(path, line, func):
     """'Class.method' when `func` at `line` is a method of a class in `path`."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, SyntaxError, ValueError):
+    try:  # the file as sent (the runner's), read as the worker's files are: capped
+        tree = ast.parse(read_back(path, 1 << 20).decode("utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return func
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
@@ -243,23 +259,18 @@ class Attempt:
         argv = [
             str(area.folder),
             *[f"{slug}:{variant}" for slug, variant in units],
+            *job.wall_arguments(),
             "--seed",
             str(settings.seed),
             "--hidden-seed",
             str(settings.hidden_seed),
-            "--isolation",
-            job.isolation.as_argument(),
             "--memory-gb",
             str(settings.memory_gb),
-            "--unreadable",
-            str(job.out_dir),
-            "--unreadable",
-            str(PACKAGE_ROOT / "solutions"),
-            "--unreadable",
-            str(PACKAGE_ROOT / "tests"),
         ]
         self.started = time.monotonic()
-        self.cap = settings.time_limit * (len(units) + 1)
+        # One time limit per unit left, plus one to start; never past the submission's
+        # whole budget, so that no number of attempts stretches it.
+        self.cap = min(settings.time_limit * (len(units) + 1), job.budget_left())
         self.offset, self.seen, self.current, self.done = 0, {}, None, False
         self.disk_checked, self.over_disk = self.started, False
         self.worker = spawn(argv, job.folder / "output.log")
@@ -307,7 +318,7 @@ class Attempt:
                     )
             return None
         self.worker.kill()  # children it may have left
-        if code == ISOLATION_FAILED:
+        if code == ISOLATION_FAILED and self.job.walls_fail():
             raise IsolationUnavailable(_log_tail(self.job.folder / "output.log"))
         if self.done:
             return self._finish(None)
@@ -366,10 +377,7 @@ class Attempt:
 def _fresh(path, text):
     """Write a new file the worker will read or append to, replacing whatever is there
     without following it (a link left by the student's code)."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
+    remove(path)  # a file, a link or a folder
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
@@ -398,6 +406,35 @@ class Job:
     def root(self):
         return self.area.copy
 
+    def wall_arguments(self):
+        """The worker's walls, as its command line: the isolation, what its audit hook
+        refuses to read, and what its read list may never hold."""
+        never = [self.out_dir, self.submission.path.parent]
+        return [
+            "--isolation",
+            self.isolation.as_argument(),
+            *[a for path in never for a in ("--never-readable", str(path))],
+            *[a for path in [self.out_dir, *HIDDEN] for a in ("--unreadable", str(path))],
+        ]
+
+    def walls_fail(self):
+        """Whether a fresh worker, running no student code, fails to wall itself in (a
+        worker's exit code alone could be forged by the code it ran)."""
+        check = self.spawn([str(self.area.folder), "--check-walls", *self.wall_arguments()],
+                           self.folder / "walls.log")  # fmt: skip
+        deadline = time.monotonic() + 60
+        while check.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        code = check.poll()
+        check.kill()
+        return code != 0
+
+    def budget_left(self):
+        """Seconds left of the submission's whole time budget: one time limit per unit
+        and one to start, across every attempt."""
+        budget = self.settings.time_limit * (len(self.units()) + 1)
+        return max(budget - (time.monotonic() - self.started), 0.0)
+
     def start(self, modules, spawn):
         """Prepare and start; returns False when nothing needs running (done or broken)."""
         self.started = time.monotonic()
@@ -417,11 +454,11 @@ class Job:
             return False
         graded = {catalog.find(slug).module for slug in self.settings.exercises}
         self.missing = [m for m in sorted(graded) if m not in files]
-        shutil.rmtree(self.area.folder, ignore_errors=True)  # an interrupted batch's
+        remove(self.area.folder)  # an interrupted batch's
         self.area.records.mkdir(parents=True)
         self.files = files
         lay_out(files, self.stubs, self.area.copy)
-        shutil.rmtree(self.sent, ignore_errors=True)
+        remove(self.sent)
         lay_out(files, self.stubs, self.sent)
         self.review = flagged(self.sent, sorted(files))
         (self.folder / "output.log").write_bytes(b"")
@@ -475,16 +512,27 @@ class Job:
     def clean_area(self):
         """After a worker filled its disk: the copy laid out afresh, the scratch emptied,
         and only records named as the grader names them kept."""
-        shutil.rmtree(self.area.copy, ignore_errors=True)
-        shutil.rmtree(self.area.scratch, ignore_errors=True)
+        remove(self.area.copy)
+        remove(self.area.scratch)
         lay_out(self.files, self.stubs, self.area.copy)
         stems = tuple(f"{slug}.{variant}." for slug, variant in self.units())
+        if not self.area.records.is_dir() or self.area.records.is_symlink():
+            remove(self.area.records)
+            self.area.records.mkdir()
         for path in self.area.records.iterdir():
             if not path.name.startswith(stems) or not path.is_file() or path.is_symlink():
-                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+                remove(path)
 
     def _next_attempt(self):
         left = self._units_left()
+        if left and self.budget_left() <= 0:
+            budget = self.settings.time_limit * (len(self.units()) + 1)
+            for slug, variant in left:
+                self.failures[(f"{slug}.{variant}", "load")] = StageFailed(
+                    f"not run: the submission used up its time, {budget:g} s in all (one "
+                    "time limit for each exercise and variant, plus one to start)"
+                )
+            left = []
         if not left:
             self.attempt = None
             return False
@@ -532,7 +580,7 @@ class Job:
         self.grade = outputs.make_grade(self, {s: r.to_dict() for s, r in graded.items()})
         outputs.write_submission(self.folder, self.grade, self.key)
         if not self.settings.keep_work:
-            shutil.rmtree(self.area.folder, ignore_errors=True)
+            remove(self.area.folder)
 
     def _judge_unit(self, slug, variant, book):
         from ..grader.judging import judge
@@ -561,7 +609,7 @@ class Job:
                             f"from {path}, not from your own exercises/ files: "
                             "not graded",
                         )
-        except evidence.BadRecord as error:
+        except (evidence.BadRecord, TypeError, ValueError) as error:  # forged: not paths
             return results.zero(exercise, seed, f"the grading records could not be read ({error})")
         for stage in exercise.kind.stages(exercise):
             failure = self.failures.get((stem, stage))
@@ -654,14 +702,14 @@ def grade_batch(
     try:
         while waiting or running or unjudged:
             for job in list(running):
-                if job.poll():
+                if _guarded(job, job.poll, default=True):
                     running.remove(job)
                     unjudged.append(job)
             # Free slots get their next worker before anything is judged: judging runs
             # here, beside the workers, not instead of one.
             while waiting and len(running) < settings.jobs:
                 job = waiting.pop(0)
-                if job.start(modules, spawn):
+                if _guarded(job, lambda job=job: job.start(modules, spawn), default=False):
                     running.append(job)
                 elif job.grade is None:  # nothing left to run: judge what is recorded
                     unjudged.append(job)
@@ -669,7 +717,8 @@ def grade_batch(
                     done(job, "kept" if getattr(job, "resumed", False) else "graded")
             if unjudged:
                 job = unjudged.pop(0)
-                job.judge(book)
+                if job.grade is None:
+                    _guarded(job, lambda job=job: job.judge(book), default=None)
                 done(job, "graded")
             else:
                 time.sleep(POLL_SECONDS)
@@ -679,6 +728,30 @@ def grade_batch(
         if zygote:
             zygote.close()
     return outputs.write_gradebook(out_dir, [grades[j.submission.name] for j in jobs], settings)
+
+
+def _guarded(job, step, default):
+    """One step of one job; what a submission can make go wrong in the runner (a file
+    the worker shaped oddly, a record of nonsense) ends that submission alone, with a
+    row that says so, never the batch."""
+    try:
+        return step()
+    except (IsolationUnavailable, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        job.kill()
+        job.attempt = None
+        reason = (
+            f"the grader could not grade this submission ({type(error).__name__}: "
+            f"{str(error)[:200]}): look at its files"
+        )
+        job.grade = outputs.broken_grade(job.submission.name, reason, job.settings, job.isolation)
+        job.grade["review"] = list(getattr(job, "review", [])) + [f"grading failed: {reason}"]
+        try:
+            outputs.write_submission(job.folder, job.grade, job.key)
+        except OSError:
+            pass
+        return default
 
 
 def _start_zygote(progress):

@@ -32,12 +32,16 @@ def discover(folder):
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder of submissions")
-    found = []
+    found, names = [], set()
     for path in sorted(folder.iterdir()):
         if path.name.startswith("."):
             continue
         if path.is_dir() or path.suffix.lower() == ".zip":
-            found.append(Submission(path.stem if path.is_file() else path.name, path))
+            name = path.stem if path.is_file() else path.name
+            if name in names:  # `ada/` and `ada.zip`: each its own folders under --out
+                name = path.name
+            names.add(name)
+            found.append(Submission(name, path))
     return found
 
 

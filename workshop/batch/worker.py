@@ -35,15 +35,21 @@ def _limit(kind, amount):
     soft, hard = resource.getrlimit(kind)
     if hard != resource.RLIM_INFINITY:
         amount = min(amount, hard)
-    resource.setrlimit(kind, (amount, hard))
+    resource.setrlimit(kind, (amount, amount))  # the hard limit too (seccomp: no raising)
 
 
 def parse(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("area", help="the submission's own folder (area.py)")
-    parser.add_argument("units", nargs="+", help="slug:public or slug:hidden")
-    parser.add_argument("--seed", type=int, required=True)
-    parser.add_argument("--hidden-seed", type=int, required=True)
+    parser.add_argument("units", nargs="*", help="slug:public or slug:hidden")
+    parser.add_argument(
+        "--check-walls",
+        action="store_true",
+        help="wall in and exit 0 (no student code): tells a real failure from a forged one",
+    )
+    parser.add_argument("--never-readable", action="append", default=[])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--hidden-seed", type=int, default=0)
     parser.add_argument("--isolation", default="none", help="none, or landlock:ABI[:seccomp]")
     parser.add_argument("--memory-gb", type=float, default=8.0)
     parser.add_argument("--file-mb", type=float, default=64.0)
@@ -68,12 +74,13 @@ def main(argv=None):
 
     os.chdir(root)  # relative paths land in the submission's own copy
     try:  # first: started on its own (no fork server), TensorFlow loads inside the walls
-        isolation.restrict(
-            isolation.parse(args.isolation), isolation.readable_paths(PACKAGE_ROOT), [area.folder]
-        )
+        readable = isolation.readable_paths(PACKAGE_ROOT, args.never_readable)
+        isolation.restrict(isolation.parse(args.isolation), readable, [area.folder])
     except (OSError, ValueError, isolation.IsolationUnavailable) as error:
         print(f"workshop: the worker could not wall itself in: {error}", file=sys.stderr)
         os._exit(ISOLATION_FAILED)
+    if args.check_walls:
+        os._exit(0)
     from ..quiet import import_tensorflow
 
     import_tensorflow(first_op=False)

@@ -207,11 +207,37 @@ def write(value, stem):
     json_path.write_text(text, encoding="utf-8")  # written last: marks done
 
 
+MAX_RECORD_BYTES = 1 << 30  # a record is the student side's: never trusted to be small
+
+
+def _check_size(npz_path):
+    """Refuse an archive that would unpack to more than MAX_RECORD_BYTES (a deflate
+    bomb), or whose arrays' headers declare more (NumPy allocates what they declare)."""
+    import zipfile
+
+    with zipfile.ZipFile(npz_path) as archive:
+        members = archive.infolist()
+        if sum(m.file_size for m in members) > MAX_RECORD_BYTES:
+            raise BadRecord(f"{Path(npz_path).name}: unpacks to more than 1 GB")
+        for member in members:
+            with archive.open(member) as handle:
+                version = np.lib.format.read_magic(handle)
+                read_header = (
+                    np.lib.format.read_array_header_1_0
+                    if version == (1, 0)
+                    else np.lib.format.read_array_header_2_0
+                )
+                shape, _, dtype = read_header(handle)
+            if float(np.prod(shape, dtype=np.float64)) * dtype.itemsize > member.file_size + 4096:
+                raise BadRecord(f"{Path(npz_path).name}: an array larger than its data")
+
+
 def read(stem):
     """The value written by `write`; BadRecord if the files do not decode."""
     json_path, npz_path = _paths(stem)
     try:
         text = json_path.read_text(encoding="utf-8")
+        _check_size(npz_path)
         with np.load(npz_path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
         return _decode(json.loads(text), arrays)

@@ -13,8 +13,10 @@ from pathlib import Path
 SCRIPT_NAMES = frozenset({"py_function", "numpy_function", "py_func", "eager_py_func"})
 SCRIPT_KERNELS = frozenset({"EagerPyFunc", "PyFunc", "PyFuncStateless"})
 # Gathering every receptive field at once is what the convolution exercise teaches.
-RECEPTIVE_FIELD_NAMES = frozenset({"extract_patches", "extract_image_patches"})
-RECEPTIVE_FIELD_KERNELS = frozenset({"ExtractImagePatches"})
+RECEPTIVE_FIELD_NAMES = frozenset(
+    {"extract_patches", "extract_image_patches", "extract_volume_patches"}
+)
+RECEPTIVE_FIELD_KERNELS = frozenset({"ExtractImagePatches", "ExtractVolumePatches"})
 
 CONVOLUTION_NAMES = (
     SCRIPT_NAMES
@@ -82,6 +84,7 @@ NORMALISATION_NAMES = SCRIPT_NAMES | frozenset(
 )
 POOLING_NAMES = SCRIPT_NAMES | frozenset(
     {
+        "dilation2d",
         "max_pool",
         "max_pool2d",
         "max_pool_v2",
@@ -139,6 +142,14 @@ CONVOLUTION_KERNELS = (
             "DepthwiseConv2dNative",
             "Conv2DBackpropInput",
             "Conv2DBackpropInputV2",
+            # A convolution in disguise: the filter gradient with batch and channels
+            # swapped, or the input gradient of the flipped kernel.
+            "Conv2DBackpropFilter",
+            "Conv2DBackpropFilterV2",
+            "Conv3DBackpropInputV2",
+            "Conv3DBackpropFilterV2",
+            "DepthwiseConv2dNativeBackpropInput",
+            "DepthwiseConv2dNativeBackpropFilter",
             "_FusedConv2D",
             "Conv1D",
         }
@@ -155,6 +166,12 @@ POOLING_KERNELS = SCRIPT_KERNELS | frozenset(
         "MaxPoolWithArgmax",
         "FractionalMaxPool",
         "FractionalAvgPool",
+        # Pooling in disguise: a morphological dilation with a flat structuring
+        # element is max pooling; the pooling gradients route through the same kernels.
+        "Dilation2D",
+        "MaxPoolGrad",
+        "MaxPoolGradV2",
+        "AvgPoolGrad",
     }
 )
 

@@ -59,8 +59,16 @@ def check_rules(exercise, record, source_dir, source_tree, cases=None):
     if not record.get("built"):
         return False, "the layer could not be built, so its graph could not be read"
     if not record.get("traced"):
-        # It does not trace at all; 'inside tf.function' reports why.
-        return True, "no ready-made op in the source; the graph does not trace"
+        # Without a graph there is no op list: a layer that refuses to be traced could
+        # hide anything it runs eagerly. 'inside tf.function' reports why.
+        raised = _first_error(exercise, cases, source_dir) if isinstance(cases, list) else None
+        if raised:  # it raises eagerly too: that error is the one to fix first
+            return False, f"its graph could not be read: {raised}"
+        return False, (
+            f"{exercise.name} could not be traced into a graph ({_reason(record)}), so "
+            "the grader cannot see which ops it runs: build it from keras.ops, which "
+            "traces"
+        )
     kernels = rules.banned_ops(record["ops"], exercise.options.banned_kernels)
     if kernels:
         return False, (
@@ -75,6 +83,12 @@ def check_rules(exercise, record, source_dir, source_tree, cases=None):
             "may not behave differently when it is traced"
         )
     return True, "no ready-made convolution or pooling op, in the source or the graph"
+
+
+def _reason(record):
+    error = record.get("error")
+    text = getattr(error, "explained", None) or str(error or "no reason given")
+    return text.splitlines()[0][:160]
 
 
 def _eager_output(cases):
