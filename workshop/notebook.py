@@ -19,7 +19,7 @@ import shlex
 import sys
 
 from .cli import Parser, find_root
-from .commands.check import add_time_limit, where_graded
+from .commands.check import add_time_limit, grade_and_remember, seed_to_use, where_graded
 from .commands.picking import pick_exercises
 from .edition import is_release, version_note
 from .errors import UsageError
@@ -71,30 +71,15 @@ def check(*names, seed=None, time_limit=60.0, root=None):
         from .quiet import import_tensorflow
 
         import_tensorflow()
-        from .grader.grading import DEFAULT_SEED
-
-        seed = DEFAULT_SEED if seed is None else seed
-        if is_release() and seed != DEFAULT_SEED:  # as commands/check.py
-            raise UsageError(
-                f"this student copy stores the reference results for seed {DEFAULT_SEED} "
-                "only: leave out the seed"
-            )
+        seed = seed_to_use(seed, "the seed")
     except UsageError as error:
         raise NotebookUsageError(str(error)) from None
-    from .grader.grading import grade
-    from .grader.loading import FolderImplementation
-    from .state import State
-
     where = where_graded(root, graded_root)
     note = version_note() if is_release() else None
     show_text = not in_notebook()
     if show_text:  # the command's first lines, before the wait
         print("\n".join(line for line in (where, note) if line), flush=True)
-    graded = grade(exercises, FolderImplementation(graded_root), seed, time_limit=time_limit)
-    state = State(graded_root)
-    for result in graded:
-        state.record(result)
-    state.save()
+    graded, state = grade_and_remember(exercises, graded_root, seed, time_limit)
     found = Results(graded, seed, where, note, hints_seen=dict(state.data["hints"]))
     if show_text:
         print(found.report(), flush=True)

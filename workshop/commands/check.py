@@ -40,31 +40,48 @@ def run(args, root):
     import_tensorflow()
     from .. import report
     from ..grader import results
-    from ..grader.grading import DEFAULT_SEED, grade
-    from ..grader.loading import FolderImplementation
-    from ..state import State
 
-    seed = DEFAULT_SEED if args.seed is None else args.seed
-    if is_release() and seed != DEFAULT_SEED:
-        raise UsageError(
-            f"this student copy stores the reference results for seed {DEFAULT_SEED} only: "
-            "leave out --seed"
-        )
+    seed = seed_to_use(args.seed, "--seed")
     if not args.json:
         print(where_graded(args.root, root), flush=True)
         note = version_note() if is_release() else None
         if note:
             print(note, flush=True)
-    graded = grade(exercises, FolderImplementation(root), seed, time_limit=time_limit)
-    state = State(root)
-    for result in graded:
-        state.record(result)
-    state.save()
+    graded, _ = grade_and_remember(exercises, root, seed, time_limit)
     if args.json:
         print(report.as_json(graded, seed))
     else:
         print(report.text(graded, seed, "workshop check"))
     return 0 if all(r.status == results.PASSED for r in graded) else 1
+
+
+def seed_to_use(seed, how_to_leave_it_out):
+    """The seed to grade with (the default when None). A student copy stores the
+    reference results for the default seed only: any other is a UsageError."""
+    from ..grader.grading import DEFAULT_SEED
+
+    seed = DEFAULT_SEED if seed is None else seed
+    if is_release() and seed != DEFAULT_SEED:
+        raise UsageError(
+            f"this student copy stores the reference results for seed {DEFAULT_SEED} only: "
+            f"leave out {how_to_leave_it_out}"
+        )
+    return seed
+
+
+def grade_and_remember(exercises, root, seed, time_limit):
+    """Grade the exercises of `root`/exercises/ as `workshop check` does (also in a
+    notebook) and keep the results in .workshop/state.json; returns (results, state)."""
+    from ..grader.grading import grade
+    from ..grader.loading import FolderImplementation
+    from ..state import State
+
+    graded = grade(exercises, FolderImplementation(root), seed, time_limit=time_limit)
+    state = State(root)
+    for result in graded:
+        state.record(result)
+    state.save()
+    return graded, state
 
 
 def where_graded(given, root):

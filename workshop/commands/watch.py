@@ -25,9 +25,8 @@ def run(args, root):
         raise UsageError("--interval and --times must be positive")
     import_tensorflow()
     from .. import report
-    from ..grader.grading import DEFAULT_SEED, grade
-    from ..grader.loading import FolderImplementation
-    from ..state import State
+    from ..grader.grading import DEFAULT_SEED
+    from .check import grade_and_remember
 
     folder = root / "exercises"
     names = ", ".join(e.slug for e in exercises)
@@ -41,13 +40,7 @@ def run(args, root):
             now = stamp()
             if now != seen:
                 seen, checks = now, checks + 1
-                graded = grade(
-                    exercises, FolderImplementation(root), DEFAULT_SEED, time_limit=time_limit
-                )
-                state = State(root)
-                for result in graded:
-                    state.record(result)
-                state.save()
+                graded, _ = grade_and_remember(exercises, root, DEFAULT_SEED, time_limit)
                 print(f"--- {time.strftime('%H:%M:%S')} check {checks}")
                 print(report.text(graded, DEFAULT_SEED, "workshop check"))
                 print(f"Watching exercises/ for changes to {names} (Ctrl-C stops).", flush=True)
