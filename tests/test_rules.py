@@ -25,16 +25,22 @@ def test_the_students_own_class_and_package_imports_are_allowed():
     assert not found("from .conv import Conv2D\nlayer = Conv2D(20, 5)")
 
 
+def banned_in_graph(compute, banned_kernels):
+    """As the grader reads a layer's graph (layer_runs.record_graph_ops)."""
+    concrete = tf.function(compute).get_concrete_function()
+    return rules.banned_ops(rules.concrete_ops(concrete), banned_kernels)
+
+
 def test_graph_scan_finds_a_convolution_hidden_behind_getattr():
     x = tf.constant(np.ones((1, 5, 5, 1), np.float32))
     k = tf.constant(np.ones((3, 3, 1, 1), np.float32))
     hidden = getattr(tf.nn, "".join(["con", "v2d"]))
-    assert rules.banned_in_graph(lambda: hidden(x, k, 1, "VALID"), rules.CONVOLUTION_KERNELS) == [
+    assert banned_in_graph(lambda: hidden(x, k, 1, "VALID"), rules.CONVOLUTION_KERNELS) == [
         "Conv2D"
     ]
     nested = tf.function(lambda: hidden(x, k, 1, "VALID"))
-    assert rules.banned_in_graph(lambda: nested(), rules.CONVOLUTION_KERNELS) == ["Conv2D"]
-    assert rules.banned_in_graph(lambda: x * 2.0, rules.CONVOLUTION_KERNELS) == []
+    assert banned_in_graph(lambda: nested(), rules.CONVOLUTION_KERNELS) == ["Conv2D"]
+    assert banned_in_graph(lambda: x * 2.0, rules.CONVOLUTION_KERNELS) == []
 
 
 def test_only_the_graded_class_and_its_bases_are_read():

@@ -40,9 +40,7 @@ MODULES = {
     "threading": "starts threads",
     "signal": "handles signals",
     "builtins": "reaches the built-in functions",
-    "sys": None,  # only sys.modules and sys._getframe are flagged (below)
-    "os": None,  # only starting processes is flagged (below)
-}
+}  # sys and os: only what they reach is flagged (ATTRIBUTES)
 ATTRIBUTES = {
     ("sys", "modules"): "reaches loaded modules (the grader's too)",
     ("sys", "_getframe"): "inspects stack frames",

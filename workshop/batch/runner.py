@@ -248,8 +248,8 @@ class Attempt:
         area, settings = job.area, job.settings
         _fresh(area.progress, "")
         _fresh(area.stack, "")
-        _fresh(area.skip, "\n".join(sorted(job.finished_stages())))
         finished = job.finished_stages()
+        _fresh(area.skip, "\n".join(sorted(finished)))
         self.expected = set()  # the progress lines this attempt may write
         for slug, variant in units:
             exercise = job.unit_exercise(slug, variant)[0]
@@ -310,7 +310,7 @@ class Attempt:
                 )
             if now - self.disk_checked > DISK_POLL_SECONDS:
                 self.disk_checked = now
-                if disk_use(self.job.area.folder) > settings.disk_mb * (1 << 20):
+                if self.job.over_disk_cap():
                     self.over_disk = True
                     return self._charge_exercise(
                         f"wrote more than {settings.disk_mb:g} MB to disk in "
@@ -429,11 +429,16 @@ class Job:
         check.kill()
         return code != 0
 
+    def budget(self):
+        """The submission's whole time, across every attempt: one time limit per unit
+        and one to start."""
+        return self.settings.time_limit * (len(self.units()) + 1)
+
     def budget_left(self):
-        """Seconds left of the submission's whole time budget: one time limit per unit
-        and one to start, across every attempt."""
-        budget = self.settings.time_limit * (len(self.units()) + 1)
-        return max(budget - (time.monotonic() - self.started), 0.0)
+        return max(self.budget() - (time.monotonic() - self.started), 0.0)
+
+    def over_disk_cap(self):
+        return disk_use(self.area.folder) > self.settings.disk_mb * (1 << 20)
 
     def start(self, modules, spawn):
         """Prepare and start; returns False when nothing needs running (done or broken)."""
@@ -526,10 +531,9 @@ class Job:
     def _next_attempt(self):
         left = self._units_left()
         if left and self.budget_left() <= 0:
-            budget = self.settings.time_limit * (len(self.units()) + 1)
             for slug, variant in left:
                 self.failures[(f"{slug}.{variant}", "load")] = StageFailed(
-                    f"not run: the submission used up its time, {budget:g} s in all (one "
+                    f"not run: the submission used up its time, {self.budget():g} s in all (one "
                     "time limit for each exercise and variant, plus one to start)"
                 )
             left = []
@@ -547,7 +551,7 @@ class Job:
         self.failures.update(charged)
         if self.attempt.over_disk:
             self.clean_area()
-            if disk_use(self.area.folder) > self.settings.disk_mb * (1 << 20):
+            if self.over_disk_cap():
                 for slug, variant in self._units_left():  # still full: nothing more runs
                     self.failures[(f"{slug}.{variant}", "load")] = StageFailed(
                         f"not run: the grading folder stayed over the {self.settings.disk_mb:g}"

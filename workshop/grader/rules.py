@@ -221,16 +221,9 @@ def keep_classes(tree, names):
     return tree
 
 
-def graph_ops(compute):
-    """Every op type in the graph that `compute()` traces to, nested functions (a
-    `@tf.function` inside the student's code) included."""
-    import tensorflow as tf
-
-    return concrete_ops(tf.function(compute).get_concrete_function())
-
-
 def concrete_ops(concrete):
-    """Every op type of a concrete function's graph, nested functions included."""
+    """Every op type of a concrete function's graph, nested functions (a `@tf.function`
+    inside the student's code) included."""
     graph_def = concrete.graph.as_graph_def()
     ops = {node.op for node in graph_def.node}
     for function in graph_def.library.function:
@@ -241,8 +234,3 @@ def concrete_ops(concrete):
 def banned_ops(ops, banned_kernels):
     """The op types among `ops` that are in `banned_kernels`, sorted."""
     return sorted(set(ops) & set(banned_kernels))
-
-
-def banned_in_graph(compute, banned_kernels):
-    """Op types from `banned_kernels` in the graph that `compute()` traces to."""
-    return banned_ops(graph_ops(compute), banned_kernels)

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import rules
 from ..common_checks import FORWARD_TOLERANCE, first_error
-from ..compare import compare
+from ..compare import close, compare
 from ..evidence import ErrorInfo
 
 
@@ -111,8 +111,7 @@ def _graph_differs(output, eager):
         return "gives an output that is not an array of numbers"
     if output.shape != eager.shape:
         return f"gives shape {output.shape}, the eager call {eager.shape}"
-    tolerance = FORWARD_TOLERANCE
-    if not np.allclose(output, eager, atol=tolerance.atol, rtol=tolerance.rtol, equal_nan=True):
+    if not close(eager, output, FORWARD_TOLERANCE):
         return "gives a different output from the eager call of the same layer"
     return None
 
