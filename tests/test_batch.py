@@ -249,8 +249,10 @@ def test_bad_flags_get_one_line(tmp_path):
     assert done.returncode == 2 and "unknown exercise 'nope'" in done.stderr
 
 
-def test_relative_paths_work_from_any_folder(tmp_path):
-    """The worker runs inside the submission's copy: the runner must hand it absolute paths."""
+def test_relative_paths_work_from_any_folder_without_the_fork_server(tmp_path):
+    """The worker runs inside the submission's copy: the runner must hand it absolute
+    paths. Here each worker (and reference process) is a `python -m` of its own
+    (--no-fork), which loads TensorFlow and Keras inside its walls."""
     import shutil
 
     shutil.copytree(CORPUS / "correct", tmp_path / "class" / "correct")
@@ -263,6 +265,7 @@ def test_relative_paths_work_from_any_folder(tmp_path):
         "grades",
         "--exercises",
         "maxpool",
+        "--no-fork",
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -320,3 +323,35 @@ def _in(proc, out):
         return str((proc / "cwd").resolve()).startswith(str(out))
     except OSError:
         return False
+
+
+class _DeadProcess:
+    """What spawn gives when the reference process died before claiming anything."""
+
+    def poll(self):
+        return 1
+
+    def kill(self):
+        pass
+
+
+def test_reference_units_no_process_finished_are_computed_by_the_runner(tmp_path):
+    from workshop import catalog
+    from workshop.batch import reference
+    from workshop.batch.runner import BatchSettings
+    from workshop.grader import hidden
+    from workshop.grader.reference_book import LiveReference
+
+    settings = BatchSettings(exercises=("maxpool",), seed=3, hidden_seed=5)
+    said = []
+    books = reference.prepare(
+        settings, tmp_path / "ref", lambda *a, **k: _DeadProcess(), said.append
+    )
+    assert "2 reference unit(s) did not finish in their own process" in said[0]
+    live = LiveReference()
+    for variant, book in books.items():  # what is stored is what the runner would compute
+        exercise, seed = hidden.pick(catalog.find("maxpool"), variant, 3, 5)
+        stored = book.stage(exercise, "cases", seed)
+        for mine, theirs in zip(stored, live.stage(exercise, "cases", seed)):
+            assert (mine.output == theirs.output).all()
+        assert [m.key for m in book.mistakes(exercise)] == [m.key for m in live.mistakes(exercise)]

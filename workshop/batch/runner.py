@@ -27,14 +27,15 @@ from pathlib import Path
 from .. import catalog
 from ..grader import evidence, hidden, results
 from ..grader.evidence import Evidence, StageFailed
+from ..quiet import import_tensorflow
 from . import isolation as isolations
-from . import outputs
+from . import outputs, reference
 from .area import PACKAGE_ROOT, Area, disk_use, read_back, remove
 from .guards import forbidden_imports
 from .isolation import IsolationUnavailable
 from .review import flagged
 from .submissions import SubmissionError, digest, discover, lay_out, read_files
-from .worker import ISOLATION_FAILED
+from .worker import ISOLATION_FAILED, threads_setter
 
 POLL_SECONDS = 0.1
 HIDDEN = (PACKAGE_ROOT / "solutions", PACKAGE_ROOT / "tests")
@@ -54,6 +55,11 @@ class BatchSettings:
     keep_work: bool = False  # keep each worker's folder (out/work/NAME) after judging
 
     @property
+    def threads_each(self):
+        """TensorFlow threads per process: the cores shared by the `jobs` workers."""
+        return max(1, len(os.sched_getaffinity(0)) // self.jobs)
+
+    @property
     def variants(self):
         return ("public", "hidden") if self.with_hidden else ("public",)
 
@@ -70,7 +76,9 @@ class BatchSettings:
 
 
 class Zygote:
-    """The fork server (zygote.py), talked to over its stdin and stdout."""
+    """The fork server (zygote.py), talked to over its stdin and stdout. It starts at
+    once and imports TensorFlow while the runner does its own set-up; the first spawn
+    waits until it is ready."""
 
     def __init__(self):
         self.process = subprocess.Popen(
@@ -82,12 +90,14 @@ class Zygote:
             env=worker_environment(),
         )
         self.exits, self._pids, self._lock = {}, [], threading.Condition()
-        first = self.process.stdout.readline()
-        if not first or not json.loads(first).get("ready"):
-            raise RuntimeError("the worker fork server did not start")
+        self.ready = None  # True once it said so, False if it ended first
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
+        first = self.process.stdout.readline()
+        with self._lock:
+            self.ready = bool(first) and bool(json.loads(first).get("ready"))
+            self._lock.notify_all()
         for line in self.process.stdout:
             message = json.loads(line)
             with self._lock:
@@ -97,9 +107,14 @@ class Zygote:
                     self.exits[message["exit"]] = message["code"]
                 self._lock.notify_all()
 
-    def spawn(self, argv, log):
+    def spawn(self, argv, log, entry="worker"):
         with self._lock:
-            self.process.stdin.write((json.dumps({"argv": argv, "log": str(log)}) + "\n").encode())
+            if not self._lock.wait_for(lambda: self.ready is not None, timeout=300):
+                raise RuntimeError("the worker fork server did not start in 5 minutes")
+            if not self.ready:
+                raise RuntimeError("the worker fork server did not start")
+            request = {"argv": argv, "log": str(log), "entry": entry}
+            self.process.stdin.write((json.dumps(request) + "\n").encode())
             self.process.stdin.flush()
             if not self._lock.wait_for(lambda: self._pids, timeout=60):
                 raise RuntimeError("the worker fork server does not answer")
@@ -132,12 +147,13 @@ class ForkedWorker:
 
 
 class ExecWorker:
-    """A worker as its own `python -m workshop.batch.worker` (when there is no zygote)."""
+    """A worker (or reference process) as its own `python -m workshop.batch.ENTRY`, when
+    there is no zygote."""
 
-    def __init__(self, argv, log):
+    def __init__(self, argv, log, entry="worker"):
         self.log = open(log, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "workshop.batch.worker", *argv],
+            [sys.executable, "-P", "-m", f"workshop.batch.{entry}", *argv],
             stdin=subprocess.DEVNULL,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -266,6 +282,8 @@ class Attempt:
             str(settings.hidden_seed),
             "--memory-gb",
             str(settings.memory_gb),
+            "--threads",
+            str(settings.threads_each),
         ]
         self.started = time.monotonic()
         # One time limit per unit left, plus one to start; never past the submission's
@@ -566,20 +584,21 @@ class Job:
 
     # --- the trusted side ---
 
-    def judge(self, book):
+    def judge(self, books):
         graded = {}
         for slug in self.settings.exercises:
             exercise = catalog.find(slug)
             if slug in self.refused:
                 graded[slug] = results.zero(exercise, self.settings.seed, self.refused[slug])
                 continue
-            public = self._judge_unit(slug, "public", book)
+            public = self._judge_unit(slug, "public", books["public"])
             if self.settings.with_hidden and public.status not in (
                 results.NOT_ATTEMPTED,
                 results.BLOCKED,
                 results.BROKEN,
             ):
-                public = results.with_hidden(public, self._judge_unit(slug, "hidden", book))
+                hidden_result = self._judge_unit(slug, "hidden", books["hidden"])
+                public = results.with_hidden(public, hidden_result)
             graded[slug] = public
         self.grade = outputs.make_grade(self, {s: r.to_dict() for s, r in graded.items()})
         outputs.write_submission(self.folder, self.grade, self.key)
@@ -641,30 +660,10 @@ class Job:
             self.attempt.worker.kill()
 
 
-def prepare_reference(book, settings, progress=print):
-    """Compute the reference's records the judge reads (every variant and known mistake)
-    once, before any worker starts (they are reused for every submission). Only the
-    stages a release stores: the judge reads no others (the layers' config, saving
-    and tf.function stages compare the student with themselves)."""
-    started = time.monotonic()
-    for slug in settings.exercises:
-        for variant in settings.variants:
-            exercise, seed = hidden.pick(
-                catalog.find(slug), variant, settings.seed, settings.hidden_seed
-            )
-            for stage in exercise.kind.reference_stages(exercise):
-                book.stage(exercise, stage, seed)
-            for mistake in book.mistakes(exercise):
-                book.mistake_runs(exercise, mistake, seed)
-    progress(f"Reference results ready ({time.monotonic() - started:.0f} s).")
-
-
 def grade_batch(
     submissions_dir, out_dir, settings, stubs, modules, progress=print, use_zygote=True
 ):
     """Grade every submission; returns the gradebook (a DataFrame) and writes it."""
-    from ..grader.reference_book import LiveReference
-
     out_dir = Path(out_dir).resolve()  # the worker runs in another folder: absolute paths
     out_dir.mkdir(parents=True, exist_ok=True)
     stubs = Path(stubs).resolve()
@@ -675,25 +674,30 @@ def grade_batch(
         for s in discover(Path(submissions_dir).resolve())
     ]
     progress(f"Isolation of student code: {isolation.describe()}.")
-    book = LiveReference()
-    # Before any worker: TensorFlow here and in two workers at once spin for the same
-    # two cores (measured: 4.2 min for the 50-student class against 3.8).
-    prepare_reference(book, settings, progress)
+    # The zygote imports TensorFlow while this process does (the judge needs it).
+    zygote = _start_zygote(progress) if use_zygote else None
+    import_tensorflow(before_first_op=threads_setter(settings.threads_each))
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` or a CI timeout: clean up too
-    zygote = _start_zygote(progress) if use_zygote else None
 
-    def spawn(argv, log):
+    def spawn(argv, log, entry="worker"):
         nonlocal zygote
         if zygote is not None:
             try:
-                return zygote.spawn(argv, log)
+                return zygote.spawn(argv, log, entry)
             except (OSError, RuntimeError, ValueError) as error:  # it died: carry on without
                 progress(f"The worker fork server stopped ({error}); starting workers directly.")
                 zygote.close()
                 zygote = None
-        return ExecWorker(argv, log)
+        return ExecWorker(argv, log, entry)
 
+    try:
+        # Before any student's worker: the reference in `jobs` processes of its own.
+        books = reference.prepare(settings, out_dir / ".reference", spawn, progress)
+    except BaseException:
+        if zygote:
+            zygote.close()
+        raise
     waiting, running, unjudged, grades = list(jobs), [], [], {}
     started_at = time.monotonic()
 
@@ -722,7 +726,7 @@ def grade_batch(
             if unjudged:
                 job = unjudged.pop(0)
                 if job.grade is None:
-                    _guarded(job, lambda job=job: job.judge(book), default=None)
+                    _guarded(job, lambda job=job: job.judge(books), default=None)
                 done(job, "graded")
             else:
                 time.sleep(POLL_SECONDS)

@@ -6,9 +6,10 @@ process of its own, with its own memory, so nothing one student's code does reac
 another's. The zygote runs no TensorFlow op: a TensorFlow that has started its thread
 pools cannot be forked safely.
 
-Protocol, one JSON object per line: the runner writes {"argv": [...], "log": path};
-the zygote answers {"pid": n} at once and {"exit": pid, "code": c} when that worker
-ends (c < 0: killed by signal -c).
+Protocol, one JSON object per line: the runner writes {"argv": [...], "log": path,
+"entry": "worker" or "reference"} (a student's worker, or a process computing the
+reference's records, reference.py); the zygote answers {"pid": n} at once and
+{"exit": pid, "code": c} when that process ends (c < 0: killed by signal -c).
 """
 
 import json
@@ -17,7 +18,7 @@ import select
 import sys
 
 
-def _child(argv, log):
+def _child(argv, log, entry):
     os.setsid()  # its own process group: killed whole, children included
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 1)
@@ -26,7 +27,10 @@ def _child(argv, log):
     os.dup2(null, 0)
     code = 1
     try:
-        from .worker import main
+        if entry == "reference":
+            from .reference import main
+        else:
+            from .worker import main
 
         main(argv)
         code = 0
@@ -49,7 +53,7 @@ def serve():
 
     for exercise in catalog.EXERCISES:
         exercise.kind.preload(exercise)
-    from . import worker  # noqa: F401
+    from . import reference, worker  # noqa: F401
 
     out = sys.stdout
     out.write(json.dumps({"ready": True}) + "\n")
@@ -70,7 +74,7 @@ def serve():
                 request = json.loads(line)
                 pid = os.fork()
                 if pid == 0:
-                    _child(request["argv"], request["log"])
+                    _child(request["argv"], request["log"], request.get("entry", "worker"))
                 children.add(pid)
                 out.write(json.dumps({"pid": pid}) + "\n")
                 out.flush()

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from ..edition import NO_SOLUTIONS, is_release
 from ..errors import RunFailed, UsageError
-from ..quiet import import_tensorflow
 from .command import Command
 from .picking import pick_exercises
 
@@ -59,7 +58,6 @@ def run(args, root):
         probe(args.isolation)  # before the slow import: a machine without it hears at once
     except IsolationUnavailable as error:
         raise RunFailed(str(error)) from None
-    import_tensorflow()  # the runner judges: it computes the reference itself
     from .. import catalog
     from ..batch.runner import BatchSettings, grade_batch
     from ..grader.grading import DEFAULT_SEED

@@ -1,6 +1,7 @@
 """The student side of a layer exercise: each stage builds the layer afresh and records
 numbers, shapes and op names as data (see layer.py for the stages)."""
 
+import contextlib
 import json
 
 import keras
@@ -60,13 +61,19 @@ def record_graph_ops(exercise, layer_class, seed):
 
 
 def _numpy(concrete, x):
-    # Grappler's rewrites cost two thirds of this one run and change nothing the rule
-    # compares (the op list is read before them, and the output is checked against
-    # the eager one at the forward tolerance).
+    with _no_grappler():
+        return np.asarray(concrete(x))
+
+
+@contextlib.contextmanager
+def _no_grappler():
+    """Grappler's rewrites cost two thirds of a traced function's one run and change
+    nothing these stages compare (the op list is read before them; each output is
+    checked against the eager one at the forward tolerance)."""
     options = tf.config.optimizer.get_experimental_options()
     tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
     try:
-        return np.asarray(concrete(x))
+        yield
     finally:
         tf.config.optimizer.set_experimental_options(
             {"disable_meta_optimizer": options.get("disable_meta_optimizer", False)}
@@ -157,4 +164,5 @@ def _record_config(exercise, make, case, x, seed, index):
 def _record_tf_function(make, case, x, seed, index):
     layer = build_layer(make, case.config, x, seed, index)
     layer(x)  # eagerly first, as the check compares with the eager run
-    return np.asarray(tf.function(lambda t: layer(t))(tf.constant(x)))
+    with _no_grappler():
+        return np.asarray(tf.function(lambda t: layer(t))(tf.constant(x)))
