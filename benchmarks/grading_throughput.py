@@ -41,7 +41,7 @@ def main():
     parser.add_argument("--students", type=int, default=50)
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--no-hidden", action="store_true")
-    parser.add_argument("--isolation", default="auto", help="passed to workshop grade")
+    parser.add_argument("--isolation", help="passed to workshop grade (default: its own)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="class-"))
     try:
@@ -59,7 +59,8 @@ def main():
         ]
         if args.no_hidden:
             command.append("--no-hidden")
-        command += ["--isolation", args.isolation]
+        if args.isolation:
+            command += ["--isolation", args.isolation]
         started = time.monotonic()
         done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
         seconds = time.monotonic() - started

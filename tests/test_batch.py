@@ -141,9 +141,11 @@ def test_no_tcp_connection_reached_the_listener(graded, listener):
 
 def test_nothing_is_left_in_the_work_folder(graded):
     """attack-fills-disk writes until the disk cap stops it; every worker's folder
-    (its copy, records, scratch) is deleted once its submission is judged."""
+    (its copy, records, scratch) is deleted once its submission is judged, and the
+    reference's records (hidden expected values among them) once the batch ends."""
     _, out = graded
     assert list((out / "work").iterdir()) == []
+    assert not (out / ".reference").exists()
 
 
 def test_a_hang_costs_one_time_limit_per_exercise(graded):
@@ -347,7 +349,7 @@ def test_reference_units_no_process_finished_are_computed_by_the_runner(tmp_path
     books = reference.prepare(
         settings, tmp_path / "ref", lambda *a, **k: _DeadProcess(), said.append
     )
-    assert "2 reference unit(s) did not finish in their own process" in said[0]
+    assert "2 reference unit(s) did not finish in their own process (no process" in said[0]
     live = LiveReference()
     for variant, book in books.items():  # what is stored is what the runner would compute
         exercise, seed = hidden.pick(catalog.find("maxpool"), variant, 3, 5)

@@ -10,7 +10,8 @@ a student release does (reference_book.save) under FOLDER/VARIANT, then marks it
 The runner then judges from those files. A unit whose process died is computed by the
 runner itself, as is everything when there is no fork server.
 
-FOLDER lies in --out, which no worker can read or write (isolation.py).
+FOLDER lies in --out, which no worker can read or write (isolation.py); the runner
+deletes it after the batch (--keep-work keeps it).
 """
 
 import argparse
@@ -41,6 +42,16 @@ def compute(folder, unit, seed, hidden_seed):
     exercise, unit_seed = hidden.pick(catalog.find(slug), variant, seed, hidden_seed)
     reference_book.save(exercise, unit_seed, folder / variant)
     _marker(folder, "done", unit).touch()
+
+
+def _last_lines(logs):
+    """What the reference processes said last (the folder goes with the batch)."""
+    said = []
+    for log in sorted(logs.iterdir()):
+        lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        if lines:
+            said.append(f"{log.stem}: {lines[-1][:200]}")
+    return "; ".join(said) or "no process said why"
 
 
 def _claim(folder, unit):
@@ -100,7 +111,7 @@ def prepare(settings, folder, spawn=None, progress=print):
     if spawn is not None and missing:
         progress(
             f"{len(missing)} reference unit(s) did not finish in their own process "
-            f"(see {folder / 'logs'}): computing them here."
+            f"({_last_lines(folder / 'logs')}): computing them here."
         )
     for unit in missing:
         compute(folder, unit, settings.seed, settings.hidden_seed)

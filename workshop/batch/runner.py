@@ -697,6 +697,7 @@ def grade_batch(
     except BaseException:
         if zygote:
             zygote.close()
+        remove(out_dir / ".reference")
         raise
     waiting, running, unjudged, grades = list(jobs), [], [], {}
     started_at = time.monotonic()
@@ -735,6 +736,8 @@ def grade_batch(
             job.kill()
         if zygote:
             zygote.close()
+        if not settings.keep_work:  # it holds the hidden cases' expected values
+            remove(out_dir / ".reference")
     return outputs.write_gradebook(out_dir, [grades[j.submission.name] for j in jobs], settings)
 
 
