@@ -8,7 +8,7 @@ most of it the mistakes. The runner forks `jobs` reference processes from the zy
 has claimed (a file created exclusively in FOLDER/claims), computes it and stores it as
 a student release does (reference_book.save) under FOLDER/VARIANT, then marks it done.
 The runner then judges from those files. A unit whose process died is computed by the
-runner itself, as is everything when there is no fork server.
+runner itself.
 
 FOLDER lies in --out, which no worker can read or write (isolation.py); the runner
 deletes it after the batch (--keep-work keeps it).
@@ -71,8 +71,7 @@ def main(argv=None):
     parser.add_argument("--hidden-seed", type=int, required=True)
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
-    from ..quiet import import_tensorflow
-    from .worker import threads_setter
+    from ..quiet import import_tensorflow, threads_setter
 
     import_tensorflow(before_first_op=threads_setter(args.threads), first_op=False)
     folder = Path(args.folder)
@@ -82,10 +81,10 @@ def main(argv=None):
     os._exit(0)
 
 
-def prepare(settings, folder, spawn=None, progress=print):
+def prepare(settings, folder, spawn, progress=print):
     """Compute the batch's reference into `folder` (emptied first) with `settings.jobs`
-    processes from `spawn(argv, log, entry)`, or here without one; returns the books
-    the judge reads, {variant: StoredReference}."""
+    processes from `spawn(argv, log, entry)`; returns the books the judge reads,
+    {variant: StoredReference}."""
     from ..grader.reference_book import StoredReference
 
     started = time.monotonic()
@@ -93,32 +92,31 @@ def prepare(settings, folder, spawn=None, progress=print):
     for kind in ("claims", "done", "logs"):
         (folder / kind).mkdir(parents=True)
     units = units_of(settings)
-    if spawn is not None:
-        argv = [str(folder), *(f"{s}:{v}" for s, v in units)]
-        argv += ["--seed", str(settings.seed), "--hidden-seed", str(settings.hidden_seed)]
-        argv += ["--threads", str(settings.threads_each)]
-        processes = [
-            spawn(argv, folder / "logs" / f"{i}.txt", entry="reference")
-            for i in range(min(settings.jobs, len(units)))
-        ]
-        try:
-            while any(p.poll() is None for p in processes):
-                time.sleep(POLL_SECONDS)
-        finally:
-            for process in processes:
-                process.kill()
+    argv = [str(folder), *(f"{s}:{v}" for s, v in units)]
+    argv += ["--seed", str(settings.seed), "--hidden-seed", str(settings.hidden_seed)]
+    argv += ["--threads", str(settings.threads_each)]
+    processes = [
+        spawn(argv, folder / "logs" / f"{i}.txt", entry="reference")
+        for i in range(min(settings.jobs, len(units)))
+    ]
+    try:
+        while any(p.poll() is None for p in processes):
+            time.sleep(POLL_SECONDS)
+    finally:
+        for process in processes:
+            process.kill()
     missing = [u for u in units if not _marker(folder, "done", u).exists()]
-    if spawn is not None and missing:
+    if missing:
         progress(
             f"{len(missing)} reference unit(s) did not finish in their own process "
             f"({_last_lines(folder / 'logs')}): computing them here."
         )
     for unit in missing:
         compute(folder, unit, settings.seed, settings.hidden_seed)
-    processes_used = 1 if spawn is None else min(settings.jobs, len(units))
+    count = len(processes)
     progress(
         f"Reference results ready ({time.monotonic() - started:.0f} s, "
-        f"{processes_used} process{'es' if processes_used > 1 else ''})."
+        f"{count} process{'' if count == 1 else 'es'})."
     )
     return {variant: StoredReference(folder / variant) for variant in settings.variants}
 

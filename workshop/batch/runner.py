@@ -27,7 +27,7 @@ from pathlib import Path
 from .. import catalog
 from ..grader import evidence, hidden, results
 from ..grader.evidence import Evidence, StageFailed
-from ..quiet import import_tensorflow
+from ..quiet import import_tensorflow, threads_setter
 from . import isolation as isolations
 from . import outputs, reference
 from .area import PACKAGE_ROOT, Area, disk_use, read_back, remove
@@ -35,7 +35,7 @@ from .guards import forbidden_imports
 from .isolation import IsolationUnavailable
 from .review import flagged
 from .submissions import SubmissionError, digest, discover, lay_out, read_files
-from .worker import ISOLATION_FAILED, threads_setter
+from .worker import ISOLATION_FAILED
 
 POLL_SECONDS = 0.1
 HIDDEN = (PACKAGE_ROOT / "solutions", PACKAGE_ROOT / "tests")
@@ -691,16 +691,7 @@ def grade_batch(
                 zygote = None
         return ExecWorker(argv, log, entry)
 
-    try:
-        # Before any student's worker: the reference in `jobs` processes of its own.
-        books = reference.prepare(settings, out_dir / ".reference", spawn, progress)
-    except BaseException:
-        if zygote:
-            zygote.close()
-        remove(out_dir / ".reference")
-        raise
     waiting, running, unjudged, grades = list(jobs), [], [], {}
-    started_at = time.monotonic()
 
     def done(job, how):
         grades[job.submission.name] = job.grade
@@ -709,6 +700,9 @@ def grade_batch(
         outputs.write_gradebook(out_dir, so_far, settings)
 
     try:
+        # Before any student's worker: the reference in `jobs` processes of its own.
+        books = reference.prepare(settings, out_dir / ".reference", spawn, progress)
+        started_at = time.monotonic()
         while waiting or running or unjudged:
             for job in list(running):
                 if _guarded(job, job.poll, default=True):

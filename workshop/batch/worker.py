@@ -58,20 +58,6 @@ def parse(argv):
     return parser.parse_args(argv)
 
 
-def threads_setter(threads):
-    """Before the first op: at most `threads` threads in each of TensorFlow's pools.
-    With as many workers as cores, a pool per core in each only adds threads that spin
-    for the same cores (with -j 8 on 8 cores, 64 of them). On 2 cores with -j 2 the
-    50-student benchmark measured the same either way, within the machine's noise."""
-
-    def set_threads(tf):
-        if threads > 0:
-            tf.config.threading.set_intra_op_parallelism_threads(threads)
-            tf.config.threading.set_inter_op_parallelism_threads(threads)
-
-    return set_threads
-
-
 def main(argv=None):
     args = parse(argv)
     _limit(resource.RLIMIT_AS, int(args.memory_gb * (1 << 30)))
@@ -98,7 +84,7 @@ def main(argv=None):
         os._exit(ISOLATION_FAILED)
     if args.check_walls:
         os._exit(0)
-    from ..quiet import import_tensorflow
+    from ..quiet import import_tensorflow, threads_setter
 
     import_tensorflow(before_first_op=threads_setter(args.threads), first_op=False)
     from .. import catalog
