@@ -3,7 +3,6 @@ several replicas and several worker processes in subprocesses."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 
@@ -17,6 +16,7 @@ from solutions.network import build_network
 from workshop.data.pipeline import load_splits
 from workshop.experiments.cnn.table import plurality_vote
 from workshop.train.loop import LinearWarmup, TrainConfig, train
+from workshop.train.parameter_server import free_ports
 
 
 @pytest.fixture(scope="module")
@@ -95,16 +95,6 @@ def test_mirrored_strategy_on_two_logical_cpus(data_dir, tmp_path):
     assert "2 replica(s), mirrored strategy" in done.stdout
     table = pd.read_csv(tmp_path / "results.csv")
     assert table["row"].tolist() == ["relu"] and table["test accuracy %"].iloc[0] > 30
-
-
-def free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
 
 
 def test_two_workers_on_localhost_end_with_identical_weights(data_dir, tmp_path):
@@ -190,7 +180,8 @@ def test_parameter_server_strategy_trains_every_row_kind_asynchronously(data_dir
 
 def test_parameter_server_cluster_from_tf_config(data_dir, tmp_path):
     """Two workers and a ps as their own processes (`--serve`), the chief training."""
-    worker_ports, ps_ports, chief_ports = free_ports(2), free_ports(1), free_ports(1)
+    ports = free_ports(4)  # distinct: asked for together
+    worker_ports, ps_ports, chief_ports = ports[:2], ports[2:3], ports[3:]
     cluster = {
         "worker": [f"127.0.0.1:{p}" for p in worker_ports],
         "ps": [f"127.0.0.1:{p}" for p in ps_ports],
@@ -202,15 +193,16 @@ def test_parameter_server_cluster_from_tf_config(data_dir, tmp_path):
         for kind, count in (("worker", 2), ("ps", 1)):
             for index in range(count):
                 task = {"cluster": cluster, "task": {"type": kind, "index": index}}
-                servers.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "workshop.train.parameter_server", "--serve"],
-                        cwd=REPO,
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                        env=dict(env, TF_CONFIG=json.dumps(task)),
+                with (tmp_path / f"{kind}-{index}.log").open("w") as log:
+                    servers.append(
+                        subprocess.Popen(
+                            [sys.executable, "-m", "workshop.train.parameter_server", "--serve"],
+                            cwd=REPO,
+                            stdout=subprocess.DEVNULL,
+                            stderr=log,  # shown if the run fails
+                            env=dict(env, TF_CONFIG=json.dumps(task)),
+                        )
                     )
-                )
         chief = {"cluster": cluster, "task": {"type": "chief", "index": 0}}
         done = run_cli(
             "run",
@@ -230,7 +222,10 @@ def test_parameter_server_cluster_from_tf_config(data_dir, tmp_path):
     finally:
         for server in servers:
             server.kill()
-    assert done.returncode == 0, done.stderr[-2000:]
+    servers_said = "".join(
+        f"\n--- {log.name}: {log.read_text()[-1000:]}" for log in sorted(tmp_path.glob("*.log"))
+    )
+    assert done.returncode == 0, done.stderr[-2000:] + servers_said
     assert "2 worker(s) + 1 ps" in done.stdout
     updates = json.loads((tmp_path / "shallow" / "member-0" / "staleness.json").read_text())
     assert sum(updates["updates"]) == 1077 // 10
@@ -271,3 +266,48 @@ def test_a_resumed_asynchronous_run_counts_each_update_once(data_dir, tmp_path):
     counts = json.loads((tmp_path / "staleness.json").read_text())
     assert sum(counts["updates"]) == 2 * (1077 // 10) and counts["examples_trained"] == 2140
     assert counts["trained_per_example"]["max"] <= 2
+
+
+EPOCH_SUMS = """
+import json
+import numpy as np
+from workshop.quiet import import_tensorflow
+tf = import_tensorflow()
+import keras
+from workshop.train.parameter_server import AsyncSGD, _digits, make_strategy
+
+strategy, coordinator = make_strategy(tf, 2, 1)
+x, y = _digits()
+with strategy.scope():
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(10)])
+# At learning rate 0 the weights never move: each epoch's numbers can be computed here.
+trainer = AsyncSGD(tf, strategy, coordinator, model, x, y, 32, 0.0)
+logits = np.asarray(model(x))
+losses = tf.nn.sparse_softmax_cross_entropy_with_logits(y, logits).numpy()
+epochs = []
+for seed in (0, 1):
+    loss, accuracy, _ = trainer.epoch(seed, drop_remainder=True)
+    order = np.random.default_rng(seed).permutation(len(x))[: len(x) // 32 * 32]
+    expected_loss = float(np.mean(losses[order].reshape(-1, 32).mean(axis=1)))
+    expected_accuracy = float(np.mean(logits[order].argmax(1) == y[order]))
+    epochs.append([loss, expected_loss, accuracy, expected_accuracy])
+print(json.dumps(epochs))
+"""
+
+
+def test_an_asynchronous_epoch_reports_the_loss_and_accuracy_of_its_own_steps():
+    """The sums on the ps are reset every epoch and add up every step exactly once."""
+    done = subprocess.run(
+        [sys.executable, "-c", EPOCH_SUMS],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for loss, expected_loss, accuracy, expected_accuracy in json.loads(
+        done.stdout.strip().splitlines()[-1]
+    ):
+        assert loss == pytest.approx(expected_loss, rel=1e-5)
+        assert accuracy == pytest.approx(expected_accuracy, abs=1e-9)

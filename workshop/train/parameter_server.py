@@ -36,21 +36,25 @@ MAX_STALENESS = 64  # histogram bins; larger staleness counts in the last bin
 _SERVERS = []  # in-process servers live as long as the process
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def free_ports(count):
+    """`count` distinct free ports on 127.0.0.1. The probes stay bound until all are
+    chosen: probing one at a time can hand out the same port twice, and gRPC servers
+    share a port (SO_REUSEPORT) without an error, each then answering the other's calls."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def in_process_cluster(tf, workers, ps):
     """A cluster of `workers` workers and `ps` parameter servers in this process, on
     127.0.0.1; returns its cluster resolver (this process is the coordinator)."""
-    spec = tf.train.ClusterSpec(
-        {
-            "worker": [f"127.0.0.1:{_free_port()}" for _ in range(workers)],
-            "ps": [f"127.0.0.1:{_free_port()}" for _ in range(ps)],
-        }
-    )
+    addresses = [f"127.0.0.1:{port}" for port in free_ports(workers + ps)]
+    spec = tf.train.ClusterSpec({"worker": addresses[:workers], "ps": addresses[workers:]})
     # Each in-process worker runs a step's ops on the inter-op pool: with fewer threads
     # than workers + 1 the first scheduled function waits for ever.
     config = tf.compat.v1.ConfigProto(inter_op_parallelism_threads=workers + 1)
@@ -118,6 +122,10 @@ class AsyncSGD:
 
     The data live on a parameter server as non-trainable variables, and each step
     gathers its mini-batch there, so a worker is sent only the indices of its batch.
+    Each step also adds its loss and its count of correct answers to sums on the
+    parameter server, which the coordinator reads once an epoch: fetching every step's
+    result from its worker costs one remote call per step, and under load such calls
+    have failed with "Unable to parse request" from a worker.
     `per_example_loss(tf, labels, outputs)` gives the loss of each example (default:
     cross-entropy from logits); `penalty(weights)`, if given, is added to the mean.
     """
@@ -142,6 +150,8 @@ class AsyncSGD:
             self.version = tf.Variable(0, dtype=tf.int64, name="version")
             self.seen = tf.Variable(tf.zeros((len(x),), tf.int32), name="seen")
             self.staleness = tf.Variable(tf.zeros((MAX_STALENESS,), tf.int32), name="staleness")
+            self.loss_sum = tf.Variable(0.0, dtype=tf.float64, name="loss_sum")
+            self.correct_sum = tf.Variable(0, dtype=tf.int64, name="correct_sum")
             self.x = tf.Variable(x, trainable=False, name="examples")
             self.y = tf.Variable(y, trainable=False, name="labels")
         self.learning_rate = learning_rate
@@ -168,8 +178,8 @@ class AsyncSGD:
         self.staleness.assign_add(tf.one_hot(stale, MAX_STALENESS, dtype=tf.int32))
         self.seen.scatter_add(tf.IndexedSlices(tf.ones_like(ids, dtype=tf.int32), ids))
         predicted = tf.argmax(outputs, axis=-1, output_type=labels.dtype)
-        correct = tf.reduce_sum(tf.cast(tf.equal(predicted, labels), tf.float32))
-        return loss, correct
+        self.loss_sum.assign_add(tf.cast(loss, tf.float64))
+        self.correct_sum.assign_add(tf.reduce_sum(tf.cast(tf.equal(predicted, labels), tf.int64)))
 
     def epoch(self, seed, drop_remainder=False):
         """One pass over the data, shuffled by `seed`, in mini-batches scheduled on
@@ -180,14 +190,13 @@ class AsyncSGD:
         cut = self.examples - self.examples % self.batch_size if drop_remainder else self.examples
         batches = [order[i : i + self.batch_size] for i in range(0, cut, self.batch_size)]
         started = time.monotonic()
-        results = [
+        self.loss_sum.assign(0.0)
+        self.correct_sum.assign(0)
+        for ids in batches:
             self.coordinator.schedule(self._step, args=(self.tf.constant(ids, self.tf.int64),))
-            for ids in batches
-        ]
         self.coordinator.join()
-        fetched = [result.fetch() for result in results]
-        mean = float(np.mean([loss for loss, _ in fetched]))
-        accuracy = float(sum(correct for _, correct in fetched) / max(cut, 1))
+        mean = float(self.loss_sum.numpy()) / max(len(batches), 1)
+        accuracy = float(self.correct_sum.numpy()) / max(cut, 1)
         return mean, accuracy, time.monotonic() - started
 
 
