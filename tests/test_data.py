@@ -2,6 +2,7 @@
 through tfds.load (mocked here: this machine is offline), expanded training data."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -153,3 +154,13 @@ def test_svhn_cropped_goes_through_tfds_load_as_single_digit_numbers(tmp_path):
     assert images.shape == (8, 32, 32, 3) and images.dtype == np.float32
     assert (lengths == 1).all() and (digits[:, 1:] == -1).all() and (digits[:, 0] >= 0).all()
     assert prepared.lengths_seen == {1: 1.0}
+
+
+def test_loaders_started_together_on_a_fresh_data_folder_all_load_it(tmp_path):
+    """The workers of a multi-worker run build the digits once, not at the same time:
+    without the lock one of them read no splits or failed renaming the folder."""
+    folder = tmp_path / "tfds"
+    with ThreadPoolExecutor(3) as pool:  # flock also excludes threads of one process
+        loaded = list(pool.map(lambda _: load_splits("digits", str(folder)), range(3)))
+    for splits in loaded:
+        assert sum(1 for _ in splits.train) == 1077

@@ -8,6 +8,7 @@ asked (`download=True`), and otherwise fails at once with a message instead of
 retrying for minutes on a machine that is offline.
 """
 
+import fcntl
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,26 @@ def _local_builder(name):
     return WorkshopDigits
 
 
+def _prepared_locally(name, data_dir):
+    """The builder of a data set built from scikit-learn's copy (no network), built
+    once: processes started together on one data folder (the workers of a multi-worker
+    run) take turns, and the later ones find it ready, instead of racing to rename the
+    same folder."""
+    if "://" in str(data_dir):  # a bucket: no local lock to take
+        return _build(name, data_dir)
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(data_dir) / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        return _build(name, data_dir)
+
+
+def _build(name, data_dir):
+    # Made inside the lock: a builder made before the data exist reads no splits.
+    builder = _local_builder(name)(data_dir=data_dir)
+    builder.download_and_prepare()
+    return builder
+
+
 def load_splits(name="digits", data_dir=None, download=False):
     """Train, validation and test pipelines of one data set, unbatched."""
     if name not in SPLITS:
@@ -94,8 +115,7 @@ def load_splits(name="digits", data_dir=None, download=False):
     data_dir = data_dir or default_data_dir()
     tfds_name = TFDS_NAMES.get(name, name)
     if name in ("digits", "numbers"):
-        builder = _local_builder(name)(data_dir=data_dir)
-        builder.download_and_prepare()  # built from scikit-learn's copy: no network
+        builder = _prepared_locally(name, data_dir)
         loaded = {
             split: builder.as_dataset(split=s, as_supervised=True)
             for split, s in SPLITS[name].items()
