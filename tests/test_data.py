@@ -164,3 +164,16 @@ def test_loaders_started_together_on_a_fresh_data_folder_all_load_it(tmp_path):
         loaded = list(pool.map(lambda _: load_splits("digits", str(folder)), range(3)))
     for splits in loaded:
         assert sum(1 for _ in splits.train) == 1077
+
+
+def test_a_built_data_folder_is_only_read_and_an_unlockable_one_still_builds(tmp_path):
+    """A class's shared or read-only data folder must load: once built, loading writes
+    nothing there, not even the lock; where no lock file can be made, it builds anyway."""
+    built = tmp_path / "built"
+    load_splits("digits", str(built))
+    (built / ".digits.lock").unlink()
+    load_splits("digits", str(built))
+    assert not (built / ".digits.lock").exists()
+    fresh = tmp_path / "fresh"
+    (fresh / ".digits.lock").mkdir(parents=True)  # opening it fails, as a read-only folder would
+    assert sum(1 for _ in load_splits("digits", str(fresh)).train) == 1077

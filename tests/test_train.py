@@ -178,6 +178,13 @@ def test_parameter_server_strategy_trains_every_row_kind_asynchronously(data_dir
         assert counts["trained_per_example"] == {"min": 0, "max": 1}
 
 
+def servers_said(folder):
+    """The end of each server's log, to show beside a failed run."""
+    return "".join(
+        f"\n--- {log.name}: {log.read_text()[-1000:]}" for log in sorted(folder.glob("*.log"))
+    )
+
+
 def test_parameter_server_cluster_from_tf_config(data_dir, tmp_path):
     """Two workers and a ps as their own processes (`--serve`), the chief training."""
     ports = free_ports(4)  # distinct: asked for together
@@ -219,13 +226,12 @@ def test_parameter_server_cluster_from_tf_config(data_dir, tmp_path):
             env={"TF_CONFIG": json.dumps(chief)},
             timeout=600,
         )
+    except subprocess.TimeoutExpired as hung:
+        raise AssertionError(f"the chief hung{servers_said(tmp_path)}") from hung
     finally:
         for server in servers:
             server.kill()
-    servers_said = "".join(
-        f"\n--- {log.name}: {log.read_text()[-1000:]}" for log in sorted(tmp_path.glob("*.log"))
-    )
-    assert done.returncode == 0, done.stderr[-2000:] + servers_said
+    assert done.returncode == 0, done.stderr[-2000:] + servers_said(tmp_path)
     assert "2 worker(s) + 1 ps" in done.stdout
     updates = json.loads((tmp_path / "shallow" / "member-0" / "staleness.json").read_text())
     assert sum(updates["updates"]) == 1077 // 10

@@ -90,17 +90,30 @@ def _prepared_locally(name, data_dir):
     """The builder of a data set built from scikit-learn's copy (no network), built
     once: processes started together on one data folder (the workers of a multi-worker
     run) take turns, and the later ones find it ready, instead of racing to rename the
-    same folder."""
-    if "://" in str(data_dir):  # a bucket: no local lock to take
+    same folder. A folder already built is only read, so it may be read-only or shared."""
+    builder = _local_builder(name)(data_dir=data_dir)
+    if builder.is_prepared():
+        return builder
+    if "://" in str(data_dir):  # a bucket: no local file to lock
         return _build(name, data_dir)
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
-    with open(Path(data_dir) / f".{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+    try:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        # Read-only is enough for flock, and works on a lock file another user made.
+        lock = os.open(Path(data_dir) / f".{name}.lock", os.O_RDONLY | os.O_CREAT, 0o666)
+    except OSError:  # a folder we cannot write to: build without the lock
         return _build(name, data_dir)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    except OSError:  # a file system without flock (some NFS and FUSE mounts)
+        pass
+    try:
+        return _build(name, data_dir)
+    finally:
+        os.close(lock)  # releases the lock
 
 
 def _build(name, data_dir):
-    # Made inside the lock: a builder made before the data exist reads no splits.
+    # Made after the wait: a builder made before the data exist reads no splits.
     builder = _local_builder(name)(data_dir=data_dir)
     builder.download_and_prepare()
     return builder

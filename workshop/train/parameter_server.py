@@ -117,15 +117,18 @@ def sparse_cross_entropy_from_logits(tf, labels, logits):
 
 class AsyncSGD:
     """Asynchronous SGD of `model` (a Keras model built under `strategy.scope()`) on
-    in-memory data, with the bookkeeping the experiments report: the loss of every
-    step, how often each example was trained on, and the staleness of every update.
+    in-memory data, with the bookkeeping the experiments report: each epoch's mean
+    loss and accuracy, how often each example was trained on, and the staleness of
+    every update.
 
     The data live on a parameter server as non-trainable variables, and each step
     gathers its mini-batch there, so a worker is sent only the indices of its batch.
     Each step also adds its loss and its count of correct answers to sums on the
     parameter server, which the coordinator reads once an epoch: fetching every step's
     result from its worker costs one remote call per step, and under load such calls
-    have failed with "Unable to parse request" from a worker.
+    have failed with "Unable to parse request" from a worker. (A step the coordinator
+    runs again after a worker fails is counted twice in these sums, as it already is in
+    the version, `seen` and staleness counts.)
     `per_example_loss(tf, labels, outputs)` gives the loss of each example (default:
     cross-entropy from logits); `penalty(weights)`, if given, is added to the mean.
     """
