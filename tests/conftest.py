@@ -36,6 +36,19 @@ def run_cli(*args, cwd=REPO, env=None, timeout=1800):
     )
 
 
+def run_script(source, *args, timeout=300):
+    """Python `source` in a fresh process (`python -c`, ARGS after it), this checkout
+    on its path, its output captured: for what must not share the test's TensorFlow."""
+    return subprocess.run(
+        [sys.executable, "-c", source, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        timeout=timeout,
+    )
+
+
 @pytest.fixture
 def student_root(tmp_path):
     """A fresh copy of the untouched stubs, as a student's checkout; returns a writer."""

@@ -5,13 +5,11 @@ under 3 minutes from the reference and from a student's code."""
 
 import argparse
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO, run_cli
+from conftest import run_cli, run_script
 
 STUDENT_ANSWERS = {
     "replay": "replay_counter.py",
@@ -124,10 +122,7 @@ print(json.dumps(found))
 
 
 def test_an_update_on_two_replicas_equals_one_on_a_single_device():
-    done = subprocess.run(
-        [sys.executable, "-c", MIRRORED_UPDATE], capture_output=True, text=True, cwd=REPO,
-        timeout=600,
-    )  # fmt: skip
+    done = run_script(MIRRORED_UPDATE, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["mirrored replicas"] == 2 and found["default replicas"] == 1

@@ -3,14 +3,11 @@ two-column net on two devices; the split net against the same net on one device;
 one-line answers to stubs and bad flags; and the full run (slow)."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import pandas as pd
 import pytest
-from conftest import IN_PROCESS_CLUSTER, IN_PROCESS_CLUSTER_SAID, REPO, run_cli
+from conftest import IN_PROCESS_CLUSTER, IN_PROCESS_CLUSTER_SAID, run_cli, run_script
 
 
 @pytest.fixture(scope="module")
@@ -101,14 +98,7 @@ SPLIT_NET = textwrap.dedent(
 
 
 def test_the_split_net_lives_on_two_devices_and_computes_the_one_device_net():
-    done = subprocess.run(
-        [sys.executable, "-c", SPLIT_NET],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-        timeout=300,
-    )
+    done = run_script(SPLIT_NET)
     assert done.returncode == 0, done.stderr[-3000:]
     lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
     # Column 1's weights on the first device, column 2's on the second; fc8 (no

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
-from conftest import IN_PROCESS_CLUSTER, IN_PROCESS_CLUSTER_SAID, REPO, run_cli
+from conftest import IN_PROCESS_CLUSTER, IN_PROCESS_CLUSTER_SAID, REPO, run_cli, run_script
 
 from solutions.network import build_network
 from workshop.data.pipeline import load_splits
@@ -259,14 +259,7 @@ print(json.dumps({"epochs": len(result.history), "updates": int(result.staleness
 
 
 def test_a_resumed_asynchronous_run_counts_each_update_once(data_dir, tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-c", RESUMED_ASYNC, data_dir, str(tmp_path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-        timeout=300,
-    )
+    done = run_script(RESUMED_ASYNC, data_dir, str(tmp_path))
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"epochs": 2, "updates": 214}
     counts = json.loads((tmp_path / "staleness.json").read_text())
@@ -303,14 +296,7 @@ print(json.dumps(epochs))
 
 def test_an_asynchronous_epoch_reports_the_loss_and_accuracy_of_its_own_steps():
     """The sums on the ps are reset every epoch and add up every step exactly once."""
-    done = subprocess.run(
-        [sys.executable, "-c", EPOCH_SUMS],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-        timeout=300,
-    )
+    done = run_script(EPOCH_SUMS)
     assert done.returncode == 0, done.stderr[-3000:]
     for loss, expected_loss, accuracy, expected_accuracy in json.loads(
         done.stdout.strip().splitlines()[-1]
