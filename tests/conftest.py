@@ -23,6 +23,13 @@ IN_PROCESS_CLUSTER = ("--strategy", "parameter_server", "--workers", "2", "--ps"
 IN_PROCESS_CLUSTER_SAID = "2 worker(s) + 1 ps, asynchronous parameter_server strategy"
 
 
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory):
+    """One data folder for the whole run: each embedded data set is built once (numbers
+    takes 8 s), as a user's folder is; processes that build at once take turns."""
+    return str(tmp_path_factory.mktemp("tfds"))
+
+
 def run_cli(*args, cwd=REPO, env=None, timeout=1800):
     """`python -m workshop ARGS` in a fresh process, as a user would run it (this
     checkout on its path; `env` adds variables), its output captured."""

@@ -14,8 +14,8 @@ from workshop.data.pipeline import DatasetUnavailable, expand_by_shifts, load_sp
 
 
 @pytest.fixture(scope="module")
-def digits(tmp_path_factory):
-    return load_splits("digits", str(tmp_path_factory.mktemp("tfds")))
+def digits(data_dir):
+    return load_splits("digits", data_dir)
 
 
 def labels_of(dataset):
@@ -114,8 +114,8 @@ def test_numbers_are_balanced_colour_and_written_with_disjoint_scans():
     assert np.array_equal(again, images)
 
 
-def test_numbers_reach_the_model_through_the_pipeline(tmp_path):
-    numbers = load_splits("numbers", str(tmp_path))
+def test_numbers_reach_the_model_through_the_pipeline(data_dir):
+    numbers = load_splits("numbers", data_dir)
     assert numbers.image_shape == (32, 32, 3) and numbers.num_classes == 100
     image, label = next(iter(numbers.test))
     assert image.dtype == tf.float32 and 0 <= int(label) < 100

@@ -12,11 +12,6 @@ from conftest import REPO, run_cli
 from workshop.experiments.cnn.table import ROWS, merge_results
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("tfds"))
-
-
 def test_quick_run_of_the_shallow_and_dropout_rows_with_the_solutions(data_dir, tmp_path):
     """The first row (no convolution) and the dropout row (expanded data, dropout); the
     others run in the slow test below, the ensemble's vote in test_train, the ReLU row

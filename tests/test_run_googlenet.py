@@ -7,7 +7,7 @@ import pytest
 from conftest import run_cli
 
 
-def test_quick_run_with_a_students_inception_module(student_root, tmp_path):
+def test_quick_run_with_a_students_inception_module(student_root, data_dir, tmp_path):
     student_root.use("inception", "inception_sequential.py")
     student_root.use("response", "response_cumsum.py")
     student_root.use("augment", "augment_loops.py")
@@ -21,7 +21,7 @@ def test_quick_run_with_a_students_inception_module(student_root, tmp_path):
         "exercises",
         "--quick",
         "--data-dir",
-        str(tmp_path / "tfds"),
+        data_dir,
         "--out",
         str(tmp_path / "out"),
         cwd=student_root.path,

@@ -10,11 +10,6 @@ import pytest
 from conftest import IN_PROCESS_CLUSTER, IN_PROCESS_CLUSTER_SAID, run_cli, run_script
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("tfds"))
-
-
 def test_quick_run_with_a_students_layers_and_two_columns_on_two_devices(
     student_root, data_dir, tmp_path
 ):

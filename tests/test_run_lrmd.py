@@ -13,11 +13,6 @@ import pytest
 from conftest import REPO, run_cli
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("tfds"))
-
-
 def test_quick_run_on_a_parameter_server(data_dir, tmp_path):
     done = run_cli(
         "run",

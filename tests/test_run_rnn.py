@@ -65,11 +65,6 @@ def test_hidden_state_gradients_match_backpropagation_through_time_by_hand():
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("tfds"))
-
-
-@pytest.fixture(scope="module")
 def quick_run(data_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("rnn-quick")
     done = run_cli("run", "rnn", "--quick", "--data-dir", data_dir, "--out", str(out))

@@ -19,11 +19,6 @@ from workshop.train.loop import LinearWarmup, TrainConfig, train
 from workshop.train.parameter_server import free_ports
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("tfds"))
-
-
 def small_net():
     return build_network(conv_layers=((6, 5),), hidden_units=(30,), activation="relu")
 
