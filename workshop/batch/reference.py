@@ -25,10 +25,6 @@ from .area import remove
 POLL_SECONDS = 0.05
 
 
-def units_of(settings):
-    return [(slug, variant) for slug in settings.exercises for variant in settings.variants]
-
-
 def _marker(folder, kind, unit):
     return folder / kind / f"{unit[0]}.{unit[1]}"
 
@@ -91,7 +87,7 @@ def prepare(settings, folder, spawn, progress=print):
     remove(folder)
     for kind in ("claims", "done", "logs"):
         (folder / kind).mkdir(parents=True)
-    units = units_of(settings)
+    units = settings.units
     argv = [str(folder), *(f"{s}:{v}" for s, v in units)]
     argv += ["--seed", str(settings.seed), "--hidden-seed", str(settings.hidden_seed)]
     argv += ["--threads", str(settings.threads_each)]

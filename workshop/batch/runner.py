@@ -63,6 +63,11 @@ class BatchSettings:
     def variants(self):
         return ("public", "hidden") if self.with_hidden else ("public",)
 
+    @property
+    def units(self):
+        """Every grading unit: (exercise, variant)."""
+        return [(slug, variant) for slug in self.exercises for variant in self.variants]
+
     def fingerprint(self):
         return {
             "seed": self.seed,
@@ -505,12 +510,7 @@ class Job:
         return None
 
     def units(self):
-        return [
-            (slug, variant)
-            for slug in self.settings.exercises
-            if slug not in self.refused
-            for variant in self.settings.variants
-        ]
+        return [unit for unit in self.settings.units if unit[0] not in self.refused]
 
     def unit_exercise(self, slug, variant):
         settings = self.settings
