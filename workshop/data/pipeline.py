@@ -8,6 +8,7 @@ asked (`download=True`), and otherwise fails at once with a message instead of
 retrying for minutes on a machine that is offline.
 """
 
+import contextlib
 import fcntl
 import os
 from dataclasses import dataclass
@@ -94,29 +95,31 @@ def _prepared_locally(name, data_dir):
     builder = _local_builder(name)(data_dir=data_dir)
     if builder.is_prepared():
         return builder
-    if "://" in str(data_dir):  # a bucket: no local file to lock
-        return _build(name, data_dir)
-    try:
-        Path(data_dir).mkdir(parents=True, exist_ok=True)
-        # Read-only is enough for flock, and works on a lock file another user made.
-        lock = os.open(Path(data_dir) / f".{name}.lock", os.O_RDONLY | os.O_CREAT, 0o666)
-    except OSError:  # a folder we cannot write to: build without the lock
-        return _build(name, data_dir)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-    except OSError:  # a file system without flock (some NFS and FUSE mounts)
-        pass
-    try:
-        return _build(name, data_dir)
-    finally:
-        os.close(lock)  # releases the lock
-
-
-def _build(name, data_dir):
-    # Made after the wait: a builder made before the data exist reads no splits.
-    builder = _local_builder(name)(data_dir=data_dir)
-    builder.download_and_prepare()
+    with _turn(data_dir, name):
+        # Made after the wait: a builder made before the data exist reads no splits.
+        builder = _local_builder(name)(data_dir=data_dir)
+        builder.download_and_prepare()
     return builder
+
+
+@contextlib.contextmanager
+def _turn(data_dir, name):
+    """Hold the folder's lock for `name`; where none can be had (a bucket, a folder we
+    cannot write to, a file system without flock) go on without it."""
+    lock = None
+    if "://" not in str(data_dir):
+        try:
+            Path(data_dir).mkdir(parents=True, exist_ok=True)
+            # Read-only is enough for flock, and works on a lock file another user made.
+            lock = os.open(Path(data_dir) / f".{name}.lock", os.O_RDONLY | os.O_CREAT, 0o666)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except OSError:
+            pass
+    try:
+        yield
+    finally:
+        if lock is not None:
+            os.close(lock)  # releases the lock
 
 
 def load_splits(name="digits", data_dir=None, download=False):
