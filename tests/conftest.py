@@ -30,11 +30,11 @@ def data_dir(tmp_path_factory):
     return str(tmp_path_factory.mktemp("tfds"))
 
 
-def run_cli(*args, cwd=REPO, env=None, timeout=1800):
-    """`python -m workshop ARGS` in a fresh process, as a user would run it (this
-    checkout on its path; `env` adds variables), its output captured."""
+def run_python(*argv, cwd=REPO, env=None, timeout=1800):
+    """`python ARGV` in a fresh process, this checkout on its path (`env` adds
+    variables), its output captured."""
     return subprocess.run(
-        [sys.executable, "-m", "workshop", *args],
+        [sys.executable, *argv],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -43,17 +43,15 @@ def run_cli(*args, cwd=REPO, env=None, timeout=1800):
     )
 
 
+def run_cli(*args, cwd=REPO, env=None, timeout=1800):
+    """`python -m workshop ARGS`, as a user would run it."""
+    return run_python("-m", "workshop", *args, cwd=cwd, env=env, timeout=timeout)
+
+
 def run_script(source, *args, timeout=300):
-    """Python `source` in a fresh process (`python -c`, ARGS after it), this checkout
-    on its path, its output captured: for what must not share the test's TensorFlow."""
-    return subprocess.run(
-        [sys.executable, "-c", source, *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-        timeout=timeout,
-    )
+    """Python `source` (`python -c`, ARGS after it): for what must not share the test's
+    TensorFlow."""
+    return run_python("-c", source, *args, timeout=timeout)
 
 
 @pytest.fixture

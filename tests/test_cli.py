@@ -8,21 +8,13 @@ import sys
 import time
 
 import pytest
-from conftest import REPO
+from conftest import REPO, run_cli
 
 from workshop import catalog
 
 
 def run(*args, cwd=REPO):
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run(
-        [sys.executable, "-m", "workshop", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return run_cli(*args, cwd=cwd, timeout=900)
 
 
 def test_unknown_exercise_is_one_line_and_exit_2():
