@@ -2,17 +2,19 @@
 in their source, by the runner, before anything runs."""
 
 import ast
-from pathlib import Path
+
+from ..grader.source import SourceError, read_source
 
 FORBIDDEN_PACKAGES = ("solutions", "workshop")
 ALLOWED = ("workshop.shapes",)  # the stubs' own helper for sizes
 
 
 def forbidden_imports(path):
-    """(line, module) for each import of the reference or the grader in a file."""
+    """(line, module) for each import of the reference or the grader in a file, read
+    as Python reads it (a file it cannot read so is refused before this is asked)."""
     try:
-        tree = ast.parse(Path(path).read_text(encoding="utf-8", errors="replace"))
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = ast.parse(read_source(path))
+    except (OSError, SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
         return []  # the grader reports missing files and syntax errors itself
     found = []
     for node in ast.walk(tree):

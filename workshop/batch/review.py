@@ -12,6 +12,8 @@ reference, the independent implementations and the honest corpus).
 import ast
 from pathlib import Path
 
+from ..grader.source import SourceError, read_source
+
 DYNAMIC_CALLS = {
     "eval": "runs text as code",
     "exec": "runs text as code",
@@ -134,8 +136,11 @@ def flagged(sent_root, modules):
     for module in modules:
         path = Path(sent_root) / "exercises" / f"{module}.py"
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = read_source(path, f"exercises/{module}.py")
         except OSError:
+            continue  # not sent
+        except SourceError as error:  # refused before it runs; no honest file does this
+            lines.append(f"{error} (refused: what Python runs cannot be read)")
             continue
         for line, what, why in flags_in_source(text):
             lines.append(f"exercises/{module}.py line {line}: `{what}` {why}")

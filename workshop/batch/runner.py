@@ -27,6 +27,7 @@ from pathlib import Path
 from .. import catalog
 from ..grader import evidence, hidden, results
 from ..grader.evidence import Evidence, StageFailed
+from ..grader.source import SourceError, read_source
 from ..quiet import import_tensorflow, threads_setter
 from . import isolation as isolations
 from . import outputs, reference
@@ -498,9 +499,17 @@ class Job:
         return self._next_attempt()
 
     def _refusal(self, slug):
-        """Why an exercise is not run at all: its file imports the reference or grader."""
+        """Why an exercise is not run at all: its file is not UTF-8 (what the scanners
+        read would not be what Python runs), or imports the reference or grader."""
         module = catalog.find(slug).module
-        found = forbidden_imports(self.sent / "exercises" / f"{module}.py")
+        path = self.sent / "exercises" / f"{module}.py"
+        try:
+            read_source(path, f"exercises/{module}.py")
+        except SourceError as error:
+            return str(error)
+        except OSError:
+            pass  # not sent: the stub, which is ours
+        found = forbidden_imports(path)
         if found:
             line, name = found[0]
             return (

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import results
+from .source import SourceError, read_source
 from .student_errors import explain
 
 
@@ -76,6 +77,10 @@ class FolderImplementation:
         shown = f"{self.package}/{name}.py"
         if not path.is_file():
             return Unavailable(results.BROKEN, f"{shown} is missing: restore it from the stubs")
+        try:
+            read_source(path, shown)  # what the grader's scanners read is what Python runs
+        except (OSError, SourceError) as error:
+            return Unavailable(results.BROKEN, str(error))
         try:
             self._load_package()
             sys.modules.pop(f"{self.package}.{name}", None)

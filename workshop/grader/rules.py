@@ -7,7 +7,8 @@ also catches a banned op reached through `getattr` or a helper module.
 
 import ast
 import inspect
-from pathlib import Path
+
+from .source import read_source
 
 # Python run inside the graph: any op could hide behind it, out of the op list's sight.
 SCRIPT_NAMES = frozenset({"py_function", "numpy_function", "py_func", "eager_py_func"})
@@ -212,7 +213,7 @@ def module_tree(obj):
     """
     path = inspect.getsourcefile(obj)
     own = {cls.__name__ for cls in getattr(obj, "__mro__", ())}
-    return keep_classes(ast.parse(Path(path).read_text(encoding="utf-8")), own), path
+    return keep_classes(ast.parse(read_source(path)), own), path
 
 
 def keep_classes(tree, names):

@@ -11,6 +11,7 @@ from .. import rules
 from ..common_checks import FORWARD_TOLERANCE, first_error
 from ..compare import close, compare
 from ..evidence import ErrorInfo
+from ..source import read_source
 
 
 def describe(exercise, index):
@@ -30,8 +31,7 @@ def class_tree(source_dir, exercise):
     each is judged on its own code), read from the submission's file, not from the
     student process."""
     path = os.path.join(source_dir, f"{exercise.module}.py")
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        tree = ast.parse(handle.read())
+    tree = ast.parse(read_source(path))
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     own, todo = set(), [exercise.name]
     while todo:  # the class and its base classes defined in the same file
