@@ -1,30 +1,36 @@
-"""The operating-system boundary around a grading worker: Landlock for files, exec, TCP
-and signals (landlock.py), a seccomp filter for processes and sockets (seccomp.py).
+"""The walls around a grading process, default deny, raised before any student file.
 
-Chosen over namespaces (bwrap) because it needs neither a setuid helper nor user
-namespaces, which containers and CI machines often lack, and costs nothing per
-worker: the forked worker limits itself in a few system calls, before it imports any
-student file. The runner asks `probe()` once per batch; `restrict()` runs in the
-worker.
+What the runner asks the machine for once per batch (`probe`), and what each worker
+raises in itself (`wall_in`), in this order:
 
-What the worker may touch afterwards:
-- read: the Python installation and its packages, the workshop's own library (not
-  solutions/ or tests/), the system's shared libraries, a few files TensorFlow and
-  the C library read (CPU counts, the dynamic linker's cache), and its own /proc;
-- read and write: its own folder (the submission's copy, records, scratch) and
-  /dev/null.
-Nothing else: not the batch's other folders, not other submissions, not the grades.
+1. its control group (cgroups.py): memory and pids caps that count shared memory,
+   memfd and tmpfs pages, made and emptied by the runner;
+2. namespaces and a private root (jail.py): no process, file, network or IPC object of
+   the host's is there; its folder is a private tmpfs of `--disk-mb`;
+3. no privileges: started as root, no capability in any set and an unprivileged uid
+   of its own; started as a normal user, none of the user namespace's capabilities;
+4. Landlock (landlock.py): reads only what grading reads, writes only its own folder,
+   no exec, no TCP, no signals out;
+5. a seccomp allow list (seccomp.py): every other system call fails.
+
+Where a wall cannot be had (no root and no user namespaces, no cgroup delegation, no
+libseccomp), the batch says so in one line and in the gradebook's isolation column;
+Landlock alone is required (`--isolation none` grades without any wall, and says so).
+The Python audit hook (sandbox.py) stays behind them all, for plain error messages.
 """
 
+import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import landlock, seccomp
+from . import cgroups, jail, landlock, seccomp
 
 LANDLOCK, NONE = "landlock", "none"
 CHOICES = ("auto", LANDLOCK, NONE)
+# What grading reads besides Python and the workshop: shared libraries, the dynamic
+# linker's cache, time zones, random numbers, CPU and memory counts.
 SYSTEM_READABLE = (
     "/usr/lib",
     "/usr/lib64",
@@ -35,12 +41,14 @@ SYSTEM_READABLE = (
     "/etc/ld.so.cache",
     "/etc/localtime",
     "/dev/urandom",
+    "/dev/random",
     "/dev/zero",
     "/proc/cpuinfo",
     "/proc/meminfo",
     "/proc/stat",
+    "/proc/sys/vm/overcommit_memory",
     "/sys/devices/system/cpu",
-    "/sys/fs/cgroup",
+    "/sys/kernel/mm/transparent_hugepage",
 )
 SYSTEM_WRITABLE = ("/dev/null",)
 
@@ -51,40 +59,54 @@ class IsolationUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Isolation:
-    kind: str  # LANDLOCK or NONE
-    abi: int = 0
+    kind: str  # LANDLOCK (the walls) or NONE
+    abi: int = 0  # Landlock's
     seccomp: bool = False
+    namespaces: bool = False  # and a private root
+    cgroups: int = 0  # the cgroup version, 0 for none
+    hierarchy: tuple = ()  # cgroups.Hierarchy.bases
+    privileges: str = ""  # "root": switch to an unprivileged uid; "user": a user namespace
+    missing: tuple = field(default=(), compare=False)  # walls not had here, one line each
 
     def describe(self):
         if self.kind == NONE:
             return "none (--isolation none): student code could read and write as the grader"
-        parts = [f"Landlock ABI {self.abi}"]
-        if self.abi < 4:
-            parts.append("TCP not blocked (needs ABI 4)")
-        if self.abi < 6:
-            parts.append("signals not scoped (needs ABI 6)")
-        parts.append("seccomp" if self.seccomp else "no seccomp filter on this architecture")
-        return ", ".join(parts)
+        parts = []
+        if self.namespaces:
+            parts.append("namespaces (pid, mount, ipc, uts, net) with a private root and tmpfs")
+        if self.cgroups:
+            parts.append(f"cgroup v{self.cgroups} memory and pids caps")
+        if self.privileges == "root":
+            parts.append("an unprivileged uid without capabilities")
+        elif self.privileges == "user":
+            parts.append("no capabilities (a user namespace)")
+        parts.append(f"Landlock ABI {self.abi}")
+        if self.seccomp:
+            parts.append(f"a seccomp allow list ({len(seccomp.allowed_names())} calls)")
+        text = ", ".join(parts)
+        return f"{text}; missing: {'; '.join(self.missing)}" if self.missing else text
 
     def as_argument(self):
         """For the worker's command line (parse reads it back)."""
         if self.kind == NONE:
             return NONE
-        return f"{LANDLOCK}:{self.abi}:{'seccomp' if self.seccomp else ''}"
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "missing"}
+        return json.dumps(data)
 
 
 def parse(argument):
     if argument == NONE:
         return Isolation(NONE)
-    kind, abi, extra = argument.split(":")
-    if kind != LANDLOCK:
+    data = json.loads(argument)
+    if data.get("kind") != LANDLOCK:
         raise ValueError(f"unknown isolation {argument!r}")
-    return Isolation(LANDLOCK, int(abi), extra == "seccomp")
+    data["hierarchy"] = tuple(data.get("hierarchy", ()))
+    return Isolation(**data)
 
 
 def probe(choice="auto"):
-    """The isolation to grade with. Raises IsolationUnavailable (one line) where the
-    machine cannot give what was asked for."""
+    """The walls to grade behind. Raises IsolationUnavailable (one line) where the
+    machine cannot give what is required."""
     if choice == NONE:
         return Isolation(NONE)
     abi = landlock.abi_version()
@@ -95,15 +117,49 @@ def probe(choice="auto"):
             "such a machine, or pass --isolation none to grade without a boundary (the "
             "gradebook will say so)"
         )
-    return Isolation(LANDLOCK, abi, seccomp.supported())
+    missing = []
+    if abi < 4:
+        missing.append("TCP not blocked by Landlock (needs ABI 4)")
+    if abi < 6:
+        missing.append("signals not scoped by Landlock (needs ABI 6)")
+    no_seccomp = seccomp.supported()
+    if no_seccomp:
+        missing.append(f"no seccomp filter: {no_seccomp}")
+    no_namespaces = jail.namespaces_available()
+    if no_namespaces:
+        missing.append(f"no namespaces: {no_namespaces}")
+    try:
+        hierarchy = cgroups.probe()
+    except (cgroups.CgroupsUnavailable, OSError) as error:
+        hierarchy = None
+        missing.append(f"no cgroup: {error}")
+    if jail.is_root():
+        privileges = "root"
+    elif not no_namespaces:
+        privileges = "user"
+    else:
+        privileges = ""  # a normal user without namespaces: no privilege to drop
+    return Isolation(
+        LANDLOCK,
+        abi,
+        seccomp=not no_seccomp,
+        namespaces=not no_namespaces,
+        cgroups=hierarchy.version if hierarchy else 0,
+        hierarchy=hierarchy.bases if hierarchy else (),
+        privileges=privileges,
+        missing=tuple(missing),
+    )
 
 
 def readable_paths(package_root, never=()):
     """Folders and files the worker may read: Python, its packages, the workshop's
     library. Never the repository root (it holds solutions/ and tests/), nor any
     folder that holds, or lies inside, one of `never` (the batch's output and
-    submissions): a path on sys.path such as the folder the grader was started in
-    could hold the whole class."""
+    submissions, solutions/ and tests/ wherever they were installed): a path on
+    sys.path such as the folder the grader was started in could hold the whole class.
+    The site-packages folder of a wheel install, which holds the workshop and its
+    solutions/ side by side, is given child by child, without them (the workshop's
+    own folder is always added on its own)."""
     package_root = Path(package_root).resolve()
     hidden = [package_root / "solutions", package_root / "tests"]
     hidden += [Path(p).resolve() for p in never]
@@ -112,25 +168,59 @@ def readable_paths(package_root, never=()):
         if not entry:
             continue  # the current folder
         path = Path(entry).resolve()
-        holds = any(h.is_relative_to(path) for h in [package_root, *hidden])
-        clash = holds or any(path.is_relative_to(h) for h in hidden)
-        if path.is_dir() and not clash:
+        if not path.is_dir() or any(path.is_relative_to(h) for h in hidden):
+            continue
+        holds = [h for h in [package_root, *hidden] if h.is_relative_to(path)]
+        if not holds:
             found.add(path)
+        elif path in _site_folders():  # a wheel's solutions/ beside the packages
+            found.update(child for child in path.iterdir() if child not in holds)
+        # else the repository (or a folder above it): its workshop/ alone is read
+    found = {p for p in found if not any(p.is_relative_to(h) for h in hidden)}
+    found = {p for p in found if not any(h.is_relative_to(p) for h in hidden)}
     return sorted(str(p) for p in found) + list(SYSTEM_READABLE)
 
 
-def restrict(isolation, readable, writable):
-    """In the worker, before any student file: limit this process for good."""
+def _site_folders():
+    """The folders this Python installs packages into (site-packages)."""
+    import site
+    import sysconfig
+
+    folders = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
+    folders.update(site.getsitepackages())
+    return {Path(folder).resolve() for folder in folders}
+
+
+def wall_in(isolation, folder, readable, copy_from, uid, disk_bytes, cgroup_procs):
+    """In the worker, before any student file: raise every wall `isolation` has, for
+    good. Returns the folder to work in (the same path, inside the jail or not)."""
     if isolation.kind == NONE:
-        return
+        return folder
     threads = len(os.listdir("/proc/self/task"))
-    if threads != 1:  # both filters bind the calling thread and those it starts later
+    if threads != 1:  # seccomp and Landlock bind the calling thread and those it starts
         raise IsolationUnavailable(f"the worker has {threads} threads before isolation")
+    if cgroup_procs:
+        cgroups.join(cgroup_procs)
+    if isolation.namespaces:
+        jail.enter(folder, copy_from, _outermost(readable), uid, disk_bytes)
+    if isolation.privileges:
+        jail.drop_privileges(uid)
     rules = [(p, landlock.READ) for p in readable]
-    rules += [(p, landlock.WRITE) for p in writable]
+    rules += [(str(folder), landlock.WRITE)]
     device = landlock.READ_FILE | landlock.WRITE_FILE | landlock.TRUNCATE  # open(devnull, "w")
     rules += [(p, device) for p in SYSTEM_WRITABLE]
     rules.append((f"/proc/{os.getpid()}", landlock.READ))
+    rules.append(("/proc/self", landlock.READ))
     landlock.restrict(rules, isolation.abi)
     if isolation.seccomp:
         seccomp.install()
+    return folder
+
+
+def _outermost(paths):
+    """`paths` without those inside another (a bind mount covers what is under it)."""
+    chosen = []
+    for path in sorted(paths, key=lambda p: len(Path(p).parts)):
+        if not any(Path(path).is_relative_to(c) for c in chosen):
+            chosen.append(path)
+    return chosen + [p for p in SYSTEM_WRITABLE if p not in chosen]

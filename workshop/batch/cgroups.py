@@ -1,0 +1,179 @@
+"""A control group per grading process, made by the runner: memory and pids caps that
+count what an address-space limit does not (SysV and POSIX shared memory, memfd,
+tmpfs pages, the page cache of what it writes), and a list of every process inside,
+which the runner empties and removes when the process ends.
+
+cgroup v2 where the unified hierarchy has the memory and pids controllers, v1 where
+they are mounted on their own (this machine's case); `probe` says which, or why none.
+The runner creates the groups (it may, as root or with a delegated subtree); the
+worker joins them itself, before it drops its privileges and before any student file.
+"""
+
+import os
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CONTROLLERS = ("memory", "pids")
+PIDS_MAX = 1024  # threads count: TensorFlow starts dozens; a fork bomb never gets far
+
+
+class CgroupsUnavailable(RuntimeError):
+    pass
+
+
+def _mounts(mountinfo="/proc/self/mountinfo"):
+    """[(mount point, filesystem type, super options)] of the cgroup filesystems."""
+    found = []
+    for line in Path(mountinfo).read_text().splitlines():
+        left, _, right = line.partition(" - ")
+        fields, tail = left.split(), right.split()
+        if len(tail) >= 3 and tail[0] in ("cgroup", "cgroup2"):
+            found.append((fields[4], tail[0], tail[2].split(",")))
+    return found
+
+
+def _own_paths(cgroup_file="/proc/self/cgroup"):
+    """{controller or "": path} of this process's groups ("" for v2)."""
+    found = {}
+    for line in Path(cgroup_file).read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        for name in controllers.split(",") if controllers else [""]:
+            found[name] = path
+    return found
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """Where this process's groups are: v2, one folder; v1, one per controller."""
+
+    version: int
+    bases: tuple  # folders the runner makes groups in (one for v2, one per controller)
+
+    def describe(self):
+        return f"cgroup v{self.version} {' and '.join(CONTROLLERS)}"
+
+
+def probe(mountinfo="/proc/self/mountinfo", cgroup_file="/proc/self/cgroup"):
+    """The hierarchy to make groups in; CgroupsUnavailable (one line) when there is none
+    this process may write."""
+    own = _own_paths(cgroup_file)
+    mounts = _mounts(mountinfo)
+    for point, kind, _ in mounts:  # v2 first, where it holds both controllers
+        if kind != "cgroup2" or "" not in own:
+            continue
+        base = Path(point + own[""])
+        try:
+            available = (base / "cgroup.controllers").read_text().split()
+        except OSError:
+            continue
+        if set(CONTROLLERS) <= set(available) and _v2_ready(base):
+            return Hierarchy(2, (str(base),))
+    bases = []
+    for controller in CONTROLLERS:
+        points = [p for p, kind, options in mounts if kind == "cgroup" and controller in options]
+        if not points or controller not in own:
+            raise CgroupsUnavailable(f"no {controller} controller mounted for this process")
+        bases.append(points[0] + own[controller])
+    for base in bases:
+        if not os.access(base, os.W_OK):
+            raise CgroupsUnavailable(f"{base} is not writable (run as root, or delegate it)")
+    return Hierarchy(1, tuple(bases))
+
+
+def _v2_ready(base):
+    """Whether `base` can give its children memory and pids: they are enabled in its
+    subtree_control, or can be (it holds no process of its own, and is writable)."""
+    control = base / "cgroup.subtree_control"
+    try:
+        if set(CONTROLLERS) <= set(control.read_text().split()):
+            return os.access(base, os.W_OK)
+        if (base / "cgroup.procs").read_text().strip():
+            return False  # "no internal processes": a group with members cannot delegate
+        control.write_text(" ".join(f"+{c}" for c in CONTROLLERS))
+        return True
+    except OSError:
+        return False
+
+
+class Group:
+    """One grading process's group (a folder per v1 controller, or one v2 folder)."""
+
+    def __init__(self, hierarchy, name, memory_bytes, pids=PIDS_MAX):
+        self.hierarchy = hierarchy
+        self.folders = [Path(base) / name for base in hierarchy.bases]
+        for folder in self.folders:
+            folder.mkdir()
+        if hierarchy.version == 2:
+            (folder,) = self.folders
+            _write(folder / "memory.max", memory_bytes)
+            _write(folder / "memory.swap.max", 0, missing_ok=True)
+            _write(folder / "pids.max", pids)
+        else:
+            memory, pid_folder = self.folders
+            _write(memory / "memory.limit_in_bytes", memory_bytes)
+            _write(memory / "memory.memsw.limit_in_bytes", memory_bytes, missing_ok=True)
+            _write(pid_folder / "pids.max", pids)
+
+    @property
+    def procs_files(self):
+        """What the process writes its pid to, to join (every controller's group)."""
+        return [str(folder / "cgroup.procs") for folder in self.folders]
+
+    def members(self):
+        found = set()
+        for folder in self.folders:
+            try:
+                found.update(int(p) for p in (folder / "cgroup.procs").read_text().split())
+            except (OSError, ValueError):
+                continue
+        return found
+
+    def out_of_memory(self):
+        """Whether the kernel stopped a process here for going over the memory cap."""
+        folder = self.folders[0]
+        name = "memory.events" if self.hierarchy.version == 2 else "memory.oom_control"
+        try:
+            for line in (folder / name).read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill" and int(value) > 0:
+                    return True
+        except (OSError, ValueError):
+            pass
+        return False
+
+    def remove(self, timeout=5.0):
+        """Kill whatever is still inside, then remove the group."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = self.members()
+            for pid in left:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            try:
+                for folder in self.folders:
+                    if folder.exists():
+                        folder.rmdir()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    return  # a zombie not yet reaped: the parent group takes it later
+                time.sleep(0.02)
+
+
+def join(procs_files):
+    """In the grading process: move itself into its group (before any student file)."""
+    for path in procs_files:
+        with open(path, "w") as procs:
+            procs.write(str(os.getpid()))
+
+
+def _write(path, value, missing_ok=False):
+    try:
+        Path(path).write_text(str(int(value)))
+    except FileNotFoundError:
+        if not missing_ok:
+            raise
