@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import REPO
 
-from workshop.batch.runner import hang_location
+from workshop.batch.job import hang_location
 from workshop.grader import evidence
 from workshop.grader.evidence import ErrorInfo, Observation, Raised, StageFailed
 

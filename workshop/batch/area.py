@@ -1,7 +1,9 @@
-"""The one folder a grading worker may write (AREA): the submission's copy it runs,
-its records, its progress and stack files, its scratch. The runner reads back from it
-only through `read_back`, which never follows a link or blocks, and measures it with
-`disk_use`; it deletes the folder once the submission is judged."""
+"""The one folder a grading worker may write (AREA): the submission's copy it runs and
+its scratch. With namespaces it is a private tmpfs the worker mounts over this path
+(jail.py), which the runner never reads; without, a folder on disk the runner lays
+out, measures with `disk_use` and deletes once the submission is judged. What the
+runner reads that a worker wrote (its log, its stack dumps) it reads through
+`read_back`, which never follows a link or blocks."""
 
 import errno
 import os
@@ -17,12 +19,8 @@ MAX_ENTRIES = 100_000  # files and folders: past this a worker is over its disk 
 class Area:
     def __init__(self, folder):
         self.folder = Path(folder).resolve()
-        self.copy = self.folder / "copy"
-        self.records = self.folder / "records"
-        self.scratch = self.folder / "tmp"
-        self.progress = self.folder / "progress.txt"
-        self.stack = self.folder / "stack.txt"
-        self.skip = self.folder / "skip.txt"
+        self.copy = self.folder / "copy"  # the submission laid over the stubs, read only
+        self.scratch = self.folder / "tmp"  # its working folder and TMPDIR
 
 
 def read_back(path, limit, offset=0):

@@ -49,6 +49,14 @@ def batch_key(out_dir):
     return key
 
 
+def fresh_seed(key):
+    """The seed of the judge's fresh inputs (grader/graphs.py), drawn from the batch's
+    key: the same for every submission and on a resumed batch, and never passed to a
+    process that runs student code."""
+    digest = hmac.new(key, b"fresh inputs", hashlib.sha256).digest()
+    return int.from_bytes(digest[:4], "big") >> 1
+
+
 def _signature(grade, key):
     body = json.dumps({k: v for k, v in grade.items() if k != "signature"}, sort_keys=True)
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
@@ -163,15 +171,22 @@ def feedback(grade):
     return text + "\n"
 
 
+def replace(path, text):
+    """Write `path` whole or not at all (a new file, then renamed over the old one): an
+    interrupted or failed write never leaves a half-written gradebook or grade."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.part")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def write_submission(folder, grade, key):
     folder = Path(folder)
     grade["signature"] = _signature(grade, key)
-    (folder / "results.json").write_text(
-        json.dumps(gradescope(grade), indent=1, ensure_ascii=False)
-    )
-    (folder / "feedback.txt").write_text(feedback(grade), encoding="utf-8")
+    replace(folder / "results.json", json.dumps(gradescope(grade), indent=1, ensure_ascii=False))
+    replace(folder / "feedback.txt", feedback(grade))
     # The grade last: its presence marks the submission done for a resumed batch.
-    (folder / "grade.json").write_text(json.dumps(grade, indent=1, ensure_ascii=False))
+    replace(folder / "grade.json", json.dumps(grade, indent=1, ensure_ascii=False))
 
 
 def _why(data):
@@ -211,5 +226,5 @@ def write_gradebook(out_dir, grades, settings):
         )
         rows.append(row)
     table = pd.DataFrame(rows)
-    table.to_csv(Path(out_dir) / "gradebook.csv", index=False)
+    replace(Path(out_dir) / "gradebook.csv", table.to_csv(index=False))
     return table

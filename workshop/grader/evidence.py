@@ -197,28 +197,47 @@ def _paths(stem):
     return Path(stem + ".json"), Path(stem + ".npz")
 
 
+def encode(value):
+    """`value` (clean data) as (JSON bytes, .npz bytes): what `write` stores and a
+    worker streams to the runner (batch/channel.py)."""
+    import io
+
+    arrays = {}
+    text = json.dumps(_encode(value, arrays), ensure_ascii=False).encode("utf-8")
+    archive = io.BytesIO()
+    np.savez(archive, **arrays)  # stored, not deflated: its size on disk is its size
+    return text, archive.getvalue()
+
+
 def write(value, stem):
     """Write `value` (clean data) to stem.json and stem.npz."""
     json_path, npz_path = _paths(stem)
-    arrays = {}
-    text = json.dumps(_encode(value, arrays), ensure_ascii=False)
-    with open(npz_path, "wb") as handle:
-        np.savez(handle, **arrays)
-    json_path.write_text(text, encoding="utf-8")  # written last: marks done
+    text, arrays = encode(value)
+    npz_path.write_bytes(arrays)
+    json_path.write_bytes(text)  # written last: marks done
 
 
-MAX_RECORD_BYTES = 1 << 30  # a record is the student side's: never trusted to be small
+# A record is the student side's: never trusted to be small. Honest records are a few
+# megabytes at most (the arrays of one exercise's cases and gradients).
+MAX_JSON_BYTES = 8 << 20
+MAX_RECORD_BYTES = 64 << 20
 
 
 def _check_size(npz_path):
-    """Refuse an archive that would unpack to more than MAX_RECORD_BYTES (a deflate
-    bomb), or whose arrays' headers declare more (NumPy allocates what they declare)."""
+    """Refuse an archive larger than MAX_RECORD_BYTES, with a member that is not stored
+    as it is (deflated data is a bomb in waiting: the writer never deflates), or whose
+    arrays' headers declare more than their data (NumPy allocates what they declare)."""
     import zipfile
 
+    if Path(npz_path).stat().st_size > MAX_RECORD_BYTES:
+        raise BadRecord(f"{Path(npz_path).name}: larger than {MAX_RECORD_BYTES >> 20} MB")
     with zipfile.ZipFile(npz_path) as archive:
         members = archive.infolist()
+        for member in members:
+            if member.compress_type != zipfile.ZIP_STORED:
+                raise BadRecord(f"{Path(npz_path).name}: a compressed member ({member.filename})")
         if sum(m.file_size for m in members) > MAX_RECORD_BYTES:
-            raise BadRecord(f"{Path(npz_path).name}: unpacks to more than 1 GB")
+            raise BadRecord(f"{Path(npz_path).name}: unpacks to more than the record cap")
         for member in members:
             with archive.open(member) as handle:
                 version = np.lib.format.read_magic(handle)
@@ -236,7 +255,10 @@ def read(stem):
     """The value written by `write`; BadRecord if the files do not decode."""
     json_path, npz_path = _paths(stem)
     try:
-        text = json_path.read_text(encoding="utf-8")
+        with open(json_path, "rb") as handle:
+            text = handle.read(MAX_JSON_BYTES + 1)
+        if len(text) > MAX_JSON_BYTES:
+            raise BadRecord(f"{json_path.name}: larger than {MAX_JSON_BYTES >> 20} MB")
         _check_size(npz_path)
         with np.load(npz_path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
