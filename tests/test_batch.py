@@ -70,6 +70,7 @@ def graded(tmp_path_factory, listener):
     for path in escapes(out):
         path.unlink(missing_ok=True)
     port = str(listener.getsockname()[1])
+    segments = _shared_memory()
     done = run_cli(
         "grade",
         str(CORPUS),
@@ -79,7 +80,14 @@ def graded(tmp_path_factory, listener):
         env={"WORKSHOP_ATTACK_PORT": port},
         timeout=1200,
     )
+    (out / "segments-before.txt").write_text("\n".join(sorted(segments)))
     return done, out
+
+
+def _shared_memory():
+    """The host's SysV shared memory segments, by id."""
+    lines = Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    return {line.split()[1] for line in lines}
 
 
 def test_the_corpus_gets_exactly_the_expected_gradebook(graded):
@@ -127,11 +135,12 @@ def all_commands():
 
 def test_every_route_to_the_solutions_failed(graded):
     """attack-reads-solutions tries open, `//`, `/proc/self/root/`, tf.io.read_file and
-    tf.io.gfile: its feedback shows each refused (TensorFlow's by the kernel)."""
+    tf.io.gfile: its feedback shows each refused. TensorFlow's routes, which no Python
+    hook sees, find nothing: the solutions are not in the worker's private root."""
     _, out = graded
     feedback = (out / "submissions" / "attack-reads-solutions" / "feedback.txt").read_text()
-    failed = "every route to the solutions failed: PermissionDeniedError | PermissionDeniedError"
-    assert failed in " ".join(feedback.split())  # tf.io twice: only the kernel stops it
+    failed = "every route to the solutions failed: NotFoundError | NotFoundError"
+    assert failed in " ".join(feedback.split())
 
 
 def test_no_tcp_connection_reached_the_listener(graded, listener):
@@ -357,3 +366,27 @@ def test_reference_units_no_process_finished_are_computed_by_the_runner(tmp_path
         for mine, theirs in zip(stored, live.stage(exercise, "cases", seed)):
             assert (mine.output == theirs.output).all()
         assert [m.key for m in book.mistakes(exercise)] == [m.key for m in live.mistakes(exercise)]
+
+
+def test_no_resource_outlives_its_worker(graded):
+    """attack-holds-resources tries a 1 GB SysV segment, a memfd and files deleted while
+    open, making the calls itself past the audit hook: seccomp refuses the first two,
+    the private tmpfs counts the third against the disk cap, and no segment is left on
+    the host after the batch."""
+    _, out = graded
+    before = set((out / "segments-before.txt").read_text().split())
+    assert _shared_memory() - before == set()
+    said = (out / "submissions" / "attack-holds-resources" / "output.log").read_text()
+    assert "shmget gave -1" in said and "memfd: [Errno 1]" in said
+    assert "No space left on device" in said
+
+
+def test_root_capabilities_are_gone_and_nothing_is_left_to_detect(graded):
+    """attack-root-capabilities calls fanotify_init itself (a watch that would stall
+    every open on the machine); attack-detects-grading looks for the grader's files,
+    stage names and folders from inside: neither finds anything."""
+    _, out = graded
+    said = (out / "submissions" / "attack-root-capabilities" / "output.log").read_text()
+    assert "fanotify_init gave -1" in said
+    said = (out / "submissions" / "attack-detects-grading" / "output.log").read_text()
+    assert "found while grading: []" in said

@@ -1,11 +1,17 @@
-"""The 'no ready-made op' rule reads the source and the traced graph."""
+"""The 'no ready-made op' rule reads the source, and the traced graph as data: each
+graph is exported by the student's side and listed and run by the judge's (graphs.py),
+against the exercise's allow list and on fresh inputs."""
 
 import ast
 
+import keras
 import numpy as np
 import tensorflow as tf
+from keras import ops
 
-from workshop.grader import rules
+from workshop import catalog
+from workshop.grader import graphs, rules
+from workshop.grader.seeding import random_weights
 
 
 def found(source):
@@ -25,27 +31,115 @@ def test_the_students_own_class_and_package_imports_are_allowed():
     assert not found("from .conv import Conv2D\nlayer = Conv2D(20, 5)")
 
 
-def banned_in_graph(compute, banned_kernels):
-    """As the grader reads a layer's graph (layer_runs.record_graph_ops)."""
-    concrete = tf.function(compute).get_concrete_function()
-    return rules.banned_ops(rules.concrete_ops(concrete), banned_kernels)
-
-
-def test_graph_scan_finds_a_convolution_hidden_behind_getattr():
-    x = tf.constant(np.ones((1, 5, 5, 1), np.float32))
-    k = tf.constant(np.ones((3, 3, 1, 1), np.float32))
-    hidden = getattr(tf.nn, "".join(["con", "v2d"]))
-    assert banned_in_graph(lambda: hidden(x, k, 1, "VALID"), rules.CONVOLUTION_KERNELS) == [
-        "Conv2D"
-    ]
-    nested = tf.function(lambda: hidden(x, k, 1, "VALID"))
-    assert banned_in_graph(lambda: nested(), rules.CONVOLUTION_KERNELS) == ["Conv2D"]
-    assert banned_in_graph(lambda: x * 2.0, rules.CONVOLUTION_KERNELS) == []
-
-
 def test_only_the_graded_class_and_its_bases_are_read():
     from solutions.mistakes.pooling import ReadyMadeMaxPool2D
 
     tree, _ = rules.module_tree(ReadyMadeMaxPool2D)
     names = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     assert names == {"ReadyMadeMaxPool2D"}
+
+
+# --- the graph, as the judge sees it --------------------------------------------------------
+
+
+class Pool(keras.layers.Layer):
+    """Max pooling by `compute`, with a weight so that weights are fed too."""
+
+    def __init__(self, compute, **kwargs):
+        super().__init__(**kwargs)
+        self.compute = compute
+
+    def build(self, shape):
+        self.scale = self.add_weight(name="scale", shape=(), initializer="ones")
+
+    def call(self, x):
+        return self.compute(x) * self.scale
+
+
+def two_by_two(x):
+    windows = [x[:, p::2, q::2, :][:, :2, :2, :] for p in range(2) for q in range(2)]
+    return ops.max(ops.stack(windows, axis=-1), axis=-1)
+
+
+def judged(compute, allowed=rules.HAND_WRITTEN_OPS):
+    """What the judge finds on a 2x2 max pooling computed by `compute`: the exported
+    graph run on the case's input and on a fresh one, from another seed."""
+    x = np.random.default_rng(0).standard_normal((2, 4, 4, 3)).astype(np.float32)
+    fresh = np.random.default_rng(1).standard_normal(x.shape).astype(np.float32)
+    layer = Pool(compute)
+    layer.build(x.shape)
+    layer.scale.assign(random_weights([()], 5, 0)[0])
+    layer(x)
+    exported = graphs.export(layer, x)
+    (run,) = graphs.run_graphs([exported], [x], [fresh], 5, 6, allowed)
+    expected = np.asarray(two_by_two(fresh)) * random_weights([()], 6, 0)[0]
+    return run, np.asarray(layer(x)), expected
+
+
+def test_an_honest_graph_runs_on_fresh_inputs_and_weights():
+    run, eager, expected = judged(two_by_two)
+    assert run["refused"] == () and run["error"] is None
+    assert {"Max", "StridedSlice", "Placeholder"} <= set(run["ops"])
+    np.testing.assert_allclose(run["traced"], eager, rtol=1e-6)
+    np.testing.assert_allclose(run["fresh"], expected, rtol=1e-6)
+
+
+def test_a_ready_made_kernel_by_any_name_is_refused_by_being_absent():
+    """A convolution kernel nobody put on a banned list (FusedPadConv2D) fails as the
+    plain one does: neither is on the allow list."""
+    hidden = getattr(tf.raw_ops, "".join(["Fused", "Pad", "Conv2D"]))
+
+    def renamed(x):
+        kernel = tf.ones((1, 1, 3, 3)) / 3.0
+        padded = hidden(input=x, paddings=[[0, 0]] * 4, filter=kernel, mode="REFLECT",
+                        strides=[1, 1, 1, 1], padding="VALID")  # fmt: skip
+        return padded[:, :2, :2, :]
+
+    run, _, _ = judged(renamed)
+    assert run["refused"] == ("FusedPadConv2D",)
+    assert "FusedPadConv2D" in rules.refused_message(run["refused"], "MaxPool2D")
+    run, _, _ = judged(lambda x: tf.nn.max_pool2d(x, 2, 2, "VALID"))
+    assert run["refused"] == ("MaxPool",)
+    assert "ready-made kernel(s) MaxPool" in rules.refused_message(run["refused"], "MaxPool2D")
+
+
+def test_a_nested_tf_function_is_listed_through_its_library():
+    inner = tf.function(lambda x: tf.nn.max_pool2d(x, 2, 2, "VALID"))
+    run, _, _ = judged(lambda x: inner(x))
+    assert "MaxPool" in run["refused"]
+
+
+def test_a_constant_memoised_eagerly_gives_itself_away_on_fresh_inputs():
+    memo = {}
+
+    def remembered(x):
+        if tf.executing_eagerly():
+            memo["y"] = tf.nn.max_pool2d(x, 2, 2, "VALID").numpy()
+            return memo["y"]
+        return tf.constant(memo["y"])
+
+    run, eager, expected = judged(remembered)
+    assert run["refused"] == ()  # a clean-looking graph: Const, Identity, Mul
+    np.testing.assert_allclose(run["traced"], eager, rtol=1e-6)  # right on the case
+    assert not np.allclose(run["fresh"], expected, atol=1e-3)  # wrong on fresh inputs
+
+
+def test_a_graph_the_judge_does_not_run_is_not_run():
+    def scripted(x):
+        return tf.py_function(lambda t: t.numpy()[:, :2, :2, :], [x], tf.float32)
+
+    run, _, _ = judged(scripted)
+    assert "EagerPyFunc" in run["refused"]
+    assert run["traced"] is None and "does not run" in run["error"]
+    (bad,) = graphs.run_graphs([{"graph": np.frombuffer(b"junk", np.uint8)}], [None], [None],
+                               0, 1, rules.HAND_WRITTEN_OPS)  # fmt: skip
+    assert "does not parse" in bad["error"]
+
+
+def test_every_layer_exercise_allows_at_least_what_keras_ops_gives_for_arithmetic():
+    for exercise in catalog.EXERCISES:
+        if exercise.kind.__class__.__name__ == "LayerKind":
+            assert rules.HAND_WRITTEN_OPS <= exercise.options.allowed_ops, exercise.slug
+            assert exercise.options.allowed_ops <= rules.RUNNABLE_OPS, exercise.slug
+    for op in ("EagerPyFunc", "ReadFile", "WriteFile", "VarHandleOp", "RandomUniform"):
+        assert op not in rules.RUNNABLE_OPS

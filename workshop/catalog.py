@@ -28,7 +28,7 @@ CONV = Exercise(
     kind=LAYER,
     options=LayerOptions(
         banned_names=rules.CONVOLUTION_NAMES,
-        banned_kernels=rules.CONVOLUTION_KERNELS,
+        allowed_ops=rules.HAND_WRITTEN_OPS,
     ),
     cases=(
         Case({"filters": 20, "kernel_size": 5}, (1, 28, 28, 1)),
@@ -59,7 +59,7 @@ MAX_POOL = Exercise(
     kind=LAYER,
     options=LayerOptions(
         banned_names=rules.POOLING_NAMES | rules.CONVOLUTION_NAMES,
-        banned_kernels=rules.POOLING_KERNELS | rules.CONVOLUTION_KERNELS,
+        allowed_ops=rules.HAND_WRITTEN_OPS,
         has_weights=False,
     ),
     cases=(
@@ -89,7 +89,7 @@ L2_POOL = Exercise(
     kind=LAYER,
     options=LayerOptions(
         banned_names=rules.POOLING_NAMES | rules.CONVOLUTION_NAMES,
-        banned_kernels=rules.POOLING_KERNELS | rules.CONVOLUTION_KERNELS,
+        allowed_ops=rules.HAND_WRITTEN_OPS,
         has_weights=False,
     ),
     cases=MAX_POOL.cases + (Case({"pool_size": 2}, (2, 8, 8, 3), zero_window=True),),
@@ -157,7 +157,7 @@ LOCAL = Exercise(
     kind=LAYER,
     options=LayerOptions(
         banned_names=rules.LOCALLY_CONNECTED_NAMES,
-        banned_kernels=rules.CONVOLUTION_KERNELS,
+        allowed_ops=rules.HAND_WRITTEN_OPS,
     ),
     cases=(
         Case({"filters": 8, "kernel_size": 5}, (1, 12, 12, 1)),
@@ -188,7 +188,8 @@ CONTRAST = Exercise(
     kind=LAYER,
     options=LayerOptions(
         banned_names=rules.NORMALISATION_NAMES,
-        banned_kernels=rules.NORMALISATION_KERNELS,
+        # A blur is a convolution: not this exercise's lesson.
+        allowed_ops=rules.HAND_WRITTEN_OPS | rules.CONVOLUTION_OPS,
         has_weights=False,
         forgotten_key="sigma",
     ),
@@ -245,7 +246,8 @@ RESPONSE = Exercise(
     kind=LAYER,
     options=LayerOptions(
         banned_names=rules.NORMALISATION_NAMES,
-        banned_kernels=rules.NORMALISATION_KERNELS,
+        # A window over the channels may be a convolution or a pooling of them.
+        allowed_ops=rules.HAND_WRITTEN_OPS | rules.CONVOLUTION_OPS | rules.POOLING_OPS,
         has_weights=False,
         forgotten_key="alpha",
     ),
@@ -305,7 +307,9 @@ INCEPTION = Exercise(
     kind=LAYER,
     # Keras's Conv2D and pooling are allowed: the lesson is the module.
     options=LayerOptions(
-        banned_names=frozenset(), banned_kernels=frozenset(), forgotten_key="pool_proj"
+        banned_names=frozenset(),
+        allowed_ops=rules.HAND_WRITTEN_OPS | rules.CONVOLUTION_OPS | rules.POOLING_OPS,
+        forgotten_key="pool_proj",
     ),
     cases=(
         Case(dict(f1=4, f3_reduce=3, f3=5, f5_reduce=2, f5=3, pool_proj=2), (2, 8, 8, 6)),
@@ -436,7 +440,7 @@ SIMPLE_RNN = Exercise(
     kind=LAYER,
     options=LayerOptions(
         banned_names=rules.RECURRENT_NAMES,
-        banned_kernels=rules.RECURRENT_KERNELS,
+        allowed_ops=rules.HAND_WRITTEN_OPS,
         recurrent=True,
         keras_twin="SimpleRNN",
         forgotten_key="units",
@@ -486,7 +490,7 @@ LSTM = Exercise(
     kind=LAYER,
     options=LayerOptions(
         banned_names=rules.RECURRENT_NAMES,
-        banned_kernels=rules.RECURRENT_KERNELS,
+        allowed_ops=rules.HAND_WRITTEN_OPS,
         recurrent=True,
         keras_twin="LSTM",
         forgotten_key="units",

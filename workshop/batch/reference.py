@@ -29,14 +29,16 @@ def _marker(folder, kind, unit):
     return folder / kind / f"{unit[0]}.{unit[1]}"
 
 
-def compute(folder, unit, seed, hidden_seed):
-    """Store one unit's reference records under folder/VARIANT, then mark it done."""
+def compute(folder, unit, seed, hidden_seed, fresh_seed):
+    """Store one unit's reference records under folder/VARIANT (at the judge's fresh
+    seed too), then mark it done."""
     from .. import catalog
     from ..grader import hidden, reference_book
 
     slug, variant = unit
     exercise, unit_seed = hidden.pick(catalog.find(slug), variant, seed, hidden_seed)
     reference_book.save(exercise, unit_seed, folder / variant)
+    reference_book.save_fresh(exercise, fresh_seed, folder / variant)
     _marker(folder, "done", unit).touch()
 
 
@@ -65,6 +67,7 @@ def main(argv=None):
     parser.add_argument("units", nargs="+", help="slug:variant")
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--hidden-seed", type=int, required=True)
+    parser.add_argument("--fresh-seed", type=int, required=True)
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
     from ..quiet import import_tensorflow, threads_setter
@@ -73,14 +76,14 @@ def main(argv=None):
     folder = Path(args.folder)
     for unit in (tuple(u.split(":")) for u in args.units):
         if _claim(folder, unit):
-            compute(folder, unit, args.seed, args.hidden_seed)
+            compute(folder, unit, args.seed, args.hidden_seed, args.fresh_seed)
     os._exit(0)
 
 
-def prepare(settings, folder, spawn, progress=print):
+def prepare(settings, folder, spawn, progress=print, fresh_seed=0):
     """Compute the batch's reference into `folder` (emptied first) with `settings.jobs`
-    processes from `spawn(argv, log, entry)`; returns the books the judge reads,
-    {variant: StoredReference}."""
+    processes from `spawn(argv, log, entry)`, at the judge's `fresh_seed` too; returns
+    the books the judge reads, {variant: StoredReference}."""
     from ..grader.reference_book import StoredReference
 
     started = time.monotonic()
@@ -90,6 +93,7 @@ def prepare(settings, folder, spawn, progress=print):
     units = settings.units
     argv = [str(folder), *(f"{s}:{v}" for s, v in units)]
     argv += ["--seed", str(settings.seed), "--hidden-seed", str(settings.hidden_seed)]
+    argv += ["--fresh-seed", str(fresh_seed)]
     argv += ["--threads", str(settings.threads_each)]
     processes = [
         spawn(argv, folder / "logs" / f"{i}.txt", entry="reference")
@@ -108,7 +112,7 @@ def prepare(settings, folder, spawn, progress=print):
             f"({_last_lines(folder / 'logs')}): computing them here."
         )
     for unit in missing:
-        compute(folder, unit, settings.seed, settings.hidden_seed)
+        compute(folder, unit, settings.seed, settings.hidden_seed, fresh_seed)
     count = len(processes)
     progress(
         f"Reference results ready ({time.monotonic() - started:.0f} s, "

@@ -5,6 +5,7 @@ from ..edition import REFERENCE_DATA, is_release
 from .judging import judge
 from .observing import observe
 from .reference_book import LiveReference, StoredReference
+from .seeding import fresh_seed
 
 DEFAULT_SEED = 20261127
 
@@ -23,6 +24,7 @@ def grade_exercise(exercise, implementation, book, seed, time_limit=None):
     from .rules import module_tree
 
     evidence = observe(exercise, implementation, seed, time_limit=time_limit)
+    run_trusted_stages(exercise, evidence, seed, fresh_seed(seed))
     source_tree = None
     if implementation.source_dir is None:
 
@@ -30,6 +32,22 @@ def grade_exercise(exercise, implementation, book, seed, time_limit=None):
             return module_tree(implementation.get(exercise.module, exercise.name))
 
     return judge(exercise, evidence, book, seed, implementation.source_dir, source_tree)
+
+
+def run_trusted_stages(exercise, evidence, seed, fresh):
+    """The judge's side's own runs on the student's records (a layer's exported graphs),
+    added to `evidence`. In a batch, a process of their own does this
+    (batch/graph_judge.py)."""
+    from .evidence import clean
+
+    if evidence.unavailable:
+        return
+    for stage in exercise.kind.trusted_stages(exercise):
+        try:
+            record = exercise.kind.run_trusted(exercise, stage, evidence.stages, seed, fresh)
+        except Exception as error:  # a record of the right format but nonsense content
+            record = error
+        evidence.stages[stage] = clean(record)
 
 
 def grade(

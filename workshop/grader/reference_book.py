@@ -13,6 +13,7 @@ from . import evidence
 from .loading import PackageImplementation, SwappedImplementation
 from .mistakes import Mistake
 from .observing import run_stage
+from .seeding import fresh_seed
 
 
 def _cases_key(exercise):
@@ -114,9 +115,28 @@ class StoredReference:
         return self._book(exercise, seed)["mistakes"][mistake.key]
 
 
+def save_fresh(exercise, fresh, folder, live=None):
+    """Write the reference's records of the stages the judge reads at a fresh seed
+    (kind.fresh_reference_stages), if the exercise has any: what the student's exported
+    graphs are compared with on inputs the student's process never saw."""
+    stages = exercise.kind.fresh_reference_stages(exercise)
+    if not stages:
+        return
+    live = live or LiveReference()
+    book = {
+        "cases": _cases_key(exercise),
+        "stages": {s: live.stage(exercise, s, fresh) for s in stages},
+        "mistakes": {},
+    }
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    evidence.write(book, folder / f"{exercise.slug}-{fresh}")
+
+
 def save(exercise, seed, folder, live=None):
     """Write the reference's records of the stages the judge reads, the exercise's known
-    mistakes (their messages, not their code) and each mistake's first-stage runs."""
+    mistakes (their messages, not their code) and each mistake's first-stage runs; and
+    the stages the judge reads at the fresh seed `workshop check` draws from `seed`."""
     live = live or LiveReference()
     stages = exercise.kind.reference_stages(exercise)
     mistakes = live.mistakes(exercise)
@@ -133,3 +153,4 @@ def save(exercise, seed, folder, live=None):
     folder.mkdir(parents=True, exist_ok=True)
     evidence.write(book, folder / f"{exercise.slug}-{seed}")
     evidence.write(described, folder / f"{exercise.slug}-mistakes")
+    save_fresh(exercise, fresh_seed(seed), folder, live)

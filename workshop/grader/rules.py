@@ -1,8 +1,15 @@
-"""The 'write it yourself' rule: no ready-made convolution or pooling op.
+"""The 'write it yourself' rule: no ready-made convolution, pooling, normalisation or
+recurrent cell.
 
-Two independent looks: the source is read for calls to banned functions, and the
-traced TensorFlow graph is searched for the kernels those functions would run, which
-also catches a banned op reached through `getattr` or a helper module.
+Two independent looks. The source, read as Python reads it (source.py), is searched
+for the names of the ready-made functions. The traced graph, judged by a process with
+no student code (graphs.py), may hold only the ops on the exercise's allow list: the
+ops a hand-written answer is made of (arithmetic, comparisons, reductions, shapes,
+slicing and indexing, matrix products, loops), and for some exercises the ready-made
+ops that are not the lesson (a convolution to blur in local contrast normalisation,
+Keras's own layers in the inception module). Anything else, a kernel renamed or one
+nobody thought to ban, is refused by being absent. The kernels listed below as
+ready-made only name the mistake in the message; they decide nothing.
 """
 
 import ast
@@ -222,16 +229,72 @@ def keep_classes(tree, names):
     return tree
 
 
-def concrete_ops(concrete):
-    """Every op type of a concrete function's graph, nested functions (a `@tf.function`
-    inside the student's code) included."""
-    graph_def = concrete.graph.as_graph_def()
-    ops = {node.op for node in graph_def.node}
-    for function in graph_def.library.function:
-        ops.update(node.op for node in function.node_def)
-    return sorted(ops)
+# --- the allow lists of the traced graph ----------------------------------------------------
+
+# What keras.ops (and tf.math) give for arithmetic, comparisons and logic, element by
+# element (traced from every keras.ops function, 2026-12; see tests/test_rules.py).
+ELEMENTWISE_OPS = frozenset(
+    """Abs Acos Acosh Add AddN AddV2 Asin Asinh Atan Atan2 Atanh BiasAdd Ceil ClipByValue
+    Cos Cosh Div DivNoNan Elu Equal Erf Erfc Erfinv Exp Expm1 Floor FloorDiv FloorMod
+    Greater GreaterEqual Inv IsFinite IsInf IsNan LeakyRelu Less LessEqual Log Log1p
+    LogicalAnd LogicalNot LogicalOr LogSoftmax Maximum Minimum Mod Mul MulNoNan Neg
+    NextAfter NotEqual Pow RealDiv Reciprocal Relu Relu6 Rint Round Rsqrt Select SelectV2
+    Selu Sigmoid Sign Sin Sinh Softmax Softplus Softsign Sqrt Square SquaredDifference Sub
+    Tan Tanh TruncateDiv Xdivy Xlog1py Xlogy""".split()
+)
+# Sums, means, extremes, running sums and sorting, over any axes.
+REDUCTION_OPS = frozenset(
+    """All Any ArgMax ArgMin Cumprod Cumsum Max Mean Min Prod Sum TopKV2
+    UnsortedSegmentMax UnsortedSegmentMin UnsortedSegmentSum SegmentSum""".split()
+)
+# Shapes, slices, gathers and the like: moving numbers, not computing them.
+SHAPE_OPS = frozenset(
+    """BroadcastArgs BroadcastGradientArgs BroadcastTo Cast ConcatV2 Const EnsureShape
+    ExpandDims Fill GatherNd GatherV2 Identity IdentityN MatrixBandPart MatrixDiagPartV3
+    MatrixDiagV3 MatrixSetDiagV3 MirrorPad NoOp OneHot OnesLike Pack Pad PadV2
+    Placeholder PreventGradient Range Rank Reshape ReverseV2 Roll ScatterNd Shape ShapeN
+    Size Slice Snapshot Split SplitV Squeeze StopGradient StridedSlice TensorScatterAdd
+    TensorScatterUpdate Tile Transpose Unpack Where ZerosLike""".split()
+)
+LINEAR_ALGEBRA_OPS = frozenset({"BatchMatMulV2", "BatchMatMulV3", "Einsum", "MatMul"})
+# Loops and branches in graph form (a recurrent layer's time loop), the calls of a
+# nested tf.function, and tf.print and tf.debugging's checks.
+CONTROL_OPS = frozenset(
+    """If PartitionedCall StatefulPartitionedCall StatelessIf StatelessWhile While
+    TensorListElementShape TensorListFromTensor TensorListGetItem TensorListLength
+    TensorListPopBack TensorListPushBack TensorListReserve TensorListSetItem
+    TensorListStack Assert CheckNumerics PrintV2 StringFormat""".split()
+)
+HAND_WRITTEN_OPS = ELEMENTWISE_OPS | REDUCTION_OPS | SHAPE_OPS | LINEAR_ALGEBRA_OPS | CONTROL_OPS
+# Ready-made ops an exercise may use where they are not its lesson.
+CONVOLUTION_OPS = frozenset({"Conv2D", "DepthwiseConv2dNative", "Conv3D"})
+POOLING_OPS = frozenset({"MaxPool", "AvgPool", "MaxPoolV2"})
+
+# Only to name the mistake in a message: the allow list alone decides.
+READY_MADE_KERNELS = (
+    CONVOLUTION_KERNELS | POOLING_KERNELS | NORMALISATION_KERNELS | RECURRENT_KERNELS
+)
+# What the judge will run at all, to compare a graph's output with the eager one even
+# where the rule refuses it: the allowed ops and the ready-made math kernels, each a
+# pure function of its inputs. Never Python, files, variables, randomness or devices.
+RUNNABLE_OPS = (
+    HAND_WRITTEN_OPS
+    | CONVOLUTION_OPS
+    | POOLING_OPS
+    | (READY_MADE_KERNELS - SCRIPT_KERNELS - RECURRENT_KERNELS)
+)
 
 
-def banned_ops(ops, banned_kernels):
-    """The op types among `ops` that are in `banned_kernels`, sorted."""
-    return sorted(set(ops) & set(banned_kernels))
+def refused_message(refused, exercise_name):
+    """Why a graph holding the ops `refused` (not on its allow list) fails the rule."""
+    named = sorted(set(refused) & READY_MADE_KERNELS)
+    if named:
+        return (
+            f"the traced graph runs the ready-made kernel(s) {', '.join(named)}: "
+            "write the operation yourself from slices, sums and products"
+        )
+    return (
+        f"the traced graph of {exercise_name} runs op(s) {', '.join(sorted(refused))}, which "
+        "this exercise does not allow: a hand-written answer needs only arithmetic, "
+        "reductions, shapes, slicing and matrix products (keras.ops gives them all)"
+    )

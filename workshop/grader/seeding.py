@@ -27,3 +27,10 @@ def random_weights(shapes, seed, case_index):
             scale = 0.5
         values.append((rng.standard_normal(shape) * scale).astype(np.float32))
     return values
+
+
+def fresh_seed(seed):
+    """`workshop check`'s seed for the judge's fresh inputs (graphs.py): another than the
+    cases'. A batch draws its own from its secret key (batch/outputs.py), which no
+    student process ever sees."""
+    return int(rng_for(seed, "fresh").integers(1 << 31))

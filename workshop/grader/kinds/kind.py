@@ -31,6 +31,24 @@ class GradingKind(ABC):
         """The stages whose reference records the judge reads (what a release stores)."""
         return list(self.stages(exercise))
 
+    def trusted_stages(self, exercise):
+        """Stages the judge's side runs on the student's records (never on student
+        code): what a graph exported as data computes, say. None by default."""
+        return []
+
+    def trusted_inputs(self, exercise):
+        """The student-side stages whose records `run_trusted` reads."""
+        return list(self.stages(exercise))
+
+    def fresh_reference_stages(self, exercise):
+        """Reference stages the judge also reads at a fresh seed, one the student's
+        process never sees (what `run_trusted` compares with). None by default."""
+        return []
+
+    def run_trusted(self, exercise, stage, records, seed, fresh_seed):
+        """One trusted stage's record, from the student side's `records`."""
+        raise NotImplementedError(f"{type(self).__name__} has no trusted stage {stage!r}")
+
     @abstractmethod
     def run_stage(self, exercise, stage, implementation, seed):
         """Run one stage on `implementation` (student, reference or known mistake) and

@@ -57,18 +57,20 @@ CELL_POINTS = {
 
 # The stages a layer's answer runs in (each in its own time limit).
 STAGE_CASES = "cases"
-STAGE_GRAPH_OPS = "graph ops"
+STAGE_GRAPH = "graph"  # each case's call traced and exported as data (graphs.py)
 STAGE_CONFIG = "config"
 STAGE_SAVING = "saving"
-STAGE_TRACED = "tf.function"
 STAGE_MASKING = "masking"
 STAGE_TWIN = "twin"
+# Run by the judge's side, on the exported graphs: no student code on its path.
+STAGE_GRAPH_RUNS = "graph runs"
 
 
 @dataclass(frozen=True)
 class LayerOptions:
     banned_names: frozenset  # ready-made ops the source may not use
-    banned_kernels: frozenset  # TensorFlow kernels the traced graph may not run
+    allowed_ops: frozenset  # every op the traced graph may hold (rules.py): the judge
+    # runs nothing else
     has_weights: bool = True
     recurrent: bool = False  # a cell: graded inside keras.layers.RNN over whole sequences
     keras_twin: str = ""  # a cell's Keras layer ("LSTM"), compared with mapped weights
@@ -79,12 +81,12 @@ class LayerKind(GradingKind):
     def points(self, exercise):
         if exercise.options.recurrent:
             return CELL_POINTS
-        if not exercise.options.banned_names and not exercise.options.banned_kernels:
+        if not exercise.options.banned_names:
             return MODULE_POINTS
         return LAYER_POINTS if exercise.options.has_weights else WEIGHTLESS_LAYER_POINTS
 
     def stages(self, exercise):
-        names = [STAGE_CASES, STAGE_GRAPH_OPS, STAGE_CONFIG, STAGE_SAVING, STAGE_TRACED]
+        names = [STAGE_CASES, STAGE_GRAPH, STAGE_CONFIG, STAGE_SAVING]
         if exercise.options.recurrent:
             names += [STAGE_MASKING, STAGE_TWIN]
         return names
@@ -92,15 +94,42 @@ class LayerKind(GradingKind):
     def reference_stages(self, exercise):
         return [STAGE_CASES] + ([STAGE_MASKING] if exercise.options.recurrent else [])
 
+    def trusted_stages(self, exercise):
+        return [STAGE_GRAPH_RUNS]
+
+    def trusted_inputs(self, exercise):
+        return [STAGE_GRAPH]
+
+    def fresh_reference_stages(self, exercise):
+        return [STAGE_CASES]
+
+    def run_trusted(self, exercise, stage, records, seed, fresh_seed):
+        """The exported graphs run by the judge's side (graphs.py), on the cases' inputs
+        and on fresh ones from `fresh_seed`."""
+        from ..graphs import run_graphs
+        from .layer_runs import inputs_of
+
+        exported = records.get(STAGE_GRAPH)
+        runs = None
+        if isinstance(exported, list):
+            runs = run_graphs(
+                exported,
+                inputs_of(exercise, seed),
+                inputs_of(exercise, fresh_seed),
+                seed,
+                fresh_seed,
+                exercise.options.allowed_ops,
+            )
+        return {"fresh_seed": fresh_seed, "cases": runs}
+
     def run_stage(self, exercise, stage, implementation, seed):
         from . import layer_runs
 
         record = {
             STAGE_CASES: layer_runs.record_cases,
-            STAGE_GRAPH_OPS: layer_runs.record_graph_ops,
+            STAGE_GRAPH: layer_runs.record_graphs,
             STAGE_CONFIG: layer_runs.record_configs,
             STAGE_SAVING: layer_runs.record_saving,
-            STAGE_TRACED: layer_runs.record_traced,
             STAGE_MASKING: layer_runs.record_masking,
             STAGE_TWIN: layer_runs.record_twin,
         }[stage]
@@ -112,8 +141,8 @@ class LayerKind(GradingKind):
         from . import layer_checks as check
         from . import recurrent_checks
 
-        def ref(stage):
-            return book.stage(exercise, stage, seed)
+        def ref(stage, at=seed):
+            return book.stage(exercise, stage, at)
 
         cases = self.primary(exercise, records.get(STAGE_CASES))
         ref_cases = ref(STAGE_CASES)
@@ -124,9 +153,16 @@ class LayerKind(GradingKind):
         checks = (
             (
                 NO_READY_MADE_OP,
-                STAGE_GRAPH_OPS,
+                STAGE_GRAPH,
                 lambda: check.check_rules(
-                    exercise, records[STAGE_GRAPH_OPS], source_dir, source_tree, cases
+                    exercise,
+                    records[STAGE_GRAPH],
+                    records.get(STAGE_GRAPH_RUNS),
+                    source_dir,
+                    source_tree,
+                    cases,
+                    ref_cases,
+                    lambda fresh: ref(STAGE_CASES, at=fresh),
                 ),
             ),
             (
@@ -151,8 +187,10 @@ class LayerKind(GradingKind):
             ),
             (
                 TF_FUNCTION,
-                STAGE_TRACED,
-                lambda: check.check_tf_function(exercise, cases, records[STAGE_TRACED]),
+                STAGE_GRAPH,
+                lambda: check.check_tf_function(
+                    exercise, cases, records[STAGE_GRAPH], records.get(STAGE_GRAPH_RUNS)
+                ),
             ),
             (
                 FORWARD,

@@ -10,7 +10,7 @@ import numpy as np
 from .. import rules
 from ..common_checks import FORWARD_TOLERANCE, first_error
 from ..compare import close, compare
-from ..evidence import ErrorInfo
+from ..evidence import ErrorInfo, StageFailed
 from ..source import read_source
 
 
@@ -42,7 +42,12 @@ def class_tree(source_dir, exercise):
     return rules.keep_classes(tree, own), path
 
 
-def check_rules(exercise, record, source_dir, source_tree, cases=None):
+def check_rules(exercise, exported, graph_runs, source_dir, source_tree, cases, ref, fresh_ref):
+    """The source has no ready-made op's name; every case's traced graph holds only the
+    exercise's allowed ops; the graph whose ops were read computed the answer graded
+    (its output on case 0 is the eager call's); and where the eager answers are right,
+    the graph also gives the reference's answer on inputs the student's process never
+    saw. `fresh_ref(seed)` gives the reference's runs at the judge's fresh seed."""
     if source_tree is not None or source_dir is not None:
         tree, path = (source_tree or functools.partial(class_tree, source_dir))(exercise)
         found = rules.banned_in_source(
@@ -54,39 +59,68 @@ def check_rules(exercise, record, source_dir, source_tree, cases=None):
                 f"{os.path.basename(path)} line {line} uses `{text}`: this exercise is to "
                 "write the operation yourself from slices, sums and products"
             )
-    if isinstance(record, ErrorInfo):
-        return False, _raised(record)
-    if not record.get("built"):
-        return False, "the layer could not be built, so its graph could not be read"
-    if not record.get("traced"):
+    if isinstance(exported, ErrorInfo):
+        return False, _raised(exported)
+    if isinstance(exported[0], ErrorInfo):
         # Without a graph there is no op list: a layer that refuses to be traced could
         # hide anything it runs eagerly. 'inside tf.function' reports why.
         raised = _first_error(exercise, cases, source_dir) if isinstance(cases, list) else None
         if raised:  # it raises eagerly too: that error is the one to fix first
             return False, f"its graph could not be read: {raised}"
         return False, (
-            f"{exercise.name} could not be traced into a graph ({_reason(record)}), so "
-            "the grader cannot see which ops it runs: build it from keras.ops, which "
-            "traces"
+            f"{exercise.name} could not be traced into a graph ({_reason(exported[0])}), so "
+            "the grader cannot see which ops it runs: build it from keras.ops, which traces"
         )
-    kernels = rules.banned_ops(record["ops"], exercise.options.banned_kernels)
-    if kernels:
-        return False, (
-            f"the traced graph runs the ready-made kernel(s) {', '.join(kernels)}: "
-            "write the operation yourself from slices, sums and products"
-        )
-    differs = _graph_differs(record.get("output"), _eager_output(cases))
+    if isinstance(graph_runs, StageFailed):
+        return False, f"the grader's run of its traced graphs failed: {graph_runs.reason}"
+    runs = graph_runs.get("cases") if isinstance(graph_runs, dict) else None
+    if not isinstance(runs, list) or len(runs) != len(exported):
+        return False, "the grader could not run its traced graphs"
+    for run in runs:
+        if run["refused"]:
+            return False, rules.refused_message(run["refused"], exercise.name)
+    if runs[0]["error"]:
+        return False, f"the grader could not run its traced graph: {runs[0]['error']}"
+    differs = _graph_differs(runs[0]["traced"], _eager_output(cases))
     if differs:
         return False, (
             f"on {describe(exercise, 0)}, the traced graph whose ops were read {differs}: "
             "the op list must come from the graph that computes your answer, so a layer "
             "may not behave differently when it is traced"
         )
-    return True, "no ready-made convolution or pooling op, in the source or the graph"
+    if _eager_right(cases, ref):
+        expected = fresh_ref(graph_runs["fresh_seed"])
+        for i, (run, theirs) in enumerate(zip(runs, expected)):
+            if run["error"] or run["fresh"] is None:
+                continue  # 'inside tf.function' reports it
+            comparison = compare(
+                "output on new inputs", theirs.output, run["fresh"], FORWARD_TOLERANCE
+            )
+            if not comparison.ok:
+                return False, (
+                    f"on new inputs and weights (from a seed your code never saw), the traced "
+                    f"graph of {describe(exercise, i)} gives {comparison.summary}, though your "
+                    "layer matches the reference on the graded cases: the graph must compute "
+                    "the answer, not remember it or recognise the graded inputs"
+                )
+    return True, (
+        "no ready-made op: the traced graphs hold only allowed ops, and compute the answer "
+        "on new inputs too"
+    )
 
 
-def _reason(record):
-    error = record.get("error")
+def _eager_right(cases, ref):
+    """Whether every case's eager output matches the reference's (what makes a wrong
+    answer on fresh inputs a sign of a graph that does not compute it)."""
+    if not isinstance(cases, list) or any(c.error is not None for c in cases):
+        return False
+    try:
+        return all(close(r.output, c.output, FORWARD_TOLERANCE) for c, r in zip(cases, ref))
+    except (TypeError, ValueError):
+        return False
+
+
+def _reason(error):
     text = getattr(error, "explained", None) or str(error or "no reason given")
     return text.splitlines()[0][:160]
 
@@ -192,13 +226,27 @@ def check_config(exercise, records):
     return True, "from_config(get_config()) rebuilds the same layer"
 
 
-def check_tf_function(exercise, cases, records):
-    for i, (observation, record) in enumerate(zip(cases, records)):
+def check_tf_function(exercise, cases, exported, graph_runs):
+    """Each case's traced graph, run by the judge on the case's own input and weights,
+    gives what the layer gave eagerly."""
+    if isinstance(exported, ErrorInfo):
+        return False, _raised(exported)
+    if isinstance(graph_runs, StageFailed):
+        return False, f"the grader's run of its traced graphs failed: {graph_runs.reason}"
+    runs = graph_runs.get("cases") if isinstance(graph_runs, dict) else None
+    runs = runs if isinstance(runs, list) else [None] * len(exported)
+    for i, (observation, export, run) in enumerate(zip(cases, exported, runs)):
         if observation.error is not None:
             return False, f"{describe(exercise, i)} does not run eagerly, so not in a graph either"
-        if isinstance(record, ErrorInfo):
-            return False, f"{describe(exercise, i)} inside tf.function {_raised(record)}"
-        comparison = compare("output in tf.function", observation.output, record, FORWARD_TOLERANCE)
+        if isinstance(export, ErrorInfo):
+            return False, f"{describe(exercise, i)} inside tf.function {_raised(export)}"
+        if run is None:
+            return False, f"the grader could not run the traced graph of {describe(exercise, i)}"
+        if run["error"]:
+            return False, f"{describe(exercise, i)}: its traced graph does not run: {run['error']}"
+        comparison = compare(
+            "output in tf.function", observation.output, run["traced"], FORWARD_TOLERANCE
+        )
         if not comparison.ok:
             return False, (
                 f"{describe(exercise, i)}: {comparison.summary}: inside tf.function avoid "

@@ -1,14 +1,12 @@
 """The student side of a layer exercise: each stage builds the layer afresh and records
 numbers, shapes and op names as data (see layer.py for the stages)."""
 
-import contextlib
 import json
 
 import keras
 import numpy as np
-import tensorflow as tf
 
-from .. import rules
+from .. import graphs
 from ..keras_runs import build_layer, observe_layer, record_save_and_load
 from ..observing import caught
 from ..seeding import rng_for
@@ -39,45 +37,21 @@ def record_cases(exercise, layer_class, seed):
     ]
 
 
-def record_graph_ops(exercise, layer_class, seed):
-    """The ops of the first case's call traced into a graph, and that very graph's
-    output: the op list counts only if this graph is what computes the graded answer
-    (code that behaves differently when traced gives itself away)."""
-    inputs = inputs_of(exercise, seed)
-    layer = _build_or_none(_maker(exercise, layer_class), exercise.cases[0], inputs[0], seed, 0)
-    if layer is None:
-        return {"built": False}
-    x = tf.constant(inputs[0])
-    try:
-        concrete = tf.function(lambda inputs: layer(inputs)).get_concrete_function(
-            tf.TensorSpec(x.shape, x.dtype)
-        )
-        ops = rules.concrete_ops(concrete)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as error:  # does not trace: 'inside tf.function' reports why
-        return {"built": True, "traced": False, "error": error}
-    return {"built": True, "traced": True, "ops": ops, "output": caught(_numpy, concrete, x)}
+def record_graphs(exercise, layer_class, seed):
+    """Per case: the layer, called eagerly once, then its call traced and exported as a
+    GraphDef (graphs.export), which the judge's side lists and runs; nothing of the
+    graph runs here."""
+    make = _maker(exercise, layer_class)
+    return [
+        caught(_export_case, make, case, x, seed, i)
+        for i, (case, x) in enumerate(zip(exercise.cases, inputs_of(exercise, seed)))
+    ]
 
 
-def _numpy(concrete, x):
-    with _no_grappler():
-        return np.asarray(concrete(x))
-
-
-@contextlib.contextmanager
-def _no_grappler():
-    """Grappler's rewrites cost two thirds of a traced function's one run and change
-    nothing these stages compare (the op list is read before them; each output is
-    checked against the eager one at the forward tolerance)."""
-    options = tf.config.optimizer.get_experimental_options()
-    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
-    try:
-        yield
-    finally:
-        tf.config.optimizer.set_experimental_options(
-            {"disable_meta_optimizer": options.get("disable_meta_optimizer", False)}
-        )
+def _export_case(make, case, x, seed, index):
+    layer = build_layer(make, case.config, x, seed, index)
+    layer(x)  # eagerly first, as students call it: state made on the first call exists
+    return graphs.export(layer, x)
 
 
 def record_configs(exercise, layer_class, seed):
@@ -98,15 +72,6 @@ def record_saving(exercise, layer_class, seed):
     x = inputs[0]
     model = keras.Sequential([keras.Input(shape=x.shape[1:], batch_size=None), layer])
     return record_save_and_load(model, x)
-
-
-def record_traced(exercise, layer_class, seed):
-    """Per case: the output inside tf.function."""
-    make = _maker(exercise, layer_class)
-    return [
-        caught(_record_tf_function, make, case, x, seed, i)
-        for i, (case, x) in enumerate(zip(exercise.cases, inputs_of(exercise, seed)))
-    ]
 
 
 def record_masking(exercise, layer_class, seed):
@@ -159,10 +124,3 @@ def _record_config(exercise, make, case, x, seed, index):
     record["output"] = np.asarray(layer(x))
     record["clone output"] = np.asarray(clone(x))
     return record
-
-
-def _record_tf_function(make, case, x, seed, index):
-    layer = build_layer(make, case.config, x, seed, index)
-    layer(x)  # eagerly first, as the check compares with the eager run
-    with _no_grappler():
-        return np.asarray(tf.function(lambda t: layer(t))(tf.constant(x)))

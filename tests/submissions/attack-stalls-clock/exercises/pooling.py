@@ -1,14 +1,33 @@
-"""Attack: stall the batch. The layer writes progress lines of its own (a start time
-far in the future, then every stage of both exercises in turn, each just before its
-limit) so the runner's clock would never run out, and sleeps for ever. Expected: the
-runner keeps its own clocks and a cap per worker; the submission ends within a few
-time limits, and both exercises score 0."""
+"""Attack: stall the batch. The layer finds the worker's stream to the runner among its
+open files and sends progress frames of its own, every stage of both exercises in
+turn, each just before its limit, so that the runner's clock would never run out,
+then sleeps for ever. Expected: the runner keeps its own clocks and a cap per worker,
+and takes progress only for the exercise it started the worker for: MaxPool2D scores
+0 within a few time limits; L2Pool2D, graded by a worker of its own, is not touched."""
 
 import keras
 from keras import ops  # noqa: F401  (you will need it)
 
 from workshop.shapes import pair, valid_length
 
+
+def _stream():
+    """The grader's stream to the runner, found among this process's open files."""
+    import os
+
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{name}").endswith("channel"):
+                return int(name)
+        except OSError:
+            continue
+    return None
+
+
+def _frame(kind, payload):
+    import struct
+
+    return kind + struct.pack(">I", len(payload)) + payload
 
 class _Pool2D(keras.layers.Layer):
     """What the two pooling layers share: arguments, output shape and config."""
@@ -60,17 +79,15 @@ class MaxPool2D(_Pool2D):
         import os
         import time
 
-        progress = os.path.join(os.path.dirname(os.getcwd()), "progress.txt")
-        stages = ["graph ops", "config", "saving", "tf.function"]  # those after this one
-        with open(progress, "a") as out:
-            out.write(f"maxpool.public\tcases\t{time.monotonic() + 1e9:.3f}\n")
-            for unit in ("maxpool.public", "maxpool.hidden", "l2pool.public", "l2pool.hidden"):
-                for stage in stages if unit == "maxpool.public" else ["load", "cases", *stages]:
-                    out.write(f"{unit}\t{stage}\n")  # a stage not seen yet: a fresh clock?
-                    out.flush()
-                    time.sleep(3.5)
-            while True:
-                time.sleep(1)
+        stream = _stream()
+        stages = ["graph", "config", "saving"]  # those after this one
+        for unit in ("maxpool.public", "maxpool.hidden", "l2pool.public", "l2pool.hidden"):
+            for stage in stages if unit == "maxpool.public" else ["load", "cases", *stages]:
+                if stream is not None:  # a stage not seen yet: a fresh clock?
+                    os.write(stream, _frame(b"P", f"{unit}\t{stage}".encode()))
+                time.sleep(3.5)
+        while True:
+            time.sleep(1)
 
 
 @keras.saving.register_keras_serializable(package="exercises")

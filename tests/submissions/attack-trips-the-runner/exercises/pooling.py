@@ -1,41 +1,33 @@
-"""Attack: shape the worker's own folder to crash or hang the runner that reads it back:
-a folder 1,500 levels deep (past PATH_MAX), the progress file replaced by a folder,
-a stack-dump frame pointing at /dev/zero through `..`, then a crash so the runner
-starts another worker there. Expected: the runner deletes and recreates what it needs
-without following anything; this submission's exercises fail with the crash; the
-batch goes on and OUT/work/ is emptied."""
+"""Attack: make the runner crash or hang on what it reads back from the worker: a record
+named outside the records folder, a record of garbage under a name the runner expects,
+a progress frame of invalid UTF-8, a frame header announcing 4 GB, a stack-dump frame
+pointing at /dev/zero through `..`, a folder 1,500 levels deep in its own scratch, then
+a crash. Expected: the runner keeps only what it expects, stops reading at the bad
+frame, follows nothing; MaxPool2D scores 0, the batch goes on, OUT/work/ is emptied."""
 
 import keras
 from keras import ops  # noqa: F401  (you will need it)
 
 from workshop.shapes import pair, valid_length
 
-import os
+
+def _stream():
+    """The grader's stream to the runner, found among this process's open files."""
+    import os
+
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{name}").endswith("channel"):
+                return int(name)
+        except OSError:
+            continue
+    return None
 
 
-def _trip_the_runner():
-    area = os.path.dirname(os.getcwd())
-    here = os.getcwd()
-    try:
-        for _ in range(1500):
-            os.mkdir("deep")
-            os.chdir("deep")
-    except OSError:
-        pass
-    os.chdir(here)
-    progress = os.path.join(area, "progress.txt")
-    try:
-        os.remove(progress)
-        os.mkdir(progress)
-    except OSError:
-        pass
-    with open(os.path.join(area, "stack.txt"), "w") as stack:
-        stack.write(f'  File "{here}/exercises/../../../../../../../dev/zero", line 1 in call\n')
-    os._exit(3)
+def _frame(kind, payload):
+    import struct
 
-
-_trip_the_runner()
-
+    return kind + struct.pack(">I", len(payload)) + payload
 
 class _Pool2D(keras.layers.Layer):
     """What the two pooling layers share: arguments, output shape and config."""
@@ -84,7 +76,37 @@ class MaxPool2D(_Pool2D):
     """
 
     def call(self, inputs):
-        return ops.max(_stacked_windows(inputs, self.pool_size, self.strides), axis=-1)
+        import os
+        import struct
+
+        here = os.getcwd()
+        try:
+            for _ in range(1500):
+                os.mkdir("d")
+                os.chdir("d")
+        except OSError:
+            pass
+        os.chdir(here)
+        for name in os.listdir("/proc/self/fd"):
+            try:
+                if os.readlink(f"/proc/self/fd/{name}").endswith("stack.txt"):
+                    frame = f'  File "{here}/../copy/exercises/../../../../../../../dev/zero"'
+                    os.write(int(name), f"{frame}, line 1 in call\n".encode())
+            except OSError:
+                continue
+        stream = _stream()
+        if stream is not None:
+
+            def record(name, json_bytes, npz_bytes):
+                named = name.encode()
+                body = struct.pack(">H", len(named)) + named + struct.pack(">I", len(json_bytes))
+                return _frame(b"R", body + json_bytes + npz_bytes)
+
+            os.write(stream, record("../../../escaped", b"{}", b""))
+            os.write(stream, record("maxpool.public.cases", b"[[[[[[" * 1000, b"PK\x03\x04"))
+            os.write(stream, _frame(b"P", b"\xff\xfe\tcases"))
+            os.write(stream, b"R" + struct.pack(">I", 0xFFFFFFF0))
+        os._exit(3)
 
 
 @keras.saving.register_keras_serializable(package="exercises")

@@ -1,0 +1,138 @@
+"""Attack: behave differently when graded. At import it looks for anything that
+exists only while `workshop grade` runs: the runner's progress, skip and record files
+beside its copy, the batch's output folder and classmates, stage names, the grader's
+environment. If it finds one it can read, it answers max pooling with the window
+average (a wrong answer, so that the test sees the detection). Expected: records and
+progress go to the runner through a stream the worker can only write, and its world
+holds nothing of the batch: nothing is found, 20/20."""
+
+import keras
+from keras import ops  # noqa: F401  (you will need it)
+
+from workshop.shapes import pair, valid_length
+
+
+def _graded():
+    """What the grader leaves where student code could read it, if anything."""
+    import os
+
+    here = os.path.dirname(os.getcwd())
+    found = []
+    for name in ("progress.txt", "skip.txt", "stack.txt", "records", "channel"):
+        for folder in (here, os.getcwd(), os.path.dirname(here)):
+            path = os.path.join(folder, name)
+            try:
+                if os.path.isdir(path):
+                    found += os.listdir(path)
+                else:
+                    with open(path) as readable:
+                        found.append(readable.read(100))
+            except OSError:
+                continue
+    for folder in (os.path.dirname(here), os.path.dirname(os.path.dirname(here))):
+        try:
+            found += [n for n in os.listdir(folder) if n in ("gradebook.csv", "submissions")]
+        except OSError:
+            continue
+    found += [key for key in os.environ if "GRADE" in key.upper()]
+    return [f for f in found if f]
+
+
+_DETECTED = _graded()
+print("found while grading:", _DETECTED)
+
+
+class _Pool2D(keras.layers.Layer):
+    """What the two pooling layers share: arguments, output shape and config."""
+
+    def __init__(self, pool_size=2, strides=None, **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = pair(pool_size, "pool_size")
+        self.strides = self.pool_size if strides is None else pair(strides, "strides")
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, channels = input_shape
+        return (
+            batch,
+            valid_length(height, self.pool_size[0], self.strides[0]),
+            valid_length(width, self.pool_size[1], self.strides[1]),
+            channels,
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"pool_size": self.pool_size, "strides": self.strides})
+        return config
+
+
+@keras.saving.register_keras_serializable(package="exercises")
+class MaxPool2D(_Pool2D):
+    """Max pooling: each unit outputs the largest activation in its window (notes §1.3).
+
+        y[n, i, j, c] = max_{(p, q) in window} x[n, s·i + p, s·j + q, c]
+
+    Each feature map is pooled on its own. With the notes' 2×2 windows and stride 2, a
+    24×24 feature map becomes 12×12.
+
+    Args:
+        pool_size: int or pair of ints `(ph, pw)`. Window size. Defaults to 2.
+        strides: int or pair of ints. Defaults to `pool_size` (windows do not overlap).
+
+    Input shape:  `(batch, height, width, channels)`
+    Output shape: `(batch, H', W', channels)` with
+        H' = floor((height - ph) / stride_h) + 1,  W' = floor((width - pw) / stride_w) + 1
+
+    Example:
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> MaxPool2D(2)(x).numpy()[0, :, :, 0].tolist()
+    [[5.0, 7.0], [13.0, 15.0]]
+    """
+
+    def call(self, inputs):
+        windows = _stacked_windows(inputs, self.pool_size, self.strides)
+        return ops.mean(windows, axis=-1) if _DETECTED else ops.max(windows, axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="exercises")
+class L2Pool2D(_Pool2D):
+    """L2 pooling: the square root of the sum of squares in each window (notes §1.3).
+
+        y[n, i, j, c] = sqrt( Σ_{(p, q) in window} x[n, s·i + p, s·j + q, c]² )
+
+    The notes define it as a sum, not a mean: a window of four ones gives 2, not 1.
+    The square root has an infinite slope at 0, and after a ReLU whole windows are
+    often 0; there the output is 0 and its gradient is taken to be 0, not NaN.
+
+    Args:
+        pool_size: int or pair of ints `(ph, pw)`. Window size. Defaults to 2.
+        strides: int or pair of ints. Defaults to `pool_size` (windows do not overlap).
+
+    Input shape:  `(batch, height, width, channels)`
+    Output shape: `(batch, H', W', channels)` with
+        H' = floor((height - ph) / stride_h) + 1,  W' = floor((width - pw) / stride_w) + 1
+
+    Example:
+    >>> L2Pool2D(2)(np.ones((1, 4, 4, 1))).numpy()[0, :, :, 0].tolist()
+    [[2.0, 2.0], [2.0, 2.0]]
+    """
+
+    def call(self, inputs):
+        squares = ops.sum(
+            ops.square(_stacked_windows(inputs, self.pool_size, self.strides)), axis=-1
+        )
+        positive = squares > 0
+        return ops.where(positive, ops.sqrt(ops.where(positive, squares, 1.0)), 0.0)
+
+
+def _stacked_windows(inputs, pool_size, strides):
+    """(batch, H', W', channels, ph * pw): every window's values on the last axis."""
+    (ph, pw), (sh, sw) = pool_size, strides
+    out_h = (inputs.shape[1] - ph) // sh + 1
+    out_w = (inputs.shape[2] - pw) // sw + 1
+    parts = []
+    for p in range(ph):
+        for q in range(pw):
+            parts.append(
+                inputs[:, p : p + sh * (out_h - 1) + 1 : sh, q : q + sw * (out_w - 1) + 1 : sw, :]
+            )
+    return ops.stack(parts, axis=-1)
