@@ -317,7 +317,9 @@ def test_without_isolation_the_attacks_succeed(tmp_path, listener):
     try:
         assert done.returncode == 0, done.stderr[-3000:]
         book = pd.read_csv(out / "gradebook.csv").set_index("submission")
-        assert book.loc["attack-reads-solutions", "maxpool"] == 10  # read through tf.io
+        # The solutions, read through tf.io, give the right numbers; only the ReadFile op
+        # in the traced graph, which no allow list holds, costs the rule and tf.function.
+        assert book.loc["attack-reads-solutions", "maxpool"] == 8
         assert all(value.startswith("none") for value in book["isolation"])
         connection, _ = listener.accept()
         assert connection.recv(100) == b"escaped"

@@ -312,6 +312,13 @@ def test_cgroups_v2_is_preferred_and_v1_found_per_controller(tmp_path):
     assert (v2 / "w" / "pids.max").read_text() == str(cgroups.PIDS_MAX)
     (v2 / "w" / "memory.events").write_text("low 0\noom 1\noom_kill 1\n")
     assert group.out_of_memory()
+    (v2 / "cgroup.subtree_control").write_text("")  # a scope delegated to the runner alone
+    (v2 / "cgroup.procs").write_text(f"{os.getpid()}\n")
+    assert cgroups.probe(mountinfo, own) == cgroups.Hierarchy(2, (str(v2),))
+    assert (v2 / "workshop-runner" / "cgroup.procs").read_text() == str(os.getpid())
+    assert (v2 / "cgroup.subtree_control").read_text() == "+memory +pids"
+    (v2 / "cgroup.subtree_control").write_text("")
+    (v2 / "cgroup.procs").write_text(f"{os.getpid()}\n1\n")  # shared: not the runner's
     (v2 / "cgroup.controllers").write_text("cpu\n")  # v1 holds memory and pids here
     for name in ("memory/a", "pids/b"):
         (tmp_path / name).mkdir(parents=True)

@@ -91,9 +91,11 @@ In all: <<total_points>> points.
   how, so a correct answer gives the reference's samples; statistical checks judge
   samples drawn your own way.
 - **No ready-made op** where the lesson is the op: the grader reads your source and the
-  TensorFlow graph your code traces to (and that graph must give the answer your code
-  gives eagerly). `tf.image.extract_patches`, `tf.py_function` and
-  `tf.numpy_function` count as ready-made there.
+  TensorFlow graph your code traces to. The graph may hold only what a hand-written
+  answer is made of (arithmetic, comparisons, reductions, shapes, slicing and
+  indexing, matrix products, loops), and it must compute your answer: the grader runs
+  it on your cases and on inputs of its own. `tf.image.extract_patches`,
+  `tf.py_function` and `tf.numpy_function` count as ready-made there.
 - **Mistakes by name.** The grader keeps realistic wrong versions of each exercise;
   when your code computes what one of them computes, the report names the mistake.
 - **Not written, broken, crashing.** A stub scores 0 as "not attempted"; a syntax error

@@ -84,13 +84,21 @@ def probe(mountinfo="/proc/self/mountinfo", cgroup_file="/proc/self/cgroup"):
 
 def _v2_ready(base):
     """Whether `base` can give its children memory and pids: they are enabled in its
-    subtree_control, or can be (it holds no process of its own, and is writable)."""
+    subtree_control, or can be. A group with processes cannot ("no internal
+    processes"): where the runner is its only member (a scope delegated to it, as
+    `systemd-run --user --scope -p Delegate=yes` makes), the runner moves itself into
+    a leaf of its own first."""
     control = base / "cgroup.subtree_control"
     try:
         if set(CONTROLLERS) <= set(control.read_text().split()):
             return os.access(base, os.W_OK)
-        if (base / "cgroup.procs").read_text().strip():
-            return False  # "no internal processes": a group with members cannot delegate
+        members = set((base / "cgroup.procs").read_text().split())
+        if members and members != {str(os.getpid())}:
+            return False  # others live there: not the runner's to rearrange
+        if members:
+            leaf = base / "workshop-runner"
+            leaf.mkdir(exist_ok=True)
+            (leaf / "cgroup.procs").write_text(str(os.getpid()))
         control.write_text(" ".join(f"+{c}" for c in CONTROLLERS))
         return True
     except OSError:

@@ -33,13 +33,14 @@ def add_arguments(parser):
         "--isolation",
         choices=("auto", "landlock", "none"),
         default="auto",
-        help="the boundary around student code: Landlock (auto: refuse without it), or "
-        "none (the gradebook says so)",
+        help="the walls around student code: every one the machine can give, and refuse "
+        "without Landlock (auto, landlock), or none (the gradebook says so)",
     )
     parser.add_argument(
         "--keep-work",
         action="store_true",
-        help="keep each worker's folder (OUT/work/NAME: its copy, records) after judging",
+        help="keep each submission's records (OUT/submissions/NAME/records) and the "
+        "reference's after judging",
     )
 
 
