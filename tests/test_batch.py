@@ -392,3 +392,45 @@ def test_root_capabilities_are_gone_and_nothing_is_left_to_detect(graded):
     assert "fanotify_init gave -1" in said
     said = (out / "submissions" / "attack-detects-grading" / "output.log").read_text()
     assert "found while grading: []" in said
+
+
+@pytest.mark.slow
+def test_grading_from_an_installed_wheel_keeps_its_solutions_out_of_reach(tmp_path):
+    """A wheel puts solutions/ beside workshop/ in site-packages, which the workers must
+    read (TensorFlow lives there): graded from such an install, the correct submission
+    scores full marks and attack-reads-solutions, which looks for the solutions beside
+    the workshop's own files, finds none by any route."""
+    import shutil
+    import subprocess
+    import sys
+    import sysconfig
+
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(wheels), str(REPO)], check=True, timeout=600)  # fmt: skip
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = subprocess.run([str(python), "-c", where], capture_output=True, text=True,
+                          check=True).stdout.strip()  # fmt: skip
+    # TensorFlow and the rest from this environment, the workshop from the wheel alone.
+    (Path(site) / "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    (wheel,) = wheels.glob("*.whl")
+    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
+                   check=True, timeout=600)  # fmt: skip
+    assert (Path(site) / "solutions" / "pooling.py").exists()
+    for name in ("correct", "attack-reads-solutions"):
+        shutil.copytree(CORPUS / name, tmp_path / "class" / name)
+    done = subprocess.run(
+        [str(venv / "bin" / "workshop"), "--root", str(Path(site)), "grade", "class",
+         "--out", "out", "--exercises", "maxpool", "--no-hidden"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=900,
+        env={k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    book = pd.read_csv(tmp_path / "out" / "gradebook.csv").set_index("submission")
+    assert book.loc["correct", "maxpool"] == 10
+    assert book.loc["attack-reads-solutions", "maxpool"] == 0
+    feedback = tmp_path / "out" / "submissions" / "attack-reads-solutions" / "feedback.txt"
+    assert "every route to the solutions failed" in feedback.read_text()

@@ -292,11 +292,47 @@ def test_the_cgroup_counts_memfd_pages_against_the_memory_cap(tmp_path):
     assert not any(Path(f).parent.exists() for f in group.procs_files)
 
 
+@needs_root
+def test_the_cgroup_caps_a_cpu_hog_to_its_share():
+    """Four threads spinning for a second in a group of a quarter core get about a
+    quarter second of CPU: a classmate's worker keeps the rest of the cores."""
+    try:
+        hierarchy = cgroups.probe()
+    except cgroups.CgroupsUnavailable as error:
+        pytest.skip(str(error))
+    if cgroups.CPU not in hierarchy.controllers:
+        pytest.skip("no cpu controller here")
+    group = cgroups.Group(hierarchy, f"workshop-cpu-{os.getpid()}", 1 << 30, cpus=0.25)
+    try:
+        hog = textwrap.dedent(
+            f"""
+            import os, threading, time
+            from workshop.batch import cgroups
+            cgroups.join({group.procs_files!r})
+            end = time.monotonic() + 1.0
+            def spin():
+                while time.monotonic() < end:
+                    pass
+            threads = [threading.Thread(target=spin) for _ in range(4)]
+            [t.start() for t in threads]
+            [t.join() for t in threads]
+            used = os.times()
+            print(used.user + used.system)
+            """
+        )
+        done = subprocess.run([sys.executable, "-c", hog], capture_output=True, text=True,
+                              timeout=60, env=dict(os.environ, PYTHONPATH=str(REPO)))  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert float(done.stdout) < 0.6  # unlimited, four threads would take up to 2 s
+    finally:
+        group.remove()
+
+
 def test_cgroups_v2_is_preferred_and_v1_found_per_controller(tmp_path):
     v2 = tmp_path / "unified" / "me"
     v2.mkdir(parents=True)
     (v2 / "cgroup.controllers").write_text("cpu memory pids\n")
-    (v2 / "cgroup.subtree_control").write_text("memory pids\n")
+    (v2 / "cgroup.subtree_control").write_text("memory pids cpu\n")
     mountinfo = tmp_path / "mountinfo"
     own = tmp_path / "cgroup"
     mountinfo.write_text(
@@ -306,24 +342,26 @@ def test_cgroups_v2_is_preferred_and_v1_found_per_controller(tmp_path):
     )
     own.write_text("0::/me\n5:memory:/a\n6:pids:/b\n")
     found = cgroups.probe(mountinfo, own)
-    assert found == cgroups.Hierarchy(2, (str(v2),))
-    group = cgroups.Group(found, "w", 1 << 30)
+    assert found == cgroups.Hierarchy(2, (str(v2),), ("memory", "pids", "cpu"))
+    group = cgroups.Group(found, "w", 1 << 30, cpus=1.5)
     assert (v2 / "w" / "memory.max").read_text() == str(1 << 30)
     assert (v2 / "w" / "pids.max").read_text() == str(cgroups.PIDS_MAX)
+    assert (v2 / "w" / "cpu.max").read_text() == "150000 100000"
     (v2 / "w" / "memory.events").write_text("low 0\noom 1\noom_kill 1\n")
     assert group.out_of_memory()
     (v2 / "cgroup.subtree_control").write_text("")  # a scope delegated to the runner alone
     (v2 / "cgroup.procs").write_text(f"{os.getpid()}\n")
-    assert cgroups.probe(mountinfo, own) == cgroups.Hierarchy(2, (str(v2),))
+    assert cgroups.probe(mountinfo, own).bases == (str(v2),)
     assert (v2 / "workshop-runner" / "cgroup.procs").read_text() == str(os.getpid())
-    assert (v2 / "cgroup.subtree_control").read_text() == "+memory +pids"
+    assert (v2 / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
     (v2 / "cgroup.subtree_control").write_text("")
     (v2 / "cgroup.procs").write_text(f"{os.getpid()}\n1\n")  # shared: not the runner's
     (v2 / "cgroup.controllers").write_text("cpu\n")  # v1 holds memory and pids here
     for name in ("memory/a", "pids/b"):
         (tmp_path / name).mkdir(parents=True)
-    found = cgroups.probe(mountinfo, own)
+    found = cgroups.probe(mountinfo, own)  # and no cpu controller: no CPU cap, the rest holds
     assert found == cgroups.Hierarchy(1, (f"{tmp_path}/memory/a", f"{tmp_path}/pids/b"))
+    assert found.controllers == ("memory", "pids")
 
 
 # --- the read list ------------------------------------------------------------------------------

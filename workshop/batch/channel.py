@@ -15,7 +15,8 @@ Frames: one kind byte, a 4-byte big-endian length, the payload.
 - D (done): nothing.
 
 The reader keeps only what it expects (names it was told), the first record of each
-name, and at most `cap` bytes in all; past the cap it stops reading and says so.
+name, the first report of each stage, and at most `cap` bytes in all; past the cap,
+or at a frame that is not its own, it stops reading and says so.
 """
 
 import os
@@ -28,6 +29,7 @@ from pathlib import Path
 PROGRESS, RECORD, DONE = b"P", b"R", b"D"
 HEADER = struct.Struct(">cI")
 MAX_FRAME = 256 << 20  # a frame longer than this is not ours: the reader stops
+MAX_PROGRESS = 1000  # distinct (unit, stage) reports: an exercise has a dozen
 
 
 class ChannelError(OSError):
@@ -85,7 +87,7 @@ class Reader:
     def __init__(self, path, folder, expected, cap):
         self.folder = Path(folder)
         self.expected, self.cap = expected, cap
-        self.received, self.progress, self.kept = 0, [], set()
+        self.received, self.progress, self.kept, self._heard = 0, [], set(), set()
         self.done, self.over_cap, self.broken = False, False, ""
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -121,7 +123,7 @@ class Reader:
                     self.over_cap = True
                 return False
             self._buffer += chunk
-            if not self._frames():
+            if not self._frames() or self.broken:
                 return False
 
     def _frames(self):
@@ -146,7 +148,12 @@ class Reader:
         elif kind == PROGRESS:
             unit, _, stage = payload.decode("utf-8", errors="replace").partition("\t")
             with self._lock:
-                self.progress.append((now, unit, stage))
+                if (unit, stage) not in self._heard:  # the first only: a flood keeps nothing
+                    self._heard.add((unit, stage))
+                    if len(self._heard) > MAX_PROGRESS:
+                        self.broken = f"more than {MAX_PROGRESS} progress reports"
+                        return
+                    self.progress.append((now, unit, stage))
         else:
             self._keep_record(payload)
 

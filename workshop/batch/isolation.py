@@ -65,7 +65,9 @@ class Isolation:
     namespaces: bool = False  # and a private root
     cgroups: int = 0  # the cgroup version, 0 for none
     hierarchy: tuple = ()  # cgroups.Hierarchy.bases
-    privileges: str = ""  # "root": switch to an unprivileged uid; "user": a user namespace
+    controllers: tuple = ()  # cgroups.Hierarchy.controllers
+    privileges: str = ""  # "root": an unprivileged uid; "user": a user namespace's caps
+    # dropped; "capabilities": root's dropped, its uid kept (no private root)
     missing: tuple = field(default=(), compare=False)  # walls not had here, one line each
 
     def describe(self):
@@ -75,11 +77,13 @@ class Isolation:
         if self.namespaces:
             parts.append("namespaces (pid, mount, ipc, uts, net) with a private root and tmpfs")
         if self.cgroups:
-            parts.append(f"cgroup v{self.cgroups} memory and pids caps")
+            parts.append(f"cgroup v{self.cgroups} {', '.join(self.controllers)} caps")
         if self.privileges == "root":
             parts.append("an unprivileged uid without capabilities")
         elif self.privileges == "user":
             parts.append("no capabilities (a user namespace)")
+        elif self.privileges == "capabilities":
+            parts.append("no capabilities (root's uid kept: no private root)")
         parts.append(f"Landlock ABI {self.abi}")
         if self.seccomp:
             parts.append(f"a seccomp allow list ({len(seccomp.allowed_names())} calls)")
@@ -101,6 +105,7 @@ def parse(argument):
     if data.get("kind") != LANDLOCK:
         raise ValueError(f"unknown isolation {argument!r}")
     data["hierarchy"] = tuple(data.get("hierarchy", ()))
+    data["controllers"] = tuple(data.get("controllers", ()))
     return Isolation(**data)
 
 
@@ -134,7 +139,9 @@ def probe(choice="auto"):
         hierarchy = None
         missing.append(f"no cgroup: {error}")
     if jail.is_root():
-        privileges = "root"
+        # Another uid only where the worker has a private root to own: without one,
+        # the Python installation (say under /root) may be closed to it.
+        privileges = "root" if not no_namespaces else "capabilities"
     elif not no_namespaces:
         privileges = "user"
     else:
@@ -146,6 +153,7 @@ def probe(choice="auto"):
         namespaces=not no_namespaces,
         cgroups=hierarchy.version if hierarchy else 0,
         hierarchy=hierarchy.bases if hierarchy else (),
+        controllers=hierarchy.controllers if hierarchy else (),
         privileges=privileges,
         missing=tuple(missing),
     )
@@ -204,7 +212,7 @@ def wall_in(isolation, folder, readable, copy_from, uid, disk_bytes, cgroup_proc
     if isolation.namespaces:
         jail.enter(folder, copy_from, _outermost(readable), uid, disk_bytes)
     if isolation.privileges:
-        jail.drop_privileges(uid)
+        jail.drop_privileges(uid, switch_uid=isolation.privileges == "root")
     rules = [(p, landlock.READ) for p in readable]
     rules += [(str(folder), landlock.WRITE)]
     device = landlock.READ_FILE | landlock.WRITE_FILE | landlock.TRUNCATE  # open(devnull, "w")

@@ -30,7 +30,9 @@ import ctypes
 import errno
 import os
 import platform
+import re
 import shutil
+import signal
 from pathlib import Path
 
 CLONE_NEWNS = 0x00020000
@@ -144,16 +146,19 @@ def become_init():
     parent = os.getpid()
     child = os.fork()
     if child:  # the runner signals this process (its pid is the one it knows): pass it on
-        import signal
-
         for number in (signal.SIGUSR1, signal.SIGTERM):
             signal.signal(number, lambda signum, frame: os.kill(child, signum))
         while True:
             try:
                 _, status = os.waitpid(child, 0)
-                os._exit(max(os.waitstatus_to_exitcode(status), 0))
+                break
             except InterruptedError:
                 continue
+        code = os.waitstatus_to_exitcode(status)
+        if code < 0:  # killed (the memory cap's SIGKILL, say): die of the same signal
+            signal.signal(-code, signal.SIG_DFL)
+            os.kill(os.getpid(), -code)
+        os._exit(code)
     _check(_c().prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
     if os.getppid() != parent and os.getppid() != 0:
         os._exit(1)  # the parent died before the death signal was set
@@ -243,10 +248,10 @@ def _bind(path, root, writable=False):
 def _read_only_beneath(root, keep):
     """Every mount under `root` read-only: a recursive bind brings the mounts beneath
     a folder along (cgroup controllers under /sys/fs/cgroup, say) as they were."""
-    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+    for line in Path("/proc/self/mountinfo").read_bytes().splitlines():
         fields = line.split()
-        point = Path(fields[4].encode().decode("unicode_escape"))  # \040 for a space
-        options = fields[5].split(",")
+        point = Path(os.fsdecode(_unescape(fields[4])))
+        options = fields[5].decode().split(",")
         if point == root or not point.is_relative_to(root) or point in keep:
             continue
         if "ro" not in options:
@@ -256,16 +261,23 @@ def _read_only_beneath(root, keep):
             mount(None, point, None, flags)
 
 
-def drop_privileges(uid):
-    """No capability left in any set, for good; as root, also the uid and gid `uid`
-    and no supplementary groups. Then no_new_privs (nothing regains them by exec)."""
+def _unescape(field):
+    """A mountinfo path as bytes: the kernel writes space, tab, newline and backslash as
+    three octal digits after a backslash, and any other byte (UTF-8 included) as is."""
+    return re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), field)
+
+
+def drop_privileges(uid, switch_uid=True):
+    """No capability left in any set, for good; as root (and `switch_uid`), also the uid
+    and gid `uid` and no supplementary groups. Then no_new_privs (nothing regains them
+    by exec)."""
     last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
     libc = _c()
     for cap in range(last + 1):  # the bounding set: needs CAP_SETPCAP, so first
         if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
             _check(-1, f"drop capability {cap} from the bounding set")
     _check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient caps")
-    if is_root() and os.getuid() == 0 and _real_root():
+    if switch_uid and is_root() and os.getuid() == 0 and _real_root():
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)  # clears the permitted and effective sets

@@ -15,6 +15,7 @@ import ast
 import itertools
 import os
 import re
+import secrets
 import signal
 import time
 from pathlib import Path
@@ -40,7 +41,7 @@ _numbers = itertools.count()  # each worker its uid and group name
 
 # --- where a hung worker was -------------------------------------------------------------
 
-FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)')
+FRAME = re.compile(r'File "(?P<file>[^"]{1,4096})", line (?P<line>\d{1,9}) in (?P<func>\S{1,200})')
 
 
 def hang_location(stack_text, source_root, sent_root):
@@ -126,10 +127,14 @@ class Attempt:
                     names.add(f"{stem}.{stage}")
             names.update(self.ending(stem))
         number = next(_numbers)
-        self.group = job.new_group(number)
-        fifo = channel.make(job.folder / "channel")
-        self.reader = channel.Reader(fifo, job.records, names.__contains__, job.records_left())
-        _fresh(job.stack)
+        self.group, self.reader = job.new_group(number), None
+        try:
+            fifo = channel.make(job.folder / "channel")
+            self.reader = channel.Reader(fifo, job.records, names.__contains__, job.records_left())
+            _fresh(job.stack)
+        except BaseException:  # nothing started: what was made goes now
+            self._release()
+            raise
         argv = [
             str(job.area.folder),
             *[f"{unit_slug}:{variant}" for unit_slug, variant in units],
@@ -154,7 +159,17 @@ class Attempt:
         self.cap = min(settings.time_limit * (len(units) + 1), self.budget_left())
         self.heard, self.seen, self.current = 0, {}, None
         self.disk_checked, self.over_disk, self.stopped = self.started, False, False
-        self.worker = spawn(argv, job.folder / "output.log", self.entry)
+        try:
+            self.worker = spawn(argv, job.folder / "output.log", self.entry)
+        except BaseException:  # no worker: the stream and the group go now
+            self._release()
+            raise
+
+    def _release(self):
+        if self.reader is not None:
+            self.reader.close(drain_seconds=0)
+        if self.group is not None:
+            self.group.remove()
 
     def stages(self, exercise):
         """The stages this attempt runs of a unit, the progress it may report."""
@@ -241,7 +256,7 @@ class Attempt:
         self.reader.close()
         self._listen()
         if self.group is not None:
-            self.group.remove()
+            self.group.remove()  # whatever it left, killed
 
     def _stage_name(self):
         if self.current is None:
@@ -254,11 +269,11 @@ class Attempt:
         if self.current is None:
             return self._stage_name()
         try:
-            os.kill(self.worker.pid, signal.SIGUSR1)
+            self.worker.signal(signal.SIGUSR1)
             time.sleep(0.3)
             stack = read_back(self.job.stack, 1 << 20).decode("utf-8", errors="replace")
             found = hang_location(stack, self.job.root, self.job.sent)
-        except OSError:
+        except Exception:  # a dump the student's code wrote itself: where is unknown
             found = None
         return found or self._stage_name()
 
@@ -366,9 +381,11 @@ class Job:
     def new_group(self, number):
         if not self.isolation.cgroups:
             return None
-        hierarchy = Hierarchy(self.isolation.cgroups, self.isolation.hierarchy)
-        name = f"workshop-{os.getpid()}-{number}"
-        return Group(hierarchy, name, int(self.settings.memory_gb * (1 << 30)))
+        isolation = self.isolation
+        hierarchy = Hierarchy(isolation.cgroups, isolation.hierarchy, isolation.controllers)
+        name = f"workshop-{os.getpid()}-{number}-{secrets.token_hex(4)}"
+        memory = int(self.settings.memory_gb * (1 << 30))
+        return Group(hierarchy, name, memory, cpus=self.settings.threads_each)
 
     def wall_arguments(self, uid, group=None):
         """The worker's walls, as its command line: the isolation, its uid and group,
@@ -422,14 +439,18 @@ class Job:
         cap = self.settings.disk_mb * (1 << 20)
         if not self.isolation.namespaces:
             return disk_use(self.area.folder) > cap
+        if pid is None:
+            return False
         try:
             seen = os.statvfs(f"/proc/{pid}/root{self.area.folder}")
         except OSError:
             return False  # gone, or not ours to look at (a --no-fork worker's parent)
         return seen.f_bavail * seen.f_frsize < min(cap / 100, 1 << 20)
 
-    def start(self, modules, spawn):
-        """Prepare and start; returns False when nothing needs running (done or broken)."""
+    def start(self, modules, spawn, books=None):
+        """Prepare and start; returns False when nothing needs running (done or broken).
+        `books` ({variant: StoredReference}) may hold the untouched stubs' records: an
+        exercise whose file is the stub byte for byte is judged on them, no worker run."""
         self.started = time.monotonic()
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -447,6 +468,11 @@ class Job:
             return False
         graded = {catalog.find(slug).module for slug in self.settings.exercises}
         self.missing = [m for m in sorted(graded) if m not in files]
+        self.books = books or {}
+        self.untouched = {
+            m for m in graded if files.get(m, (self.stubs / f"{m}.py").read_bytes())
+            == (self.stubs / f"{m}.py").read_bytes()
+        }  # fmt: skip
         remove(self.records)  # an interrupted batch's
         self.records.mkdir(parents=True)
         self.files = files
@@ -505,13 +531,29 @@ class Job:
         return done
 
     def _units_left(self):
-        """Units no worker has finished: it sends `origin` (or `unavailable`) last."""
+        """Units no worker has finished (it sends `origin` or `unavailable` last), but
+        those of untouched stubs, judged on the stub's own records."""
         done = self.finished_stages()
         return [
             (slug, variant)
             for slug, variant in self.units()
             if not {f"{slug}.{variant}.{end}" for end in ("origin", "unavailable", "load")} & done
+            and self._stub_records(slug, variant) is None
         ]
+
+    def _stub_records(self, slug, variant):
+        """The untouched stub's first-stage records for this unit, where its file is the
+        stub byte for byte and the reference has them; else None."""
+        if catalog.find(slug).module not in getattr(self, "untouched", ()):
+            return None
+        book = self.books.get(variant)
+        if book is None or not hasattr(book, "stub"):
+            return None
+        exercise, seed = self.unit_exercise(slug, variant)
+        try:
+            return book.stub(exercise, seed)
+        except evidence.BadRecord:
+            return None
 
     def _next_attempt(self):
         left = self._units_left()
@@ -612,6 +654,10 @@ class Job:
         load_failure = self.failures.get((stem, "load"))
         if load_failure:
             return results.zero(exercise, seed, load_failure.reason)
+        stub = self._stub_records(slug, variant)
+        if stub is not None:  # the stub as it came: judged on its own first stage
+            return judge(exercise, Evidence(stages=dict(stub)), book, seed, self.sent / "exercises",
+                         fresh_seed=self.fresh_seed)  # fmt: skip
         found, sources = Evidence(), []
         try:
             if (self.records / f"{stem}.unavailable.json").exists():
@@ -643,7 +689,9 @@ class Job:
                 except evidence.BadRecord as error:
                     found.stages[stage] = StageFailed(f"its record could not be read ({error})")
         try:
-            result = judge(exercise, found, book, seed, self.sent / "exercises")
+            result = judge(
+                exercise, found, book, seed, self.sent / "exercises", fresh_seed=self.fresh_seed
+            )
             result.sources = sources
             return result
         except Exception as error:  # a record of the right format but nonsense content

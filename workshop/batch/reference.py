@@ -29,9 +29,10 @@ def _marker(folder, kind, unit):
     return folder / kind / f"{unit[0]}.{unit[1]}"
 
 
-def compute(folder, unit, seed, hidden_seed, fresh_seed):
+def compute(folder, unit, seed, hidden_seed, fresh_seed, stubs=None):
     """Store one unit's reference records under folder/VARIANT (at the judge's fresh
-    seed too), then mark it done."""
+    seed too, and the untouched stub's first stage, when `stubs` is given), then mark
+    it done."""
     from .. import catalog
     from ..grader import hidden, reference_book
 
@@ -39,6 +40,8 @@ def compute(folder, unit, seed, hidden_seed, fresh_seed):
     exercise, unit_seed = hidden.pick(catalog.find(slug), variant, seed, hidden_seed)
     reference_book.save(exercise, unit_seed, folder / variant)
     reference_book.save_fresh(exercise, fresh_seed, folder / variant)
+    if stubs is not None:
+        reference_book.save_stub(exercise, unit_seed, folder / variant, Path(stubs))
     _marker(folder, "done", unit).touch()
 
 
@@ -68,6 +71,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--hidden-seed", type=int, required=True)
     parser.add_argument("--fresh-seed", type=int, required=True)
+    parser.add_argument("--stubs", help="the stubs' exercises/ folder")
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
     from ..quiet import import_tensorflow, threads_setter
@@ -76,14 +80,15 @@ def main(argv=None):
     folder = Path(args.folder)
     for unit in (tuple(u.split(":")) for u in args.units):
         if _claim(folder, unit):
-            compute(folder, unit, args.seed, args.hidden_seed, args.fresh_seed)
+            compute(folder, unit, args.seed, args.hidden_seed, args.fresh_seed, args.stubs)
     os._exit(0)
 
 
-def prepare(settings, folder, spawn, progress=print, fresh_seed=0):
+def prepare(settings, folder, spawn, progress=print, fresh_seed=0, stubs=None):
     """Compute the batch's reference into `folder` (emptied first) with `settings.jobs`
-    processes from `spawn(argv, log, entry)`, at the judge's `fresh_seed` too; returns
-    the books the judge reads, {variant: StoredReference}."""
+    processes from `spawn(argv, log, entry)`, at the judge's `fresh_seed` too, with the
+    first stage of the untouched `stubs`; returns the books the judge reads, {variant:
+    StoredReference}."""
     from ..grader.reference_book import StoredReference
 
     started = time.monotonic()
@@ -94,6 +99,7 @@ def prepare(settings, folder, spawn, progress=print, fresh_seed=0):
     argv = [str(folder), *(f"{s}:{v}" for s, v in units)]
     argv += ["--seed", str(settings.seed), "--hidden-seed", str(settings.hidden_seed)]
     argv += ["--fresh-seed", str(fresh_seed)]
+    argv += ["--stubs", str(stubs)] if stubs is not None else []
     argv += ["--threads", str(settings.threads_each)]
     processes = [
         spawn(argv, folder / "logs" / f"{i}.txt", entry="reference")
@@ -112,7 +118,7 @@ def prepare(settings, folder, spawn, progress=print, fresh_seed=0):
             f"({_last_lines(folder / 'logs')}): computing them here."
         )
     for unit in missing:
-        compute(folder, unit, settings.seed, settings.hidden_seed, fresh_seed)
+        compute(folder, unit, settings.seed, settings.hidden_seed, fresh_seed, stubs)
     count = len(processes)
     progress(
         f"Reference results ready ({time.monotonic() - started:.0f} s, "

@@ -112,7 +112,7 @@ def grade_batch(
     try:
         # Before any student's worker: the reference in `jobs` processes of its own.
         books = reference.prepare(
-            settings, out_dir / ".reference", spawn, progress, outputs.fresh_seed(key)
+            settings, out_dir / ".reference", spawn, progress, outputs.fresh_seed(key), stubs
         )
         started_at = time.monotonic()
         while waiting or running or unjudged:
@@ -124,7 +124,7 @@ def grade_batch(
             # here, beside the workers, not instead of one.
             while waiting and len(running) < settings.jobs:
                 job = waiting.pop(0)
-                if _guarded(job, lambda job=job: job.start(modules, spawn), default=False):
+                if _guarded(job, lambda job=job: job.start(modules, spawn, books), default=False):
                     running.append(job)
                 elif job.grade is None:  # nothing left to run: judge what is recorded
                     unjudged.append(job)

@@ -68,7 +68,6 @@ ALLOWED = {
     "getcwd": "os.getcwd",
     "chdir": "os.chdir",
     "fchdir": "os.chdir",
-    "fcntl": "close-on-exec, flags",
     "flock": "file locks",
     "ftruncate": "saving a model in its own folder",
     "fsync": "saving a model",
@@ -156,6 +155,11 @@ IOCTLS = {
     "FIOCLEX": 0x5451,
     "FIONREAD": 0x541B,
 }
+FCNTL_COMMANDS = {
+    "F_DUPFD": 0, "F_GETFD": 1, "F_SETFD": 2, "F_GETFL": 3, "F_SETFL": 4, "F_GETLK": 5,
+    "F_SETLK": 6, "F_SETLKW": 7, "F_OFD_GETLK": 36, "F_OFD_SETLK": 37, "F_OFD_SETLKW": 38,
+    "F_DUPFD_CLOEXEC": 1030, "F_GETPIPE_SZ": 1032,
+}  # fmt: skip
 CONDITIONAL = {
     "ioctl": ("a terminal's settings and close-on-exec only", [(1, v) for v in IOCTLS.values()]),
     "prctl": (
@@ -165,6 +169,8 @@ CONDITIONAL = {
     "kill": ("itself only (os.kill(os.getpid()), abort)", [(0, 0), (0, PID)]),
     "tgkill": ("its own threads only (raise, abort)", [(0, PID)]),
     "sched_setaffinity": ("itself only (os.sched_setaffinity(0, ...))", [(0, 0), (0, PID)]),
+    # No F_SETOWN or F_SETSIG: with O_ASYNC they would signal another process.
+    "fcntl": ("descriptors, flags and locks only", [(1, v) for v in FCNTL_COMMANDS.values()]),
 }
 # (argument, mask, value): allowed when argument & mask == value.
 MASKED = {"clone": ("threads only, never a new process", (0, CLONE_THREAD, CLONE_THREAD))}

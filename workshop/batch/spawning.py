@@ -1,6 +1,7 @@
 """Starting the batch's processes: forked from the fork server (zygote.py), or each a
 `python -m workshop.batch.ENTRY` of its own when there is none (--no-fork)."""
 
+import itertools
 import json
 import os
 import signal
@@ -8,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 from .area import PACKAGE_ROOT
 
@@ -16,7 +16,9 @@ from .area import PACKAGE_ROOT
 class Zygote:
     """The fork server, talked to over its stdin and stdout. It starts at once and
     imports TensorFlow while the runner does its own set-up; the first spawn waits
-    until it is ready. `namespaced`: it lives in a PID namespace of its own making."""
+    until it is ready. `namespaced`: it lives in a PID namespace of its own making.
+    Each process it starts has a number of the runner's (never reused), by which the
+    runner learns of its end and has it killed or signalled."""
 
     def __init__(self, namespaced=False):
         self.namespaced = namespaced
@@ -29,7 +31,8 @@ class Zygote:
             cwd=PACKAGE_ROOT / "workshop",
             env=worker_environment(),
         )
-        self.exits, self._pids, self._lock = {}, [], threading.Condition()
+        self.exits, self.pids, self._lock = {}, {}, threading.Condition()
+        self._numbers = itertools.count(1)
         self.ready = None  # True once it said so, False if it ended first
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -42,10 +45,14 @@ class Zygote:
             message = json.loads(line)
             with self._lock:
                 if "pid" in message:
-                    self._pids.append(message["pid"])
+                    self.pids[message["id"]] = message["pid"]
                 else:
-                    self.exits[message["exit"]] = message["code"]
+                    self.exits[message["id"]] = message["code"]
                 self._lock.notify_all()
+
+    def _send(self, message):
+        self.process.stdin.write((json.dumps(message) + "\n").encode())
+        self.process.stdin.flush()
 
     def spawn(self, argv, log, entry="worker"):
         with self._lock:
@@ -53,12 +60,19 @@ class Zygote:
                 raise RuntimeError("the worker fork server did not start in 5 minutes")
             if not self.ready:
                 raise RuntimeError("the worker fork server did not start")
-            request = {"argv": argv, "log": str(log), "entry": entry}
-            self.process.stdin.write((json.dumps(request) + "\n").encode())
-            self.process.stdin.flush()
-            if not self._lock.wait_for(lambda: self._pids, timeout=60):
+            number = next(self._numbers)
+            self._send({"id": number, "argv": argv, "log": str(log), "entry": entry})
+            if not self._lock.wait_for(lambda: number in self.pids, timeout=60):
                 raise RuntimeError("the worker fork server does not answer")
-            return ForkedWorker(self._pids.pop(0), self)
+            return ForkedWorker(number, self.pids.pop(number), self)
+
+    def request(self, message):
+        """A kill or a signal for one of its processes; nothing if it has gone."""
+        try:
+            with self._lock:
+                self._send(message)
+        except (OSError, ValueError):
+            pass
 
     def close(self):
         try:
@@ -69,18 +83,23 @@ class Zygote:
 
 
 class ForkedWorker:
-    def __init__(self, pid, zygote):
-        self.pid, self.zygote = pid, zygote
+    """A process the fork server started: `pid` is the host's number (None if it ended
+    before it said), used only to look at it (its /proc), never to signal it."""
+
+    def __init__(self, number, pid, zygote):
+        self.number, self.pid, self.zygote = number, pid, zygote
 
     def poll(self):
-        code = self.zygote.exits.get(self.pid)
+        code = self.zygote.exits.get(self.number)
         if code is None and self.zygote.process.poll() is not None:
-            # The zygote is gone, so nobody reports this worker's end: look for it.
-            return None if Path(f"/proc/{self.pid}").exists() else -1
+            return -1  # the server is gone, and with it whatever it started (pid 1)
         return code
 
+    def signal(self, number):
+        self.zygote.request({"signal": self.number, "number": int(number)})
+
     def kill(self):
-        kill_group(self.pid)
+        self.zygote.request({"kill": self.number})
         deadline = time.monotonic() + 10
         while self.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -106,8 +125,13 @@ class ExecWorker:
     def poll(self):
         return self.process.poll()
 
+    def signal(self, number):
+        if self.process.poll() is None:  # not reaped: the pid is still its own
+            os.kill(self.pid, number)
+
     def kill(self):
-        kill_group(self.pid)
+        if self.process.poll() is None:
+            kill_group(self.pid)
         self.process.wait()
         self.log.close()
 

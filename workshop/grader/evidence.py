@@ -225,8 +225,10 @@ MAX_RECORD_BYTES = 64 << 20
 
 def _check_size(npz_path):
     """Refuse an archive larger than MAX_RECORD_BYTES, with a member that is not stored
-    as it is (deflated data is a bomb in waiting: the writer never deflates), or whose
-    arrays' headers declare more than their data (NumPy allocates what they declare)."""
+    as it is (deflated data is a bomb in waiting: the writer never deflates), an array
+    of anything but numbers (a zero-size dtype declares any number of elements for
+    free), or whose arrays' headers declare more than their data (NumPy allocates what
+    they declare)."""
     import zipfile
 
     if Path(npz_path).stat().st_size > MAX_RECORD_BYTES:
@@ -247,7 +249,10 @@ def _check_size(npz_path):
                     else np.lib.format.read_array_header_2_0
                 )
                 shape, _, dtype = read_header(handle)
-            if float(np.prod(shape, dtype=np.float64)) * dtype.itemsize > member.file_size + 4096:
+            if dtype.kind not in "biuf" or dtype.itemsize == 0:
+                raise BadRecord(f"{Path(npz_path).name}: an array of {dtype}, not numbers")
+            count = float(np.prod(shape, dtype=np.float64))
+            if count * dtype.itemsize > member.file_size + 4096 or count > MAX_RECORD_BYTES:
                 raise BadRecord(f"{Path(npz_path).name}: an array larger than its data")
 
 

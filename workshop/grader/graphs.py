@@ -80,13 +80,16 @@ class GraphRefused(ValueError):
 
 
 def parse(exported):
-    """The GraphDef in an exported record (data from the student's process)."""
-    import tensorflow as tf
+    """The GraphDef in an exported record (data from the student's process), parsed by
+    protobuf alone: nothing of TensorFlow's runtime sees it here."""
+    from tensorflow.core.framework.graph_pb2 import GraphDef
 
-    data = np.asarray(exported.get("graph"), dtype=np.uint8).tobytes()
+    if not isinstance(exported, dict) or "graph" not in exported:
+        raise GraphRefused("no graph was exported")
+    data = np.asarray(exported["graph"], dtype=np.uint8).tobytes()
     if len(data) > MAX_GRAPH_BYTES:
         raise GraphRefused(f"the traced graph has {len(data):,} bytes, over the cap")
-    graph_def = tf.compat.v1.GraphDef()
+    graph_def = GraphDef()
     try:
         graph_def.ParseFromString(data)
     except Exception as error:  # protobuf's DecodeError: not a graph
@@ -94,15 +97,45 @@ def parse(exported):
     return graph_def
 
 
-def ops_of(graph_def):
-    """Every op type the graph runs: its nodes and those of every function in its
-    library (a nested tf.function, a loop's body). A node whose op names a library
-    function calls it; that function's nodes are listed instead."""
-    functions = {f.signature.name for f in graph_def.library.function}
-    found = {node.op for node in graph_def.node}
-    for function in graph_def.library.function:
-        found.update(node.op for node in function.node_def)
-    return sorted(found - functions)
+# What print may write to: a stream of the process, never a file ("file://...").
+PRINT_STREAMS = {"stderr", "stdout", "log(info)", "log(warning)", "log(error)"}
+DT_RESOURCE, DT_VARIANT = 20, 21  # tensors that are handles, not numbers
+
+
+def inspect(graph_def):
+    """(ops, unsafe) of a parsed graph: every op type it runs (its nodes and those of
+    every function in its library: a nested tf.function, a loop's body; a node whose op
+    names a library function calls it, and that function's nodes are listed instead),
+    and why it must never run at all (empty when nothing is wrong): a function named
+    anywhere but in its own library (SymbolicGradient would run a kernel's gradient, a
+    convolution, under a name no list holds), gradients of its own, a library function
+    named as an op, constants that are handles, a print to a file."""
+    import tensorflow as tf
+
+    library = graph_def.library
+    functions = {f.signature.name for f in library.function}
+    nodes = list(graph_def.node) + [n for f in library.function for n in f.node_def]
+    unsafe = []
+    if library.gradient:
+        unsafe.append("it registers gradients of its own")
+    for name in sorted(functions):
+        if name == "SymbolicGradient" or hasattr(tf.raw_ops, name):
+            unsafe.append(f"a function of its library is named as an op ({name})")
+    for node in nodes:
+        for value in node.attr.values():
+            named = [value.func.name] if value.HasField("func") else []
+            named += [f.name for f in value.list.func]
+            for name in named:
+                if name not in functions:
+                    unsafe.append(f"{node.op} calls a function outside its library ({name})")
+        if node.op == "Const" and node.attr["dtype"].type in (DT_RESOURCE, DT_VARIANT):
+            unsafe.append("a constant that is a handle, not numbers")
+        if node.op == "PrintV2":
+            stream = node.attr["output_stream"].s.decode("utf-8", errors="replace")
+            if stream not in PRINT_STREAMS:
+                unsafe.append(f"it prints to {stream!r}")
+    ops = sorted({node.op for node in nodes} - functions)
+    return ops, sorted(set(unsafe))
 
 
 def run(graph_def, exported, feeds):
@@ -140,27 +173,24 @@ def feed_for(exported, x, seed, case_index):
     return [x, *(weights[i] for i in order)]
 
 
-def run_graphs(exported_cases, inputs, fresh_inputs, seed, fresh_seed, allowed):
-    """Per case, what the judge learns by running the student's exported graph: its op
-    list, the ops not `allowed` (what the rule refuses), its output on the case's input
-    ("traced") and on a fresh input with fresh weights ("fresh"), or why it did not run
-    ("error"): it runs only if every op is one the judge runs at all (RUNNABLE_OPS)."""
+def run_graphs(exported_cases, inputs, fresh_inputs, seed, fresh_seed):
+    """Per case, the student's exported graph run by the judge: its output on the
+    case's input ("traced") and on a fresh input with fresh weights ("fresh"), or why it
+    did not run ("error"). It runs only if nothing in it is unsafe and every op is one
+    the judge runs at all (RUNNABLE_OPS: pure math kernels); whether the ops are the
+    exercise's to use is the rule's to say (layer_checks.check_rules), from the graph
+    itself."""
     found = []
     for index, exported in enumerate(exported_cases):
-        record = {"ops": (), "refused": (), "traced": None, "fresh": None, "error": None}
+        record = {"traced": None, "fresh": None, "error": None}
         found.append(record)
-        if not isinstance(exported, dict) or "graph" not in exported:
-            record["error"] = "no graph was exported"
-            continue
         try:
             graph_def = parse(exported)
-            record["ops"] = tuple(ops_of(graph_def))
-            record["refused"] = tuple(op for op in record["ops"] if op not in allowed)
-            unknown = [op for op in record["ops"] if op not in RUNNABLE_OPS]
-            if unknown:
-                record["error"] = (
-                    f"it holds op(s) {', '.join(unknown)}, which the grader does not run"
-                )
+            ops, unsafe = inspect(graph_def)
+            unknown = [op for op in ops if op not in RUNNABLE_OPS]
+            if unsafe or unknown:
+                why = "; ".join(unsafe) or f"it holds op(s) {', '.join(unknown)}"
+                record["error"] = f"{why}, which the grader does not run"
                 continue
             feeds = [
                 feed_for(exported, inputs[index], seed, index),

@@ -4,6 +4,7 @@ running no student code, and name the known mistakes the student's runs match.""
 from . import results
 from .evidence import StageFailed
 from .mistakes import matches
+from .seeding import fresh_seed as fresh_seed_for
 from .stubs import stub_status
 from .student_errors import explain
 
@@ -67,12 +68,14 @@ def diagnose(exercise, book, mine, ref, tolerance, grad_tolerance, seed):
     return found
 
 
-def judge(exercise, evidence, book, seed, source_dir, source_tree=None):
+def judge(exercise, evidence, book, seed, source_dir, source_tree=None, fresh_seed=None):
     """Score the student's records against the reference's.
 
     `source_dir` holds the student's files as sent (the rule against ready-made ops
     reads them there); `source_tree(exercise)` may give the parsed source instead,
-    for an implementation that is not a folder (the reference, a known mistake)."""
+    for an implementation that is not a folder (the reference, a known mistake).
+    `fresh_seed` is the seed of the judge's own inputs (graphs.py): a batch's, drawn
+    from its key, or by default `workshop check`'s, drawn from `seed`."""
     result = start_result(exercise, seed)
     if evidence.unavailable:
         result.status, result.reason = evidence.unavailable
@@ -84,7 +87,29 @@ def judge(exercise, evidence, book, seed, source_dir, source_tree=None):
         if status:
             result.status, result.reason = status
             return result
+        short = _fewer_runs(exercise, record, book, seed, first)
+        if short:  # a record cut short would leave its missing cases unchecked
+            evidence.stages = dict(evidence.stages, **{first: StageFailed(short)})
     exercise.kind.judge(
-        exercise, evidence.stages, book, seed, source_dir, result, source_tree=source_tree
+        exercise,
+        evidence.stages,
+        book,
+        seed,
+        source_dir,
+        result,
+        source_tree=source_tree,
+        fresh_seed=fresh_seed_for(seed) if fresh_seed is None else fresh_seed,
     )
     return finish(result)
+
+
+def _fewer_runs(exercise, record, book, seed, first):
+    """Why the first stage's record is not one the grader's own code makes (another
+    number of runs than the reference's cases), or None."""
+    mine = exercise.kind.primary(exercise, record)
+    if not isinstance(mine, list) or first not in exercise.kind.reference_stages(exercise):
+        return None
+    theirs = exercise.kind.primary(exercise, book.stage(exercise, first, seed))
+    if isinstance(theirs, list) and len(mine) != len(theirs):
+        return f"its record holds {len(mine)} runs where the grader ran {len(theirs)}: not graded"
+    return None

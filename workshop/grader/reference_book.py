@@ -114,6 +114,13 @@ class StoredReference:
     def mistake_runs(self, exercise, mistake, seed):
         return self._book(exercise, seed)["mistakes"][mistake.key]
 
+    def stub(self, exercise, seed):
+        """The untouched stub's first-stage records ({stage: record}), or None."""
+        stem = self.folder / f"{exercise.slug}-stub-{seed}"
+        if not Path(f"{stem}.json").is_file():
+            return None
+        return evidence.read(stem)
+
 
 def save_fresh(exercise, fresh, folder, live=None):
     """Write the reference's records of the stages the judge reads at a fresh seed
@@ -131,6 +138,19 @@ def save_fresh(exercise, fresh, folder, live=None):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     evidence.write(book, folder / f"{exercise.slug}-{fresh}")
+
+
+def save_stub(exercise, seed, folder, stubs):
+    """Write the first stage of the untouched stub in `stubs` (an exercises/ folder, our
+    own code): what a submission that left the exercise's file as it came is judged on,
+    without a worker (its module the stub byte for byte, nothing else can change it)."""
+    from .loading import FolderImplementation
+
+    first = exercise.kind.stages(exercise)[0]
+    record = run_stage(exercise, first, FolderImplementation(Path(stubs).parent), seed)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    evidence.write({first: record}, folder / f"{exercise.slug}-stub-{seed}")
 
 
 def save(exercise, seed, folder, live=None):

@@ -34,7 +34,9 @@ class BpttKind(GradingKind):
 
         return {STAGE_CASES: bptt_runs.record_cases}[stage](exercise, implementation, seed)
 
-    def judge(self, exercise, records, book, seed, source_dir, result, source_tree=None):
+    def judge(
+        self, exercise, records, book, seed, source_dir, result, source_tree=None, fresh_seed=None
+    ):
         from ..common_checks import first_error
         from ..judging import diagnose, run_checks
         from . import bptt_checks as check

@@ -63,11 +63,13 @@ class GradingKind(ABC):
         return runs_of(record)
 
     @abstractmethod
-    def judge(self, exercise, records, book, seed, source_dir, result, source_tree=None):
+    def judge(
+        self, exercise, records, book, seed, source_dir, result, source_tree=None, fresh_seed=None
+    ):
         """Score `records` ({stage: record}, a failed stage as StageFailed) against the
-        reference's (`book.stage(exercise, stage, seed)`) into `result`, and add the
-        messages of the known mistakes they match to `result.diagnoses`. Runs no
-        student code."""
+        reference's (`book.stage(exercise, stage, seed)`, and at `fresh_seed` what the
+        trusted stages compare with) into `result`, and add the messages of the known
+        mistakes they match to `result.diagnoses`. Runs no student code."""
 
     @abstractmethod
     def hidden_cases(self, exercise):

@@ -118,9 +118,8 @@ class LayerKind(GradingKind):
                 inputs_of(exercise, fresh_seed),
                 seed,
                 fresh_seed,
-                exercise.options.allowed_ops,
             )
-        return {"fresh_seed": fresh_seed, "cases": runs}
+        return {"cases": runs}
 
     def run_stage(self, exercise, stage, implementation, seed):
         from . import layer_runs
@@ -135,7 +134,9 @@ class LayerKind(GradingKind):
         }[stage]
         return record(exercise, implementation.get(exercise.module, exercise.name), seed)
 
-    def judge(self, exercise, records, book, seed, source_dir, result, source_tree=None):
+    def judge(
+        self, exercise, records, book, seed, source_dir, result, source_tree=None, fresh_seed=None
+    ):
         from .. import common_checks as common
         from ..judging import diagnose, run_checks
         from . import layer_checks as check
@@ -162,7 +163,7 @@ class LayerKind(GradingKind):
                     source_tree,
                     cases,
                     ref_cases,
-                    lambda fresh: ref(STAGE_CASES, at=fresh),
+                    lambda: ref(STAGE_CASES, at=fresh_seed),
                 ),
             ),
             (

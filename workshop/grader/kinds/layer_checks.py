@@ -43,11 +43,14 @@ def class_tree(source_dir, exercise):
 
 
 def check_rules(exercise, exported, graph_runs, source_dir, source_tree, cases, ref, fresh_ref):
-    """The source has no ready-made op's name; every case's traced graph holds only the
-    exercise's allowed ops; the graph whose ops were read computed the answer graded
-    (its output on case 0 is the eager call's); and where the eager answers are right,
-    the graph also gives the reference's answer on inputs the student's process never
-    saw. `fresh_ref(seed)` gives the reference's runs at the judge's fresh seed."""
+    """The source has no ready-made op's name; every case's traced graph, read here from
+    its bytes, holds only the exercise's allowed ops and nothing unsafe; the graph whose
+    ops were read computed the answer graded (the judge's run of it on each case gives
+    the eager call's output); and where the eager answers are right, it also gives the
+    reference's answer on inputs the student's process never saw (`fresh_ref()`: the
+    reference's runs at the judge's fresh seed)."""
+    from .. import graphs
+
     if source_tree is not None or source_dir is not None:
         tree, path = (source_tree or functools.partial(class_tree, source_dir))(exercise)
         found = rules.banned_in_source(
@@ -61,38 +64,51 @@ def check_rules(exercise, exported, graph_runs, source_dir, source_tree, cases, 
             )
     if isinstance(exported, ErrorInfo):
         return False, _raised(exported)
-    if isinstance(exported[0], ErrorInfo):
-        # Without a graph there is no op list: a layer that refuses to be traced could
-        # hide anything it runs eagerly. 'inside tf.function' reports why.
-        raised = _first_error(exercise, cases, source_dir) if isinstance(cases, list) else None
-        if raised:  # it raises eagerly too: that error is the one to fix first
-            return False, f"its graph could not be read: {raised}"
-        return False, (
-            f"{exercise.name} could not be traced into a graph ({_reason(exported[0])}), so "
-            "the grader cannot see which ops it runs: build it from keras.ops, which traces"
-        )
+    if not isinstance(exported, list) or len(exported) != len(exercise.cases):
+        return False, "the grader did not get a traced graph for every case"
+    for i, export in enumerate(exported):
+        if isinstance(export, ErrorInfo):
+            # Without a graph there is no op list: a layer that refuses to be traced
+            # could hide anything it runs eagerly. 'inside tf.function' reports why.
+            raised = _first_error(exercise, cases, source_dir) if isinstance(cases, list) else None
+            if raised:  # it raises eagerly too: that error is the one to fix first
+                return False, f"its graph could not be read: {raised}"
+            return False, (
+                f"{describe(exercise, i)} could not be traced into a graph ({_reason(export)}),"
+                " so the grader cannot see which ops it runs: build it from keras.ops, "
+                "which traces"
+            )
+        try:
+            ops, unsafe = graphs.inspect(graphs.parse(export))
+        except graphs.GraphRefused as refused:
+            return False, f"the traced graph of {describe(exercise, i)}: {refused}"
+        if unsafe:
+            return False, f"the traced graph of {describe(exercise, i)}: {'; '.join(unsafe)}"
+        refused = [op for op in ops if op not in exercise.options.allowed_ops]
+        if refused:
+            return False, rules.refused_message(refused, exercise.name)
     if isinstance(graph_runs, StageFailed):
         return False, f"the grader's run of its traced graphs failed: {graph_runs.reason}"
     runs = graph_runs.get("cases") if isinstance(graph_runs, dict) else None
     if not isinstance(runs, list) or len(runs) != len(exported):
         return False, "the grader could not run its traced graphs"
-    for run in runs:
-        if run["refused"]:
-            return False, rules.refused_message(run["refused"], exercise.name)
-    if runs[0]["error"]:
-        return False, f"the grader could not run its traced graph: {runs[0]['error']}"
-    differs = _graph_differs(runs[0]["traced"], _eager_output(cases))
-    if differs:
-        return False, (
-            f"on {describe(exercise, 0)}, the traced graph whose ops were read {differs}: "
-            "the op list must come from the graph that computes your answer, so a layer "
-            "may not behave differently when it is traced"
-        )
+    for i, run in enumerate(runs):
+        if run["error"] or run["traced"] is None or run["fresh"] is None:
+            why = run["error"] or "it gave no output"
+            return (
+                False,
+                f"the grader could not run the traced graph of {describe(exercise, i)}: {why}",
+            )
+        observation = cases[i] if isinstance(cases, list) and i < len(cases) else None
+        differs = _graph_differs(run["traced"], _eager_output(observation))
+        if differs:
+            return False, (
+                f"on {describe(exercise, i)}, the traced graph whose ops were read {differs}: "
+                "the op list must come from the graph that computes your answer, so a layer "
+                "may not behave differently when it is traced"
+            )
     if _eager_right(cases, ref):
-        expected = fresh_ref(graph_runs["fresh_seed"])
-        for i, (run, theirs) in enumerate(zip(runs, expected)):
-            if run["error"] or run["fresh"] is None:
-                continue  # 'inside tf.function' reports it
+        for i, (run, theirs) in enumerate(zip(runs, fresh_ref())):
             comparison = compare(
                 "output on new inputs", theirs.output, run["fresh"], FORWARD_TOLERANCE
             )
@@ -125,10 +141,10 @@ def _reason(error):
     return text.splitlines()[0][:160]
 
 
-def _eager_output(cases):
-    if not isinstance(cases, list) or not cases or cases[0].error is not None:
+def _eager_output(observation):
+    if observation is None or observation.error is not None:
         return None  # the cases check says what went wrong
-    return cases[0].output
+    return observation.output
 
 
 def _graph_differs(output, eager):
@@ -231,10 +247,14 @@ def check_tf_function(exercise, cases, exported, graph_runs):
     gives what the layer gave eagerly."""
     if isinstance(exported, ErrorInfo):
         return False, _raised(exported)
+    if not isinstance(exported, list) or len(exported) != len(exercise.cases):
+        return False, "the grader did not get a traced graph for every case"
     if isinstance(graph_runs, StageFailed):
         return False, f"the grader's run of its traced graphs failed: {graph_runs.reason}"
     runs = graph_runs.get("cases") if isinstance(graph_runs, dict) else None
-    runs = runs if isinstance(runs, list) else [None] * len(exported)
+    runs = runs if isinstance(runs, list) and len(runs) == len(exported) else [None] * len(exported)
+    if not isinstance(cases, list) or len(cases) != len(exported):
+        return False, "the grader did not get an eager run for every case"
     for i, (observation, export, run) in enumerate(zip(cases, exported, runs)):
         if observation.error is not None:
             return False, f"{describe(exercise, i)} does not run eagerly, so not in a graph either"
@@ -242,8 +262,9 @@ def check_tf_function(exercise, cases, exported, graph_runs):
             return False, f"{describe(exercise, i)} inside tf.function {_raised(export)}"
         if run is None:
             return False, f"the grader could not run the traced graph of {describe(exercise, i)}"
-        if run["error"]:
-            return False, f"{describe(exercise, i)}: its traced graph does not run: {run['error']}"
+        if run["error"] or run["traced"] is None:
+            why = run["error"] or "it gave no output"
+            return False, f"{describe(exercise, i)}: its traced graph does not run: {why}"
         comparison = compare(
             "output in tf.function", observation.output, run["traced"], FORWARD_TOLERANCE
         )

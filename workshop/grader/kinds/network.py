@@ -51,7 +51,9 @@ class NetworkKind(GradingKind):
         ]
         return record(exercise, implementation, seed)
 
-    def judge(self, exercise, records, book, seed, source_dir, result, source_tree=None):
+    def judge(
+        self, exercise, records, book, seed, source_dir, result, source_tree=None, fresh_seed=None
+    ):
         from .. import common_checks as common
         from ..judging import diagnose, run_checks
         from . import network_checks as check

@@ -54,7 +54,9 @@ class ProbeKind(GradingKind):
             return runs_of(record)
         return as_observations(record)
 
-    def judge(self, exercise, records, book, seed, source_dir, result, source_tree=None):
+    def judge(
+        self, exercise, records, book, seed, source_dir, result, source_tree=None, fresh_seed=None
+    ):
         from ..judging import diagnose, run_checks
         from . import probe_checks as check
         from .probe_runs import as_observations
