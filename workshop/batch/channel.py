@@ -30,6 +30,7 @@ PROGRESS, RECORD, DONE = b"P", b"R", b"D"
 HEADER = struct.Struct(">cI")
 MAX_FRAME = 256 << 20  # a frame longer than this is not ours: the reader stops
 MAX_PROGRESS = 1000  # distinct (unit, stage) reports: an exercise has a dozen
+MAX_PROGRESS_BYTES = 512  # "unit<TAB>stage" is a few dozen
 
 
 class ChannelError(OSError):
@@ -129,7 +130,8 @@ class Reader:
     def _frames(self):
         while len(self._buffer) >= HEADER.size:
             kind, length = HEADER.unpack_from(self._buffer)
-            if length > MAX_FRAME or kind not in (PROGRESS, RECORD, DONE):
+            too_long = length > (MAX_PROGRESS_BYTES if kind == PROGRESS else MAX_FRAME)
+            if too_long or kind not in (PROGRESS, RECORD, DONE):
                 with self._lock:
                     self.broken = f"a frame of kind {kind!r} and {length} bytes"
                 return False

@@ -124,7 +124,8 @@ class Attempt:
             for stage in self.stages(job.unit_exercise(unit_slug, variant)[0]):
                 if f"{stem}.{stage}" not in finished:
                     self.expected.add((stem, stage))
-                    names.add(f"{stem}.{stage}")
+                    if stage != "load":  # a stage reported, never recorded
+                        names.add(f"{stem}.{stage}")
             names.update(self.ending(stem))
         number = next(_numbers)
         self.group, self.reader = job.new_group(number), None
@@ -186,6 +187,11 @@ class Attempt:
 
     def budget_left(self):
         return self.job.budget_left()
+
+    def duration(self):
+        """From its start to its end: the end its parent reported, where there is one."""
+        ended = getattr(self.worker, "ended_at", None) or time.monotonic()
+        return max(ended - self.started, 0.0)
 
     def _listen(self):
         for when, unit, stage in self.reader.events(self.heard):
@@ -369,7 +375,7 @@ class Job:
         self.stubs = stubs
         self.attempt, self.failures, self.refused = None, {}, {}
         self.grade, self.review = None, []
-        self.started = self.finished_at = None  # the runner's clock: the student side
+        self.used = 0.0  # seconds its student-side workers ran (the budget's measure)
         self.received = 0  # bytes of records taken from its workers
         self.fresh_seed = outputs.fresh_seed(key)  # the judge's, never a student process's
 
@@ -426,7 +432,10 @@ class Job:
         return self.settings.time_limit * (len(self.units()) + 1)
 
     def budget_left(self):
-        return max(self.budget() - (time.monotonic() - self.started), 0.0)
+        """What is left of the budget: the time its student-side workers ran, each from
+        its start to its end (its parent's word), not the time the runner spent on
+        others before it noticed or started the next."""
+        return max(self.budget() - self.used, 0.0)
 
     def records_left(self):
         cap = int(self.settings.records_mb * (1 << 20))
@@ -451,7 +460,6 @@ class Job:
         """Prepare and start; returns False when nothing needs running (done or broken).
         `books` ({variant: StoredReference}) may hold the untouched stubs' records: an
         exercise whose file is the stub byte for byte is judged on them, no worker run."""
-        self.started = time.monotonic()
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
             files = read_files(self.submission, modules)
@@ -598,6 +606,8 @@ class Job:
         if charged is None:
             return False
         self.received += self.attempt.reader.received
+        if not isinstance(self.attempt, GraphAttempt):  # the judge's own time is not its
+            self.used += self.attempt.duration()
         self.failures.update(charged)
         if self.attempt.over_disk:
             self._prepare_area()
@@ -643,8 +653,8 @@ class Job:
         self.grade = outputs.make_grade(self, {s: r.to_dict() for s, r in graded.items()})
         outputs.write_submission(self.folder, self.grade, self.key)
         if not self.settings.keep_work:
-            remove(self.area.folder)
-            remove(self.records)
+            for made in (self.area.folder, self.records, self.stack, self.folder / "channel"):
+                remove(made)  # the stack file too: a worker may have filled it
 
     def _judge_unit(self, slug, variant, book):
         from ..grader.judging import judge

@@ -9,7 +9,6 @@ import hmac
 import json
 import os
 import secrets
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -51,10 +50,11 @@ def batch_key(out_dir):
 
 def fresh_seed(key):
     """The seed of the judge's fresh inputs (grader/graphs.py), drawn from the batch's
-    key: the same for every submission and on a resumed batch, and never passed to a
-    process that runs student code."""
+    key: the same for every submission and on a resumed batch, never passed to a
+    process that runs student code, and too large to search for from what a graph
+    could learn of its inputs (the feedback prints no number of them)."""
     digest = hmac.new(key, b"fresh inputs", hashlib.sha256).digest()
-    return int.from_bytes(digest[:4], "big") >> 1
+    return int.from_bytes(digest[:16], "big")  # 128 bits: no search finds it
 
 
 def _signature(grade, key):
@@ -91,7 +91,7 @@ def make_grade(job, graded):
         "hidden_seed": job.settings.hidden_seed if job.settings.with_hidden else None,
         "isolation": job.isolation.describe(),
         "review": job.review,  # for the instructor only: not in feedback.txt or results.json
-        "seconds": round((job.finished_at or time.monotonic()) - job.started, 1),
+        "seconds": round(job.used, 1),  # the time its workers ran, by the runner's clock
     }
 
 

@@ -31,7 +31,7 @@ class Zygote:
             cwd=PACKAGE_ROOT / "workshop",
             env=worker_environment(),
         )
-        self.exits, self.pids, self._lock = {}, {}, threading.Condition()
+        self.exits, self.pids, self.ended, self._lock = {}, {}, {}, threading.Condition()
         self._numbers = itertools.count(1)
         self.ready = None  # True once it said so, False if it ended first
         threading.Thread(target=self._read, daemon=True).start()
@@ -46,7 +46,8 @@ class Zygote:
             with self._lock:
                 if "pid" in message:
                     self.pids[message["id"]] = message["pid"]
-                else:
+                else:  # when it ended, by this thread's clock, however busy the runner
+                    self.ended[message["id"]] = time.monotonic()
                     self.exits[message["id"]] = message["code"]
                 self._lock.notify_all()
 
@@ -95,6 +96,10 @@ class ForkedWorker:
             return -1  # the server is gone, and with it whatever it started (pid 1)
         return code
 
+    @property
+    def ended_at(self):
+        return self.zygote.ended.get(self.number)
+
     def signal(self, number):
         self.zygote.request({"signal": self.number, "number": int(number)})
 
@@ -138,7 +143,11 @@ class ExecWorker:
 
 # What student code may see of the grader's environment: what Python, TensorFlow and
 # the C library need, not tokens or credentials (they would leak into feedback).
-ENVIRONMENT_KEPT = ("PATH", "HOME", "LANG", "LC_", "TZ", "PYTHON", "TF_", "KERAS_", "XLA_")
+ENVIRONMENT_KEPT = ("PATH", "HOME", "LANG", "LC_", "TZ", "PYTHON", "KERAS_", "XLA_")
+# TensorFlow's own settings, by name: TF_ alone would let Terraform's through (TF_VAR_*,
+# TF_TOKEN_*: credentials in many CI setups).
+ENVIRONMENT_KEPT += ("TF_CPP_", "TF_ENABLE_", "TF_NUM_", "TF_FORCE_", "TF_GPU_", "TF_XLA_")
+ENVIRONMENT_KEPT += ("TF_DETERMINISTIC_OPS", "TF_USE_LEGACY_KERAS")
 ENVIRONMENT_KEPT += ("CUDA", "NVIDIA", "LD_LIBRARY_PATH", "OMP_", "MKL_", "OPENBLAS_")
 ENVIRONMENT_KEPT += ("WORKSHOP_",)
 

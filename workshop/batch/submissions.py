@@ -7,6 +7,7 @@ student did not send stays the stub, so that exercise is "not attempted".
 """
 
 import hashlib
+import os
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -37,12 +38,19 @@ def discover(folder):
         if path.name.startswith("."):
             continue
         if path.is_dir() or path.suffix.lower() == ".zip":
-            name = path.stem if path.is_file() else path.name
+            name = _printable(path.stem if path.is_file() else path.name)
             if name in names:  # `ada/` and `ada.zip`: each its own folders under --out
-                name = path.name
+                name = _printable(path.name)
             names.add(name)
             found.append(Submission(name, path))
     return found
+
+
+def _printable(name):
+    """A file name as the gradebook, the grades and the folders under --out can hold it:
+    bytes that are not UTF-8 (a name from another system, or chosen to break the batch)
+    written as %xNN (not with a backslash, which some libraries take apart in a path)."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace").replace("\\x", "%x")
 
 
 def _module_files(names_and_readers, modules):

@@ -85,7 +85,7 @@ class Evidence:
 def error_info(error, source_dir):
     from .student_errors import explain
 
-    return ErrorInfo(type(error).__name__, str(error)[:2000], explain(error, source_dir))
+    return ErrorInfo(type(error).__name__, str(error)[:2000], explain(error, source_dir)[:MAX_TEXT])
 
 
 def clean(value, source_dir=None):
@@ -161,9 +161,21 @@ def _encode(value, arrays):
     raise TypeError(f"cannot record a {type(value).__name__}: clean() it first")
 
 
+MAX_TEXT = 8 << 10  # characters of any text in a record: a message, a reason, a config
+
+
+def _text(value):
+    return str(value)[:MAX_TEXT]
+
+
 def _decode(value, arrays):
+    """The value `_encode` wrote; every text cut to MAX_TEXT (a record is the student
+    side's: megabytes of "error message" would cost the runner its time, quoted in every
+    check's message, and the gradebook its size)."""
     if isinstance(value, list):
         return [_decode(v, arrays) for v in value]
+    if isinstance(value, str):
+        return _text(value)
     if not isinstance(value, dict):
         return value
     if len(value) != 1:
@@ -174,13 +186,13 @@ def _decode(value, arrays):
     if tag == "__tuple__":
         return tuple(_decode(v, arrays) for v in body)
     if tag == "__dict__":
-        return {k: _decode(v, arrays) for k, v in body.items()}
+        return {_text(k): _decode(v, arrays) for k, v in body.items()}
     if tag == "__error__":
-        return ErrorInfo(*[str(part) for part in body])
+        return ErrorInfo(*[_text(part) for part in body])
     if tag == "__stage_failed__":
-        return StageFailed(str(body))
+        return StageFailed(_text(body))
     if tag == "__opaque__":
-        return Opaque(*[str(part) for part in body])
+        return Opaque(*[_text(part) for part in body])
     if tag == "__raised__":
         return Raised(_decode(body, arrays))
     if tag == "__observation__":

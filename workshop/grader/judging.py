@@ -78,7 +78,8 @@ def judge(exercise, evidence, book, seed, source_dir, source_tree=None, fresh_se
     from its key, or by default `workshop check`'s, drawn from `seed`."""
     result = start_result(exercise, seed)
     if evidence.unavailable:
-        result.status, result.reason = evidence.unavailable
+        status, reason = _unavailable(evidence.unavailable)
+        result.status, result.reason = status, reason
         return result
     first = exercise.kind.stages(exercise)[0]
     record = evidence.stages.get(first)
@@ -113,3 +114,16 @@ def _fewer_runs(exercise, record, book, seed, first):
     if isinstance(theirs, list) and len(mine) != len(theirs):
         return f"its record holds {len(mine)} runs where the grader ran {len(theirs)}: not graded"
     return None
+
+
+def _unavailable(record):
+    """(status, reason) of graded objects that could not be loaded. The student side says
+    so, and it says only this: a file that does not load (loading.Unavailable); any
+    other status in its record is not one it can give."""
+    try:
+        status, reason = record
+    except (TypeError, ValueError):
+        return results.BROKEN, "the grading records could not be read: not graded"
+    if status != results.BROKEN:
+        return results.BROKEN, "the grading records could not be read: not graded"
+    return status, str(reason)[:4000]

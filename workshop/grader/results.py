@@ -128,7 +128,7 @@ def with_hidden(public, hidden):
         return public
     outcome = {check.name: check.passed for check in hidden.checks}
     for check in public.checks:
-        passed = outcome.get(check.name, hidden.status == PASSED)
+        passed = outcome.get(check.name, False)  # not checked on the hidden cases: not passed
         check.hidden = HIDDEN_PASSED if passed else HIDDEN_FAILED
     public.hidden_diagnoses = [d for d in hidden.diagnoses if d not in public.diagnoses]
     if public.status == PASSED and not all(c.hidden == HIDDEN_PASSED for c in public.checks):

@@ -22,10 +22,10 @@ SCRIPT_NAMES = frozenset({"py_function", "numpy_function", "py_func", "eager_py_
 SCRIPT_KERNELS = frozenset({"EagerPyFunc", "PyFunc", "PyFuncStateless"})
 # Gathering every receptive field at once is what the convolution exercise teaches.
 RECEPTIVE_FIELD_NAMES = frozenset(
-    {"extract_patches", "extract_image_patches", "extract_volume_patches"}
+    # tf.signal.frame gathers every window along an axis: twice, every receptive field.
+    {"extract_patches", "extract_image_patches", "extract_volume_patches", "frame"}
 )
 RECEPTIVE_FIELD_KERNELS = frozenset({"ExtractImagePatches", "ExtractVolumePatches"})
-
 CONVOLUTION_NAMES = (
     SCRIPT_NAMES
     | RECEPTIVE_FIELD_NAMES
@@ -184,6 +184,17 @@ POOLING_KERNELS = SCRIPT_KERNELS | frozenset(
 )
 
 
+def dotted(node, parts=4):
+    """`tf.signal.frame` for an attribute chain, its last `parts` names at most: never
+    the whole of a chain a million deep (quoting each would cost its square)."""
+    names = []
+    while isinstance(node, ast.Attribute) and len(names) < parts:
+        names.append(node.attr)
+        node = node.value
+    head = node.id if isinstance(node, ast.Name) else "..."
+    return ".".join([head, *reversed(names)])
+
+
 def banned_in_source(tree, banned_names, own_names=()):
     """Uses of banned names in a parsed module: as attributes (`tf.nn.conv2d`), in
     imports from libraries, or as strings. Returns [(line, text), ...].
@@ -201,7 +212,7 @@ def banned_in_source(tree, banned_names, own_names=()):
                     imported.add(alias.asname or alias.name)
                     found.append((node.lineno, f"from {node.module} import {alias.name}"))
         elif isinstance(node, ast.Attribute) and node.attr in banned_names:
-            found.append((node.lineno, ast.unparse(node)))
+            found.append((node.lineno, dotted(node)))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if node.value in banned_names and node.value not in own_names:
                 found.append((node.lineno, repr(node.value)))
@@ -283,6 +294,15 @@ RUNNABLE_OPS = (
     | POOLING_OPS
     | (READY_MADE_KERNELS - SCRIPT_KERNELS - RECURRENT_KERNELS)
 )
+
+
+def banned_names_of(options):
+    """The names a layer's source may not use: its ready-made functions, and the kernels
+    its graph may not hold as tf.raw_ops spells them (tf.raw_ops.MaxPool is max pooling
+    by another name). None for a layer without the rule."""
+    if not options.banned_names:
+        return frozenset()
+    return frozenset(options.banned_names) | (READY_MADE_KERNELS - options.allowed_ops)
 
 
 def refused_message(refused, exercise_name):

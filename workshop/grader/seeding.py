@@ -33,4 +33,4 @@ def fresh_seed(seed):
     """`workshop check`'s seed for the judge's fresh inputs (graphs.py): another than the
     cases'. A batch draws its own from its secret key (batch/outputs.py), which no
     student process ever sees."""
-    return int(rng_for(seed, "fresh").integers(1 << 31))
+    return int(rng_for(seed, "fresh").integers(1 << 62))
