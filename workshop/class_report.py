@@ -18,13 +18,32 @@ TIMEOUT, CRASH = "timed out", "the grading process ended"
 
 
 def load(grades_dir):
-    """The grade of every submission in a `workshop grade --out` folder."""
+    """The grade of every submission in a `workshop grade --out` folder (or merged
+    shards); else in a folder of Gradescope results.json files (an export, or any tree
+    of them: the grade is the one our autograder stored in each file's extra_data)."""
     grades = []
     for path in sorted(Path(grades_dir).glob("submissions/*/grade.json")):
         try:
             grades.append(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError):
             continue  # a submission still being graded
+    return grades or _from_gradescope(Path(grades_dir))
+
+
+def _from_gradescope(folder):
+    """Grades read back from results.json files under `folder`, each named by its
+    folder (Gradescope's submissions are all "submission" to the autograder)."""
+    from .batch.gradescope import grade_of
+
+    grades = []
+    for path in sorted(folder.rglob("results.json")):
+        try:
+            grade = grade_of(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+        if grade is not None:
+            name = path.parent.relative_to(folder).as_posix()
+            grades.append(dict(grade, submission=name if name != "." else grade["submission"]))
     return grades
 
 

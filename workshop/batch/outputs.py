@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import catalog, report
 from ..grader import results
+from . import gradescope
 
 
 def read_results(path):
@@ -35,8 +36,11 @@ def read_results(path):
 KEY_FILE = ".grading-key"
 
 
-def batch_key(out_dir):
-    """The batch's signing key: made once, read by the runner alone."""
+def batch_key(out_dir, given=None):
+    """The batch's signing key: `given` (the instructor's, handed to every shard of a
+    class), else made once in OUT; read by the runner alone."""
+    if given is not None:
+        return given
     path = Path(out_dir) / KEY_FILE
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
@@ -46,6 +50,47 @@ def batch_key(out_dir):
     with os.fdopen(fd, "wb") as out:
         out.write(key)
     return key
+
+
+def key_id(key):
+    """What tells two batches' keys apart without giving either away."""
+    return hmac.new(key, b"key id", hashlib.sha256).hexdigest()[:16]
+
+
+MANIFEST = "batch.json"
+
+
+def manifest(settings, key, names):
+    """What a batch was graded with, for `workshop gradebook merge` to compare shards:
+    every setting a grade depends on, the versions, the key's id, the shard and its
+    submissions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .. import __version__, edition
+
+    try:
+        installed = version("nndl-workshop")
+    except PackageNotFoundError:
+        installed = __version__
+    return {
+        "grading": {
+            **settings.fingerprint(),
+            "exercises": list(settings.exercises),
+            "with_hidden": settings.with_hidden,
+            "time_limit": settings.time_limit,
+            "memory_gb": settings.memory_gb,
+            "disk_mb": settings.disk_mb,
+            "records_mb": settings.records_mb,
+            "key": key_id(key),
+        },
+        "versions": {"workshop": installed, **edition.installed_versions()},
+        "shard": list(settings.shard),
+        "submissions": list(names),
+    }
+
+
+def write_manifest(out_dir, settings, key, names):
+    replace(Path(out_dir) / MANIFEST, json.dumps(manifest(settings, key, names), indent=1) + "\n")
 
 
 def fresh_seed(key):
@@ -110,56 +155,6 @@ def broken_grade(name, reason, settings, isolation):
     }
 
 
-def gradescope(grade):
-    """Gradescope's results.json: the score, and one test per check (or per exercise
-    when it could not be checked), each with its points and the message."""
-    tests = []
-    for slug, data in grade["exercises"].items():
-        label = f"{data['id']} {slug}"
-        if not data["checks"]:
-            tests.append(
-                {
-                    "name": label,
-                    "score": data["points"],
-                    "max_score": data["max_points"],
-                    "output": f"{data['status']}: {data['reason']}",
-                    "visibility": "visible",
-                }
-            )
-            continue
-        for check in data["checks"]:
-            tests.append(
-                {
-                    "name": f"{label}: {check['name']}",
-                    "score": check["points"],
-                    "max_score": check["max_points"],
-                    "output": check["message"],
-                    "visibility": "visible",
-                }
-            )
-        for check in data["checks"]:
-            if not check.get("hidden"):
-                continue
-            verdict = (
-                "passed"
-                if check["hidden"] == results.HIDDEN_PASSED
-                else f"failed: the check's {check['max_points']:g} points are not awarded"
-            )
-            # Counted in the public test's score above; listed after publishing, without
-            # its expected values.
-            tests.append(
-                {
-                    "name": f"{label}: {check['name']} (hidden cases)",
-                    "score": 0,
-                    "max_score": 0,
-                    "output": verdict,
-                    "visibility": "after_published",
-                }
-            )
-    output = "\n".join(grade["notes"])
-    return {"score": grade["score"], "output": output, "tests": tests}
-
-
 def feedback(grade):
     if not grade["exercises"]:
         return f"Your submission could not be graded: {'; '.join(grade['notes'])}\n"
@@ -183,7 +178,7 @@ def replace(path, text):
 def write_submission(folder, grade, key):
     folder = Path(folder)
     grade["signature"] = _signature(grade, key)
-    replace(folder / "results.json", json.dumps(gradescope(grade), indent=1, ensure_ascii=False))
+    replace(folder / "results.json", gradescope.dumps(gradescope.results(grade)))
     replace(folder / "feedback.txt", feedback(grade))
     # The grade last: its presence marks the submission done for a resumed batch.
     replace(folder / "grade.json", json.dumps(grade, indent=1, ensure_ascii=False))

@@ -25,7 +25,7 @@ from .area import remove
 from .isolation import IsolationUnavailable
 from .job import Job
 from .spawning import ExecWorker, Zygote
-from .submissions import discover
+from .submissions import discover, shard_of
 
 POLL_SECONDS = 0.02  # a free slot gets its next worker at once
 
@@ -43,6 +43,7 @@ class BatchSettings:
     jobs: int = 2
     isolation: str = "auto"  # isolation.CHOICES
     keep_work: bool = False  # keep each worker's folder (out/work/NAME) after judging
+    shard: tuple = (1, 1)  # (K, N): grade the K-th of N parts of the class (submissions.py)
 
     @property
     def threads_each(self):
@@ -68,18 +69,29 @@ class BatchSettings:
 
 
 def grade_batch(
-    submissions_dir, out_dir, settings, stubs, modules, progress=print, use_zygote=True
+    submissions_dir,
+    out_dir,
+    settings,
+    stubs,
+    modules,
+    progress=print,
+    use_zygote=True,
+    key=None,
+    books=None,
 ):
-    """Grade every submission; returns the gradebook (a DataFrame) and writes it."""
+    """Grade every submission (of `settings.shard`); returns the gradebook (a DataFrame)
+    and writes it with the batch's manifest. `key`: the signing key, which also draws
+    the judge's fresh seed (default: the batch's own, made once in OUT); `books`: the
+    reference's records, stored beforehand ({variant: StoredReference}, as an
+    autograder ships them; default: computed here from solutions/)."""
     out_dir = Path(out_dir).resolve()  # the worker runs in another folder: absolute paths
     out_dir.mkdir(parents=True, exist_ok=True)
     stubs = Path(stubs).resolve()
     isolation = isolations.probe(settings.isolation)  # IsolationUnavailable: one line
-    key = outputs.batch_key(out_dir)
-    jobs = [
-        Job(s, settings, out_dir, stubs, isolation, key)
-        for s in discover(Path(submissions_dir).resolve())
-    ]
+    key = outputs.batch_key(out_dir, key)
+    found = shard_of(discover(Path(submissions_dir).resolve()), *settings.shard)
+    jobs = [Job(s, settings, out_dir, stubs, isolation, key) for s in found]
+    outputs.write_manifest(out_dir, settings, key, [j.submission.name for j in jobs])
     progress(f"Isolation of student code: {isolation.describe()}.")
     # The zygote imports TensorFlow while this process does (the judge needs it).
     zygote = _start_zygote(progress, isolation.namespaces) if use_zygote else None
@@ -111,9 +123,10 @@ def grade_batch(
 
     try:
         # Before any student's worker: the reference in `jobs` processes of its own.
-        books = reference.prepare(
-            settings, out_dir / ".reference", spawn, progress, outputs.fresh_seed(key), stubs
-        )
+        if books is None:
+            books = reference.prepare(
+                settings, out_dir / ".reference", spawn, progress, outputs.fresh_seed(key), stubs
+            )
         started_at = time.monotonic()
         while waiting or running or unjudged:
             for job in list(running):

@@ -46,6 +46,15 @@ def discover(folder):
     return found
 
 
+def shard_of(found, k, n):
+    """The K-th of N parts of a class (K from 1): every N-th submission in name order,
+    from the K-th on. Every shard of an array job lists the same folder, so the N parts
+    are disjoint, cover the class, and differ in size by one at most."""
+    if not 1 <= k <= n:
+        raise ValueError(f"shard {k}/{n}: K must be from 1 to N")
+    return found[k - 1 :: n]
+
+
 def _printable(name):
     """A file name as the gradebook, the grades and the folders under --out can hold it:
     bytes that are not UTF-8 (a name from another system, or chosen to break the batch)

@@ -37,6 +37,17 @@ def add_arguments(parser):
         "without Landlock (auto, landlock), or none (the gradebook says so)",
     )
     parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade the K-th of N parts of the class (every N-th submission by name); "
+        "join the parts with workshop gradebook merge",
+    )
+    parser.add_argument(
+        "--key-file",
+        help="the class's signing key (workshop gradebook key FILE), the same for every "
+        "shard: it also draws the judge's fresh inputs (default: one made in --out)",
+    )
+    parser.add_argument(
         "--keep-work",
         action="store_true",
         help="keep each submission's records (OUT/submissions/NAME/records) and the "
@@ -50,6 +61,8 @@ def run(args, root):
     exercises = pick_exercises([e for e in (args.exercises or "").split(",") if e])
     if args.jobs < 1 or args.time_limit <= 0 or args.memory_gb <= 0 or args.disk_mb <= 0:
         raise UsageError("-j, --time-limit, --memory-gb and --disk-mb must be positive")
+    shard = _shard(args.shard)
+    key = _key(args.key_file)
     submissions = Path(args.submissions)
     if not submissions.is_dir():
         raise UsageError(f"{submissions} is not a folder: give the folder of submissions")
@@ -75,6 +88,7 @@ def run(args, root):
         jobs=args.jobs,
         isolation=args.isolation,
         keep_work=args.keep_work,
+        shard=shard,
     )
     # Every module is laid over the stubs: exercises import each other (network -> conv).
     modules = sorted({e.module for e in catalog.EXERCISES})
@@ -86,6 +100,7 @@ def run(args, root):
             root / "exercises",
             modules,
             use_zygote=not args.no_fork,
+            key=key,
         )
     except IsolationUnavailable as error:
         raise RunFailed(f"a grading worker could not wall itself in: {error}") from None
@@ -94,6 +109,32 @@ def run(args, root):
         "results.json (Gradescope), feedback.txt and grade.json under submissions/."
     )
     return 0
+
+
+def _shard(text):
+    """(K, N) from "K/N"; (1, 1) when not given."""
+    if text is None:
+        return (1, 1)
+    k, _, n = text.partition("/")
+    try:
+        k, n = int(k), int(n)
+    except ValueError:
+        raise UsageError(f"--shard {text}: give K/N, as 2/8 for the second of 8") from None
+    if not 1 <= k <= n:
+        raise UsageError(f"--shard {text}: K must be from 1 to N")
+    return (k, n)
+
+
+def _key(path):
+    if path is None:
+        return None
+    try:
+        key = Path(path).read_bytes()
+    except OSError as error:
+        raise UsageError(f"--key-file {path}: {error.strerror}") from None
+    if len(key) < 16:
+        raise UsageError(f"--key-file {path}: too short; make one with workshop gradebook key")
+    return key
 
 
 COMMAND = Command(

@@ -8,7 +8,12 @@ from .command import Command
 
 
 def add_arguments(parser):
-    parser.add_argument("grades", metavar="GRADES_DIR", help="the --out folder of workshop grade")
+    parser.add_argument(
+        "grades",
+        metavar="GRADES_DIR",
+        help="the --out folder of workshop grade (or of gradebook merge), or a folder of "
+        "Gradescope results.json files",
+    )
     parser.add_argument("--out", help="where to write the report (default GRADES_DIR/report)")
 
 
@@ -18,8 +23,9 @@ def run(args, root):
     grades = Path(args.grades)
     if not grades.is_dir() or not load(grades):
         raise UsageError(
-            f"{args.grades} holds no graded submissions (submissions/*/grade.json): give the "
-            "--out folder of workshop grade"
+            f"{args.grades} holds no graded submissions (submissions/*/grade.json, or "
+            "Gradescope results.json files our autograder wrote): give the --out folder of "
+            "workshop grade or of workshop gradebook merge, or a folder of results.json"
         )
     page = write(grades, args.out)
     print(f"Wrote {page} and its figures: open it in a browser.")
