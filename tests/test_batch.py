@@ -184,12 +184,18 @@ def test_the_classmate_grade_is_the_stub_and_only_the_runner_signs_grades(graded
 def test_every_graded_submission_has_gradescope_results_and_feedback(graded):
     import json
 
+    import jsonschema
+
+    from workshop.batch.gradescope import SCHEMA
+
+    schema = json.loads(SCHEMA.read_text())
     _, out = graded
     for folder in (out / "submissions").iterdir():
         grade = json.loads((folder / "grade.json").read_text())
         if grade["status"] != "graded":
             continue
         results = json.loads((folder / "results.json").read_text())
+        jsonschema.validate(results, schema)  # Gradescope's format (test_autograder.py)
         assert results["score"] == grade["score"]
         assert sum(t["score"] for t in results["tests"]) == grade["score"]
         assert {"name", "score", "max_score", "output", "visibility"} <= set(results["tests"][0])
@@ -200,6 +206,8 @@ def test_every_graded_submission_has_gradescope_results_and_feedback(graded):
         "l2pool": ["exercises/pooling.py"],
     }
     assert correct["seed"] and correct["hidden_seed"] and correct["hidden_seed"] != correct["seed"]
+    mistaken = (out / "submissions" / "monkeypatches-numpy" / "results.json").read_text()
+    assert "likely mistake: window average" in mistaken  # named to the student there too
     huge = out / "submissions" / "huge-output" / "output.log"
     assert huge.stat().st_size < 200_000  # megabytes printed, 128 KiB kept
 

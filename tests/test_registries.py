@@ -55,7 +55,9 @@ def test_the_cli_has_every_command_and_experiment():
         "release",
         "selfcheck",
         "grade",
+        "gradebook",
         "report",
+        "autograder",
         "run",
     ]
     for experiment in experiments():
