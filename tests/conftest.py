@@ -23,6 +23,24 @@ IN_PROCESS_CLUSTER = ("--strategy", "parameter_server", "--workers", "2", "--ps"
 IN_PROCESS_CLUSTER_SAID = "2 worker(s) + 1 ps, asynchronous parameter_server strategy"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def checkout_state_kept():
+    """Tests that run `workshop check` in this checkout record results in its
+    .workshop/state.json: put back what was there (or nothing), so that `workshop list`
+    afterwards shows only what the developer checked."""
+    state = REPO / ".workshop" / "state.json"
+    before = state.read_bytes() if state.is_file() else None
+    yield
+    if before is not None:
+        state.write_bytes(before)
+    elif state.is_file():
+        state.unlink()
+        try:
+            state.parent.rmdir()
+        except OSError:
+            pass  # something else of the developer's is in it
+
+
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory):
     """One data folder for the whole run: each embedded data set is built once (numbers

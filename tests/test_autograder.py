@@ -312,7 +312,8 @@ def test_setup_sh_installs_the_zips_workshop_in_a_fresh_virtualenv(autograder, t
     """setup.sh as Gradescope runs it (its apt step skipped: this Python is given), then
     run_autograder with that virtualenv's Python and nothing else on its path."""
     venv = tmp_path / "venv"
-    env = dict(os.environ, WORKSHOP_VENV=str(venv), WORKSHOP_PYTHON=sys.executable)
+    env = dict(os.environ, WORKSHOP_VENV=str(venv), WORKSHOP_PYTHON=sys.executable,
+               PIP_CACHE_DIR=str(tmp_path / "pip-cache"))  # not the user's ~/.cache  # fmt: skip
     env.pop("PYTHONPATH", None)
     setup = subprocess.run(
         ["bash", str(autograder / "source" / "setup.sh")],

@@ -135,3 +135,14 @@ def test_the_page_renders_in_headless_chromium(grades_dir, tmp_path):
     )  # fmt: skip
     widths = dom.stdout.split("<title>")[1].split("</title>")[0].split(",")
     assert len(widths) == 3 and all(int(w) > 100 for w in widths), widths
+
+
+def test_the_totals_histogram_gives_zero_points_a_bar_of_its_own():
+    from workshop.class_report import score_bins
+
+    for max_points, totals in ((20, (0, 1, 6, 20)), (230, (0, 6, 30, 230)), (10, (0, 10))):
+        edges = score_bins(max_points)
+        assert len(edges) - 1 <= 21
+        bars = [sum(e <= t for e in edges) for t in totals]  # which bar each total is in
+        assert len(set(bars)) == len(totals), (max_points, edges)  # no two share a bar
+        assert edges[0] < 0 < edges[1] and edges[-1] > max_points

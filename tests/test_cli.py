@@ -32,6 +32,21 @@ def test_unknown_flag_and_command_are_one_line_and_exit_2():
         assert done.stderr.startswith("workshop: ") and done.stderr.strip().count("\n") == 0, args
 
 
+def test_a_reader_that_leaves_early_gets_no_traceback(student_root):
+    """`workshop list | head`: the pipe closed before the listing is written."""
+    listing = subprocess.Popen(
+        [sys.executable, "-m", "workshop", "--root", str(student_root.path), "list"],
+        cwd=REPO,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    listing.stdout.close()  # the reader is gone before the first line
+    said = listing.stderr.read()
+    assert listing.wait(timeout=120) == 141 and "Traceback" not in said, said
+
+
 def test_missing_root_is_said(tmp_path):
     done = run("--root", str(tmp_path), "list")
     assert done.returncode == 2 and "no exercises/ folder there" in done.stderr

@@ -208,6 +208,8 @@ def test_the_copys_own_readme_is_for_students_and_its_commands_run(quick_release
         ran = subprocess.run([sys.executable, *words[1:]], cwd=quick_release, capture_output=True)
         assert ran.returncode == 0, (words, ran.stderr[-2000:])
     assert (quick_release / "exercises.zip").stat().st_size > 1000
+    ignored = (quick_release / ".gitignore").read_text().split()
+    assert {".venv/", ".workshop/", "runs/", "exercises.zip"} <= set(ignored)
 
 
 @pytest.mark.slow

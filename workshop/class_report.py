@@ -8,6 +8,7 @@ the submissions that timed out or crashed."""
 
 import html
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -45,11 +46,6 @@ def _from_gradescope(folder):
             name = path.parent.relative_to(folder).as_posix()
             grades.append(dict(grade, submission=name if name != "." else grade["submission"]))
     return grades
-
-
-def _label(diagnosis):
-    """A mistake's name: its message up to the first colon ("flipped kernel")."""
-    return diagnosis.split(":", 1)[0].strip()
 
 
 def summarise(grades):
@@ -91,7 +87,8 @@ def summarise(grades):
                 }
             )
         for submission, entry in attempted:
-            named = {_label(d): d for d in entry["diagnoses"] + entry["hidden_diagnoses"]}
+            diagnoses = entry["diagnoses"] + entry["hidden_diagnoses"]
+            named = {results.mistake_label(d): d for d in diagnoses}
             for label in named:
                 mistakes.setdefault((first["id"], slug, label), set()).add(submission)
             for check in entry.get("checks", []):
@@ -205,7 +202,17 @@ def _table(frame, empty="nothing"):
     return frame.to_html(index=False, escape=True, border=0, na_rep="")
 
 
+def score_bins(max_points, most=20):
+    """Histogram edges for totals from 0 to `max_points`: bars `step` points wide (a
+    whole number), each centred on a multiple of it, so that 0 points has a bar of its
+    own and at most `most` bars are drawn."""
+    step = max(1, math.ceil(max_points / most))
+    return [step * (i - 0.5) for i in range(math.ceil(max_points / step) + 2)]
+
+
 def _figures(summary, out):
+    from matplotlib.ticker import MaxNLocator
+
     from .experiments.figures import plt
 
     made = []
@@ -220,6 +227,7 @@ def _figures(summary, out):
             left += exercises[column]
         axis.invert_yaxis()
         axis.set_xlabel("submissions")
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # no half a submission
         axis.legend(fontsize=8, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0))
         figure.tight_layout()
         figure.savefig(out / "scores.png", dpi=110)
@@ -239,9 +247,10 @@ def _figures(summary, out):
     scores = summary["scores"]
     if len(scores):
         figure, axis = plt.subplots(figsize=(6, 3))
-        axis.hist(scores["score"], bins=min(20, max(len(scores), 2)), color="#3d6fb6")
+        axis.hist(scores["score"], bins=score_bins(scores["max"].max()), color="#3d6fb6")
         axis.set_xlabel(f"total points (of {scores['max'].max():g})")
         axis.set_ylabel("submissions")
+        axis.yaxis.set_major_locator(MaxNLocator(integer=True))
         figure.tight_layout()
         figure.savefig(out / "totals.png", dpi=110)
         plt.close(figure)

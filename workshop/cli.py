@@ -5,6 +5,7 @@ Arguments are parsed before TensorFlow is imported, so a typo is answered at onc
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -69,6 +70,12 @@ def main(argv=None):
     except RunFailed as error:
         print(f"workshop: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `workshop list | head`: the reader left; say nothing more, as `ls | head` does.
+        # Python would print a traceback when it flushes stdout at exit: point it at null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, a shell's code for it
     except KeyboardInterrupt:
         again = args is not None and by_name[args.command].resumable
         resume = " (run the same command again to resume)" if again else ""

@@ -44,6 +44,15 @@ IGNORED = shutil.ignore_patterns(
     "adding-an-exercise.md",
     "make_notebooks.py",
 )
+GITIGNORE = """\
+# What the workshop makes as you use it: your environment, your progress, your runs.
+.venv/
+.workshop/
+runs/
+__pycache__/
+*.egg-info/
+exercises.zip
+"""
 MIN_LINE = 24  # shorter lines ("return x", "import keras") are common to any code
 
 
@@ -69,6 +78,8 @@ def build(repo, out, seed, progress=print, exercises=None, with_reference=True):
     _without_solutions_package(out / "setup.cfg")
     # The instructors' README describes solutions, tests and CI: students get their own.
     (out / "README.md").write_text(student_readme.render(), encoding="utf-8")
+    # The README says to publish the copy as a repository: not what running it makes.
+    (out / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     data = out / "workshop" / "reference_data"
     live = reference_book.LiveReference()
     data.mkdir(parents=True, exist_ok=True)

@@ -185,13 +185,18 @@ def write_submission(folder, grade, key):
 
 
 def _why(data):
-    """One line for the gradebook: the exercise's reason, or its first failed check."""
+    """One line for the gradebook: the exercise's reason, or its first failed check, led
+    by the mistake the grader named (as the student's feedback names it)."""
     if data["reason"]:
         return _one_line(data["reason"])
     failed = [c for c in data["checks"] if not c["passed"]]
     if not failed:
         return data["status"]
-    return f"{failed[0]['name']}: {_one_line(failed[0]['message'])}"
+    first = f"{failed[0]['name']}: {failed[0]['message']}"
+    named = [f"likely mistake: {results.mistake_label(d)}" for d in data.get("diagnoses", [])]
+    hidden = data.get("hidden_diagnoses", [])
+    named += [f"on the hidden cases, likely mistake: {results.mistake_label(d)}" for d in hidden]
+    return _one_line("; ".join([*named, first]))
 
 
 def _one_line(text, limit=240):

@@ -134,3 +134,8 @@ def with_hidden(public, hidden):
     if public.status == PASSED and not all(c.hidden == HIDDEN_PASSED for c in public.checks):
         public.status = FAILED
     return public
+
+
+def mistake_label(diagnosis):
+    """A named mistake's name: its message up to the first colon ("window average")."""
+    return diagnosis.split(":", 1)[0].strip()
