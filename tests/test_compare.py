@@ -58,3 +58,26 @@ def test_one_number_is_reported_plainly():
     assert result.summary == (
         "top-k accuracy: k = 5: expected 0.375, got 0.125 (atol=0.0001, rtol=0.0001)"
     )
+
+
+def test_the_report_leads_with_the_case_furthest_out_of_tolerance():
+    """LRN summed over the wrong axis: the default case is off by 5e-4 (it looks like
+    float noise), the α = 0.5 case by 160%. The message leads with the second."""
+    from types import SimpleNamespace
+
+    from workshop.grader.common_checks import check_forward
+
+    rng = np.random.default_rng(0)
+    expected = [rng.normal(size=(2, 4, 4, 3)) for _ in range(3)]
+    got = [expected[0] + 5e-4, expected[1] * 2.6, expected[2]]
+    mine = [SimpleNamespace(output=g, error=None) for g in got]
+    ref = [SimpleNamespace(output=e) for e in expected]
+    names = ["the default case", "α = 0.5", "β = 1"]
+    ok, message = check_forward(mine, ref, lambda i: names[i], source_dir=None)
+    assert not ok
+    assert message.startswith("α = 0.5: forward output")
+    assert message.endswith("(the furthest out of tolerance of 2 failures)")
+    small = compare("x", expected[0], got[0], TOL).excess
+    large = compare("x", expected[1], got[1], TOL).excess
+    assert 1 < small < 10 < 1000 < large
+    assert compare("x", np.zeros(3), np.zeros(2), TOL).excess == float("inf")

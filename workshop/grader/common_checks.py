@@ -6,6 +6,7 @@ from .student_errors import explain
 
 FORWARD_TOLERANCE = Tolerance(atol=1e-4, rtol=1e-4)
 GRADIENT_TOLERANCE = Tolerance(atol=1e-4, rtol=1e-3)
+INF = float("inf")  # a failure with no numbers to compare teaches at least as much
 
 
 def first_error(observations, describe, source_dir):
@@ -16,9 +17,14 @@ def first_error(observations, describe, source_dir):
     return None
 
 
-def _first_of(failures):
-    more = f" (and {len(failures) - 1} more failures)" if len(failures) > 1 else ""
-    return failures[0] + more
+def most_telling(failures):
+    """The message of the failure furthest out of tolerance, from (excess, message)
+    pairs in case order: the case that shows the mistake (an α of 0.5 off by 160%), not
+    the first one, whose error may look like float noise. Ties keep case order."""
+    excess, message = max(failures, key=lambda failure: failure[0])
+    if len(failures) == 1:
+        return message
+    return f"{message} (the furthest out of tolerance of {len(failures)} failures)"
 
 
 def check_forward(mine, ref, describe, source_dir):
@@ -29,9 +35,9 @@ def check_forward(mine, ref, describe, source_dir):
     for i, (m, r) in enumerate(zip(mine, ref)):
         comparison = compare("forward output", r.output, m.output, FORWARD_TOLERANCE)
         if not comparison.ok:
-            failures.append(f"{describe(i)}: {comparison.summary}")
+            failures.append((comparison.excess, f"{describe(i)}: {comparison.summary}"))
     if failures:
-        return False, _first_of(failures)
+        return False, most_telling(failures)
     return True, f"forward output matches the reference on {len(mine)} cases ({FORWARD_TOLERANCE})"
 
 
@@ -45,13 +51,16 @@ def check_gradients(mine, ref, describe, source_dir):
         for name, expected in r.grads.items():
             what = f"gradient w.r.t. the {name}"
             if name not in m.grads:
-                failures.append(f"{describe(i)}: there is no weight {name!r} to compare")
+                failures.append((INF, f"{describe(i)}: there is no weight {name!r} to compare"))
                 continue
             got = m.grads[name]
             if got is None:
                 failures.append(
-                    f"{describe(i)}: no {what} flows back: the computation left "
-                    "TensorFlow (NumPy, .numpy(), a Python float) or does not use it"
+                    (
+                        INF,
+                        f"{describe(i)}: no {what} flows back: the computation left "
+                        "TensorFlow (NumPy, .numpy(), a Python float) or does not use it",
+                    )
                 )
                 continue
             comparison = compare(what, expected, got, GRADIENT_TOLERANCE)
@@ -61,9 +70,9 @@ def check_gradients(mine, ref, describe, source_dir):
                     if forward_ok
                     else " (the forward output is wrong too: fix that first)"
                 )
-                failures.append(f"{describe(i)}: {comparison.summary}{note}")
+                failures.append((comparison.excess, f"{describe(i)}: {comparison.summary}{note}"))
     if failures:
-        return False, _first_of(failures)
+        return False, most_telling(failures)
     return True, (
         f"gradients w.r.t. the input and every weight match on {len(mine)} cases "
         f"({GRADIENT_TOLERANCE})"

@@ -21,6 +21,9 @@ class Comparison:
     what: str
     ok: bool
     summary: str
+    # How far out of tolerance the worst element is, in multiples of its tolerance (inf:
+    # no numbers to compare, a wrong shape or a NaN): which failure teaches most.
+    excess: float = 0.0
 
 
 def _fmt_index(index):
@@ -33,12 +36,15 @@ def compare(what, expected, got, tolerance):
     try:
         got = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
-        return Comparison(what, False, f"{what}: got a {type(got).__name__}, not numbers")
+        return Comparison(
+            what, False, f"{what}: got a {type(got).__name__}, not numbers", float("inf")
+        )
     if expected.shape != got.shape:
         return Comparison(
             what,
             False,
             f"{what}: expected shape {tuple(expected.shape)}, got {tuple(got.shape)}",
+            float("inf"),
         )
     if expected.size == 0:
         return Comparison(what, True, f"{what}: matches (empty)")
@@ -49,9 +55,13 @@ def compare(what, expected, got, tolerance):
     bad &= ~(np.isnan(got) & np.isnan(expected))
     if not bad.any():
         return Comparison(what, True, f"{what}: matches ({tolerance})")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(bad, error / bound, 0.0)
+    excess = float("inf") if nan_got.any() else float(np.nan_to_num(ratio, nan=np.inf).max())
     if expected.size == 1:  # one number: say it plainly, no index or share
         e, g = expected.item(), got.item()
-        return Comparison(what, False, f"{what}: expected {e:.6g}, got {g:.6g} ({tolerance})")
+        summary = f"{what}: expected {e:.6g}, got {g:.6g} ({tolerance})"
+        return Comparison(what, False, summary, excess)
     parts = []
     if nan_got.any():
         first = np.argwhere(nan_got)[0]
@@ -72,7 +82,7 @@ def compare(what, expected, got, tolerance):
         parts.append(message)
     share = bad.sum() / bad.size
     parts.append(f"{100 * share:.1f}% of {bad.size} elements out of tolerance ({tolerance})")
-    return Comparison(what, False, f"{what}: " + "; ".join(parts))
+    return Comparison(what, False, f"{what}: " + "; ".join(parts), excess)
 
 
 def close(expected, got, tolerance):

@@ -1,6 +1,7 @@
 """The trusted side of an exercise graded by probes: compare each check's values with
 the reference's, or hand a statistical check's record to its probe module's judge."""
 
+from ..common_checks import most_telling
 from ..compare import compare
 from ..evidence import Raised
 from ..student_errors import explain
@@ -11,7 +12,7 @@ def compare_check(check, mine, ref, tolerance, describe, source_dir):
     """Every value whose label starts with "check:" equals the reference's."""
     if hasattr(mine, "explained"):
         return False, "the probes raised " + mine.explained
-    compared = 0
+    compared, failures = 0, []
     for index, (m, r) in enumerate(zip(mine, ref)):
         expected_values = flatten({k: v for k, v in r.items() if k.startswith(check + ":")})
         got_values = flatten({k: v for k, v in m.items() if k.startswith(check + ":")})
@@ -24,8 +25,10 @@ def compare_check(check, mine, ref, tolerance, describe, source_dir):
                 return False, f"{describe(index)}: " + _missing(label, what, m, source_dir)
             comparison = compare(what, expected, got, tolerance)
             if not comparison.ok:
-                return False, f"{describe(index)}: {comparison.summary}"
+                failures.append((comparison.excess, f"{describe(index)}: {comparison.summary}"))
             compared += 1
+    if failures:
+        return False, most_telling(failures)
     return True, f"{compared} results match the reference's ({tolerance})"
 
 
