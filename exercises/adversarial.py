@@ -36,6 +36,7 @@ def fgsm(model, images, labels, epsilon, clip=(0.0, 1.0)):
         `(B, H, W, C)` float32 tensor, the adversarial images.
 
     Example:
+    >>> import numpy as np
     >>> model = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Flatten(),
     ...                           keras.layers.Dense(2, activation="softmax")])
     >>> model.set_weights([np.array([[1.0, -1.0]] * 4, "float32"), np.zeros(2, "float32")])
@@ -67,6 +68,7 @@ def adversarial_loss(model, images, labels, epsilon, alpha=0.5, training=True):
         A float32 scalar tensor (gradients reach the model's weights).
 
     Example:
+    >>> import numpy as np
     >>> model = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Flatten(),
     ...                           keras.layers.Dense(2, activation="softmax")])
     >>> x, y = np.full((3, 2, 2, 1), 0.5, "float32"), np.array([0, 1, 0])

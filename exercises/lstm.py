@@ -32,6 +32,7 @@ class LSTMCell(keras.layers.Layer):
     Output shape: `(batch, units)` for h_t; the new states are `[h_t, c_t]`.
 
     Example:
+    >>> import numpy as np
     >>> lstm = keras.layers.RNN(LSTMCell(8), return_sequences=True)
     >>> tuple(lstm(np.zeros((2, 5, 3))).shape)
     (2, 5, 8)

@@ -47,6 +47,7 @@ class MaxPool2D(_Pool2D):
         H' = floor((height - ph) / stride_h) + 1,  W' = floor((width - pw) / stride_w) + 1
 
     Example:
+    >>> import numpy as np
     >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
     >>> MaxPool2D(2)(x).numpy()[0, :, :, 0].tolist()
     [[5.0, 7.0], [13.0, 15.0]]
@@ -78,6 +79,7 @@ class L2Pool2D(_Pool2D):
         H' = floor((height - ph) / stride_h) + 1,  W' = floor((width - pw) / stride_w) + 1
 
     Example:
+    >>> import numpy as np
     >>> L2Pool2D(2)(np.ones((1, 4, 4, 1))).numpy()[0, :, :, 0].tolist()
     [[2.0, 2.0], [2.0, 2.0]]
     """

@@ -47,6 +47,7 @@ class RBM(keras.layers.Layer):
     classifier or the next RBM of a deep belief network.
 
     Example:
+    >>> import numpy as np
     >>> rbm = RBM(3)
     >>> tuple(rbm(np.zeros((2, 5))).shape)
     (2, 3)

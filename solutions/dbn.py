@@ -23,6 +23,7 @@ def greedy_pretrain(x, hidden_sizes, fit_rbm):
         The list of trained `RBM`s, bottom first, each built on its input's width.
 
     Example:
+    >>> import numpy as np
     >>> seen = []
     >>> def fit(rbm, data):
     ...     seen.append(tuple(data.shape))
@@ -59,6 +60,7 @@ def build_classifier(rbms, num_classes):
         leaves the RBMs as they were).
 
     Example:
+    >>> import numpy as np
     >>> rbm = RBM(4); rbm.build((None, 6))
     >>> model = build_classifier([rbm], 3)
     >>> tuple(model(np.zeros((2, 6))).shape), [layer.units for layer in model.layers[-2:]]

@@ -45,6 +45,7 @@ class LocallyConnected2D(keras.layers.Layer):
         H' = floor((height - kh) / stride_h) + 1,  W' = floor((width - kw) / stride_w) + 1
 
     Example:
+    >>> import numpy as np
     >>> layer = LocallyConnected2D(3, 2)
     >>> tuple(layer(np.zeros((1, 5, 4, 2))).shape), tuple(layer.kernel.shape)
     ((1, 4, 3, 3), (4, 3, 8, 3))

@@ -38,6 +38,11 @@ def splice(stub_text, answer_text):
     inserts = {}  # stub line after which -> [texts], in the answer's order
     added = []  # module-level text for after the stub's imports
     top = {n.name: n for n in stub.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    stub_imports = {
+        _text(lines, n.lineno, n.end_lineno).strip()
+        for n in stub.body
+        if isinstance(n, (ast.Import, ast.ImportFrom))
+    }
 
     def replace_body(old, new):
         old_statements, new_statements = _statements(old), _statements(new)
@@ -54,7 +59,7 @@ def splice(stub_text, answer_text):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue  # the answer file's own docstring
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            if segment.strip() not in stub_text:
+            if segment.strip() not in stub_imports:  # not the stub's docstrings' `>>> import`
                 added.append(segment)
         elif isinstance(node, ast.FunctionDef) and node.name in top:
             replace_body(top[node.name], node)

@@ -87,3 +87,14 @@ def test_every_answer_fills_in_its_stub(path):
             f.name for f in ast.walk(ast.parse(path.read_text())) if isinstance(f, ast.FunctionDef)
         }:
             assert "NotImplementedError" not in ast.unparse(node), (path.name, node.name)
+
+
+def test_an_import_in_the_stubs_docstring_does_not_hide_the_answers():
+    stub = (
+        '"""A module.\n\n>>> import numpy as np\n>>> f(np.ones(2))\n"""\n\nimport keras\n\n\n'
+        "def f(x):\n    raise NotImplementedError\n"
+    )
+    answer = "import numpy as np\n\n\ndef f(x):\n    return np.sum(x)\n"
+    spliced = splice(stub, answer)
+    assert "\nimport numpy as np\n" in spliced and "return np.sum(x)" in spliced
+    compile(spliced, "spliced", "exec")
