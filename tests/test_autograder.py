@@ -167,6 +167,8 @@ def test_a_broken_or_empty_submission_gets_a_grade_that_says_so(results):
     assert "No files were submitted" in results["empty"]["output"]
     for case in ("broken", "empty"):
         assert results[case]["tests"][0]["max_score"] == 10.0
+        assert results[case]["tests"][0]["name"] == "Submission: not graded"
+    assert "upload pooling.py, or the exercises/ folder" in results["empty"]["output"]
 
 
 def test_the_grade_in_extra_data_makes_a_class_report(results, tmp_path):
@@ -176,7 +178,12 @@ def test_the_grade_in_extra_data_makes_a_class_report(results, tmp_path):
     done = run_cli("report", str(tmp_path / "export"), "--out", str(tmp_path / "report"))
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "report" / "report.html").read_text()
-    assert "window average" in page and "5 submissions, 5 graded" in page
+    assert "window average" in page and "7 submissions, 5 graded" in page
+    from workshop.class_report import load, summarise
+
+    table = summarise(load(tmp_path / "export"))["exercises"].set_index("exercise")
+    assert table["max points"].tolist() == [6.0, 4.0]  # the assignment's points, not ours
+    assert "No files were submitted" in page  # the ungraded are listed, not dropped
 
 
 def test_a_late_submission_is_named_late_only_after_its_due_date():
@@ -190,6 +197,10 @@ def test_bad_autograder_flags_get_one_line(tmp_path):
     done = run_cli("autograder", str(tmp_path), "--exercises", "maxpool", "--points", "l2pool=3")
     assert done.returncode == 2 and "'l2pool' is not among the exercises" in done.stderr
     assert len(done.stderr.splitlines()) == 1
+    (tmp_path / "autograder.zip").write_bytes(b"an instructor's earlier zip")
+    done = run_cli("autograder", str(tmp_path), "--exercises", "maxpool")
+    assert done.returncode == 2 and "exists already" in done.stderr
+    assert (tmp_path / "autograder.zip").read_bytes() == b"an instructor's earlier zip"
 
 
 # --- a class in shards ---------------------------------------------------------------
@@ -289,6 +300,7 @@ def test_the_cluster_scripts_commands_are_commands_the_workshop_takes():
         "$((JOB_COMPLETION_INDEX + 1))": "3",
         "$SLURM_ARRAY_TASK_ID": "3",
         "$SLURM_ARRAY_TASK_COUNT": "8",
+        "--hidden-seed SEED": "--hidden-seed 12345",  # the one the zip's build printed
     }
     for name, value in values.items():
         text = text.replace(name, value)

@@ -64,16 +64,18 @@ def grade(root):
     with tempfile.TemporaryDirectory(prefix="workshop-autograder-") as work:
         work = Path(work)
         name = f"submission-{metadata['id']}" if metadata.get("id") else "submission"
+        # The assignment's own files: what the student is told to send.
+        asked = sorted({catalog.find(s).module for s in assignment.exercises})
+        files = ", ".join(f"{m}.py" for m in asked)
         if not _stage(root / "submission", work / "class", name):
             return gradescope.failure(
-                "No files were submitted: upload your exercise files (pooling.py, ...), "
-                "or the exercises/ folder that holds them.",
+                f"No files were submitted: upload {files}, or the exercises/ folder that holds it.",
                 assignment.total,
                 note,
             )
         modules = sorted({e.module for e in catalog.EXERCISES})
         try:  # unreadable (a broken zip, no exercise file): said at once, without TensorFlow
-            read_files(discover(work / "class")[0], modules)
+            read_files(discover(work / "class")[0], asked)
         except SubmissionError as error:
             return gradescope.failure(
                 f"Your submission could not be graded: {error}", assignment.total, note
@@ -141,11 +143,19 @@ def _stage(submission, folder, name):
 
 
 def _metadata(path):
+    """Gradescope's submission_metadata.json, or {} (said on stdout, the instructor's,
+    when it is there but unreadable: the submission is then graded as on time)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return {}
-    return data if isinstance(data, dict) else {}
+    except (OSError, ValueError) as error:
+        print(f"{path} could not be read ({error}): graded as on time, with no id.")
+        return {}
+    if not isinstance(data, dict):
+        print(f"{path} is not a JSON object: graded as on time, with no id.")
+        return {}
+    return data
 
 
 def _when(text):

@@ -89,8 +89,35 @@ def results(grade, points=None, hidden_visibility="after_published", note=None):
         "output_format": "text",
         "stdout_visibility": "hidden",  # the runner's progress: the instructor's
         "tests": tests,
-        "extra_data": {"workshop": {k: grade[k] for k in KEPT if k in grade}},
+        "extra_data": {"workshop": _kept(grade, points)},
     }
+
+
+def _kept(grade, points):
+    """The grade for `workshop report`, on the assignment's points (each exercise's
+    points, checks and maxima scaled as its tests are)."""
+    kept = {k: grade[k] for k in KEPT if k in grade}
+    if not points:
+        return kept
+    exercises = {}
+    for slug, data in grade["exercises"].items():
+        factor = points[slug] / data["max_points"] if slug in points and data["max_points"] else 1
+        checks = [
+            dict(
+                c, points=_scaled(c["points"], factor), max_points=_scaled(c["max_points"], factor)
+            )
+            for c in data["checks"]
+        ]
+        exercises[slug] = dict(
+            data,
+            points=_scaled(data["points"], factor),
+            max_points=_scaled(data["max_points"], factor),
+            checks=checks,
+        )
+    kept["exercises"] = exercises
+    kept["score"] = round(sum(e["points"] for e in exercises.values()), 6)
+    kept["max_score"] = round(sum(e["max_points"] for e in exercises.values()), 6)
+    return kept
 
 
 def _test(name, score, max_score, output, visibility):
@@ -104,8 +131,11 @@ def _test(name, score, max_score, output, visibility):
 def failure(message, max_score=0.0, note=None):
     """results.json for a submission the autograder could not grade (empty, unreadable,
     late under a refusing policy, or a fault of ours): a score of 0 that says why, never
-    a crashed autograder (which Gradescope shows as an error, not a grade)."""
+    a crashed autograder (which Gradescope shows as an error, not a grade). extra_data
+    holds it as a grade that was not gradable, for `workshop report`."""
     lines = ([note] if note else []) + [message]
+    grade = {"submission": "submission", "status": "not gradable", "score": 0.0}
+    grade.update(max_score=float(max_score), exercises={}, notes=lines)
     return {
         "score": 0.0,
         "output": "\n".join(lines),
@@ -113,7 +143,7 @@ def failure(message, max_score=0.0, note=None):
         "stdout_visibility": "hidden",
         "tests": [
             {
-                "name": "Your submission could be graded",
+                "name": "Submission: not graded",
                 "score": 0.0,
                 "max_score": float(max_score),
                 "status": "failed",
@@ -122,6 +152,7 @@ def failure(message, max_score=0.0, note=None):
                 "visibility": "visible",
             }
         ],
+        "extra_data": {"workshop": grade},
     }
 
 

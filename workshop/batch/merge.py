@@ -49,7 +49,9 @@ def _compare(manifests):
 def _check_shards(manifests):
     counts = {m["shard"][1] for _, m in manifests}
     if len(counts) != 1:
-        raise ShardsDisagree(f"the shards split the class differently: N is {sorted(counts)}")
+        said = ", ".join(f"{f} is {m['shard'][0]}/{m['shard'][1]}" for f, m in manifests)
+        raise ShardsDisagree(f"the folders split the class differently ({said}; 1/1 is a "
+                             "whole class, not a shard)")  # fmt: skip
     (n,) = counts
     seen = {}
     for folder, manifest in manifests:

@@ -83,10 +83,28 @@ def manifest(settings, key, names):
             "records_mb": settings.records_mb,
             "key": key_id(key),
         },
-        "versions": {"workshop": installed, **edition.installed_versions()},
+        "versions": {
+            "workshop": installed,
+            "workshop code": code_digest(),
+            **edition.installed_versions(),
+        },
         "shard": list(settings.shard),
         "submissions": list(names),
     }
+
+
+def code_digest():
+    """A digest of the grader's own code and the stubs (every .py of workshop/ and
+    exercises/ as installed): shards graded by different code, under one version
+    number, do not merge."""
+    from .area import PACKAGE_ROOT
+
+    hasher = hashlib.sha256()
+    for folder in ("workshop", "exercises"):
+        for path in sorted((PACKAGE_ROOT / folder).rglob("*.py")):
+            hasher.update(path.relative_to(PACKAGE_ROOT).as_posix().encode() + b"\0")
+            hasher.update(path.read_bytes() + b"\0")
+    return hasher.hexdigest()[:16]
 
 
 def write_manifest(out_dir, settings, key, names):

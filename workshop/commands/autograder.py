@@ -2,6 +2,7 @@
 (instructors)."""
 
 import secrets
+from pathlib import Path
 
 from ..edition import NO_SOLUTIONS, is_release
 from ..errors import RunFailed, UsageError
@@ -54,6 +55,11 @@ def run(args, root):
     if is_release():
         raise UsageError(f"{NO_SOLUTIONS}: build the autograder from the instructors' repository")
     exercises = pick_exercises([e for e in (args.exercises or "").split(",") if e])
+    if (Path(args.out) / "autograder.zip").exists():
+        raise UsageError(
+            f"{args.out}/autograder.zip exists already (with its own hidden seed and key): "
+            "give a new folder, or remove it first"
+        )
     if args.time_limit <= 0 or args.memory_gb <= 0 or args.disk_mb <= 0:
         raise UsageError("--time-limit, --memory-gb and --disk-mb must be positive")
     from ..autograder.assignment import Assignment, parse_points
