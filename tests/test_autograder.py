@@ -348,6 +348,8 @@ def test_setup_sh_installs_the_zips_workshop_in_a_fresh_virtualenv(autograder, t
         [str(venv / "bin" / "python"), "-c", "import workshop; print(workshop.__file__)"],
         capture_output=True,
         text=True,
+        cwd=tmp_path,  # not this checkout, which `python -c` would put first on the path
+        env=env,
     )
     assert str(venv) in where.stdout  # the zip's copy, installed; not this checkout
 

@@ -482,6 +482,17 @@ def test_an_independent_sequence_model_gets_full_points_and_separate_argmax_is_n
     result = grade_root(student_root, "sequence")["sequence"]
     assert failed_checks(result) == ["log-likelihood", "its gradients"]
     assert any(d.startswith("positions past the length counted") for d in result.diagnoses)
+    # Masked by the digit's sign: right on −1 padding, wrong on the "anything" it allows.
+    student_root.use("sequences", "sequences_onehot.py")
+    student_root.edit(
+        "sequences",
+        "total = total + ops.where(lengths > i, term, ops.zeros_like(term))",
+        "total = total + ops.where(digits[:, i] >= 0, term, ops.zeros_like(term))",
+    )
+    result = grade_root(student_root, "sequence")["sequence"]
+    assert failed_checks(result) == ["log-likelihood"]
+    assert any(d.startswith("positions past the length found by the digit's sign") for d in
+               result.diagnoses), result.diagnoses  # fmt: skip
 
 
 def test_an_independent_fgsm_and_adversarial_objective_get_full_points_and_mistakes_are_named(

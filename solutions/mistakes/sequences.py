@@ -37,6 +37,19 @@ def counted_everywhere(length_logits, digit_logits, lengths, digits):
 
 @known(
     "2.8",
+    "masked-by-sign",
+    "positions past the length found by the digit's sign (digits >= 0): the data puts −1 "
+    "there, but the docstring allows anything; mask by position < length",
+    replaces="sequence_log_likelihood",
+)
+def masked_by_sign(length_logits, digit_logits, lengths, digits):
+    length_term, picked, _, _, _, _ = _parts(length_logits, digit_logits, lengths, digits)
+    written = ops.convert_to_tensor(digits) >= 0
+    return length_term + ops.sum(ops.where(written, picked, 0.0), axis=1)
+
+
+@known(
+    "2.8",
     "no-length-head",
     "the length head left out: log P(S | X) starts with log P(L = n | X)",
     replaces="sequence_log_likelihood",

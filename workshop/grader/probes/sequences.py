@@ -1,6 +1,7 @@
 """Probes of Exercise 2.8: the sequence log-likelihood (lengths of 0, within N and above
-it, −1 past the length) and its gradients, and decoding: on random logits, and on logits
-made so that the length head's own argmax is not the most probable sequence."""
+it; −1 past the length, and digits there too, as the docstring allows) and its
+gradients, and decoding: on random logits, and on logits made so that the length head's
+own argmax is not the most probable sequence."""
 
 import numpy as np
 
@@ -73,9 +74,14 @@ def observe(get, case, seed, index):
     lengths, digits = _sequences(rng, batch, positions)
     likelihood, decode = get("sequence_log_likelihood"), get("decode")
     crafted = _uncertain_last_digit(rng, batch, positions)
+    # The docstring allows anything past the length, not only −1: digits there too.
+    anything = np.where(digits >= 0, digits, rng.integers(0, 10, digits.shape))
     return {
         f"{LIKELIHOOD}: sequence_log_likelihood": capture(
             likelihood, length_logits, digit_logits, lengths, digits
+        ),
+        f"{LIKELIHOOD}: sequence_log_likelihood, digits (not −1) past the length": capture(
+            likelihood, length_logits, digit_logits, lengths, anything
         ),
         f"{GRADIENTS}: of Σ log P(S | X)": capture(
             _gradients, likelihood, length_logits, digit_logits, lengths, digits
