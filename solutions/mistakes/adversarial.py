@@ -134,3 +134,18 @@ def unclipped_attack_loss(model, images, labels, epsilon, alpha=0.5, training=Tr
     clean = cross_entropy(model, images, labels, training=training)
     attacked = cross_entropy(model, perturbed, labels, training=training)
     return alpha * clean + (1.0 - alpha) * attacked
+
+
+@known(
+    "2.10",
+    "attack-held-fixed",
+    "the attack's loss held fixed: only the adversarial images are constants "
+    "(stop_gradient on fgsm's output); the loss on them must pass its gradient to the "
+    "weights, or training learns nothing from the attack",
+    replaces="adversarial_loss",
+)
+def attack_held_fixed_loss(model, images, labels, epsilon, alpha=0.5, training=True):
+    perturbed = ops.stop_gradient(fgsm(model, images, labels, epsilon))
+    clean = cross_entropy(model, images, labels, training=training)
+    attacked = ops.stop_gradient(cross_entropy(model, perturbed, labels, training=training))
+    return alpha * clean + (1.0 - alpha) * attacked

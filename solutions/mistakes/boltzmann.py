@@ -97,3 +97,19 @@ def sweep_without_bias(s, W, b, rng):
         p = 1.0 / (1.0 + np.exp(-(s @ W[:, i])))
         s[:, i] = rng.random(s.shape[0]) < p
     return s
+
+
+@known(
+    "3.4",
+    "draws-up-front",
+    "every draw made before the sweep: draw u = rng.random(n) for unit i when unit i is "
+    "updated, one call per unit, in order (the docstring's draws), not one (n, K) array",
+    replaces="gibbs_sweep",
+)
+def draws_up_front_sweep(s, W, b, rng):
+    s = np.array(s, dtype=np.float64)
+    u = rng.random(s.shape)
+    for i in range(s.shape[1]):
+        field = b[i] + s @ W[:, i] - s[:, i] * W[i, i]
+        s[:, i] = u[:, i] < 1.0 / (1.0 + np.exp(-field))
+    return s

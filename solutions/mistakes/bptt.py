@@ -25,6 +25,8 @@ def _bptt(
     sign=1.0,
     mean=False,
     sum_bias=True,
+    dW_from_current=False,
+    carry_skips_tanh=False,
     forward=rnn_forward,
 ):
     x = np.asarray(x, dtype=np.float64)
@@ -50,9 +52,10 @@ def _bptt(
         d_h = d_o[:, t] @ np.asarray(V).T + (h_from_later if carry else 0.0)
         d_a = d_h * ((1.0 - h[:, t] ** 2) if full_tanh else (1.0 - h[:, t]))
         grads["U"] += x[:, t].T @ d_a
-        grads["W"] += (d_a.T @ h_before) if transpose_dW else (h_before.T @ d_a)
+        h_into_W = h[:, t] if dW_from_current else h_before
+        grads["W"] += (d_a.T @ h_into_W) if transpose_dW else (h_into_W.T @ d_a)
         grads["b"] = grads["b"] + (d_a.sum(axis=0) if sum_bias else d_a)
-        h_from_later = d_a @ np.asarray(W).T
+        h_from_later = (d_h if carry_skips_tanh else d_a) @ np.asarray(W).T
     grads["h0"] = h_from_later if h0_gradient else np.zeros_like(h_from_later)
     return loss, grads
 
@@ -105,3 +108,31 @@ def softmax_over_time(x, h0, U, W, b, V, c):
 def no_recurrence(x, h0, U, W, b, V, c):
     """Each step ignores h(t−1)."""
     return rnn_forward(x, np.zeros_like(np.asarray(h0)), U, np.zeros_like(np.asarray(W)), b, V, c)
+
+
+dW_from_current = known(
+    "3.2",
+    "dW-from-h(t)",
+    "∂L/∂W from the wrong state: W multiplies h(t−1) in a(t), so ∂L/∂W = Σ_t h(t−1)ᵀ ∂L/∂a(t)",
+)(functools.partial(_bptt, dW_from_current=True))
+carry_skips_tanh = known(
+    "3.2",
+    "carry-skips-tanh",
+    "the carried gradient skips tanh': what goes back to h(t−1) is ∂L/∂a(t) Wᵀ, with "
+    "∂L/∂a(t) = ∂L/∂h(t) ⊙ (1 − h(t)²), not ∂L/∂h(t) Wᵀ",
+)(functools.partial(_bptt, carry_skips_tanh=True))
+
+
+@known(
+    "3.2",
+    "softmax-over-batch",
+    "softmax over the examples: normalise each output over the classes (the last axis), "
+    "not over the batch",
+    replaces="rnn_forward",
+)
+def softmax_over_batch(x, h0, U, W, b, V, c):
+    """Normalises each output over the batch instead of over the classes."""
+    h, _ = rnn_forward(x, h0, U, W, b, V, c)
+    o = c + h @ np.asarray(V)
+    o = o - o.max(axis=0, keepdims=True)
+    return h, np.exp(o) / np.exp(o).sum(axis=0, keepdims=True)

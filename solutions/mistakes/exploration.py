@@ -97,3 +97,18 @@ def integer_schedule(step, start, end, steps):
 )
 def reversed_schedule(step, start, end, steps):
     return end + min(step / steps, 1.0) * (start - end)
+
+
+@known(
+    "4.2",
+    "draws-swapped",
+    "the two draws in the other order: first rng.random(N) (which rows explore), then "
+    "rng.integers(0, A, size=N) (their random actions), as the docstring gives them",
+    replaces="epsilon_greedy",
+)
+def swapped_draws_epsilon_greedy(q_values, epsilon, seed):
+    q = np.asarray(q_values, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    random_actions = rng.integers(0, q.shape[1], size=len(q))
+    explore = rng.random(len(q)) < epsilon
+    return np.where(explore, random_actions, np.argmax(q, axis=1)).astype(np.int64)

@@ -18,6 +18,7 @@ class _Module(InceptionModule):
     project_first = False  # the projection before the pooling
     relu = True
     pooling = "max"
+    pool_size = 3
     order = (0, 1, 2, 3)  # of the branches in the concatenation
 
     def build(self, input_shape):
@@ -39,7 +40,7 @@ class _Module(InceptionModule):
         self.branch5 = conv(self.f5, 5)
         self.branch5.build(spatial + (self.f5_reduce,) if self.reductions else input_shape)
         pool = {"max": keras.layers.MaxPooling2D, "average": keras.layers.AveragePooling2D}
-        self.pool = pool[self.pooling](3, strides=1, padding="same")
+        self.pool = pool[self.pooling](self.pool_size, strides=1, padding="same")
         self.pool.build(input_shape)
         if self.projection:
             self.projection_layer = conv(self.pool_proj, 1)
@@ -168,3 +169,14 @@ class LinearInceptionModule(_Module):
 @register
 class AveragePoolInceptionModule(_Module):
     pooling = "average"
+
+
+@known(
+    "2.6",
+    "pool-window-2",
+    "a 2×2 pooling window: the pool branch max-pools 3×3 windows with stride 1 and "
+    "'same' padding (Figure 2(b)), so every pixel's neighbours on all sides count",
+)
+@register
+class SmallPoolInceptionModule(_Module):
+    pool_size = 2

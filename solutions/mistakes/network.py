@@ -24,6 +24,9 @@ def _build(
     pool_each=True,
     hidden_activation=True,
     use_dropout=True,
+    conv_activation=True,
+    output_dropout=True,
+    classes_given=True,
 ):
     inputs = keras.Input(shape=input_shape)
     x = inputs
@@ -31,7 +34,7 @@ def _build(
         if keras_layers:
             x = keras.layers.Conv2D(filters, kernel_size, activation=activation)(x)
         else:
-            x = Conv2D(filters, kernel_size, activation=activation)(x)
+            x = Conv2D(filters, kernel_size, activation=activation if conv_activation else None)(x)
         if pool_each and keras_layers and pool == "max":
             x = keras.layers.MaxPooling2D(2)(x)
         elif pool_each:
@@ -42,8 +45,9 @@ def _build(
         if dropout:
             x = keras.layers.Dropout(dropout)(x)
         x = keras.layers.Dense(units, activation=activation if hidden_activation else None)(x)
-    if dropout:
+    if dropout and output_dropout:
         x = keras.layers.Dropout(dropout)(x)
+    num_classes = num_classes if classes_given else 10
     if lambda_softmax:
         logits = keras.layers.Dense(num_classes)(x)
         outputs = keras.layers.Lambda(lambda t: keras.ops.softmax(t))(logits)
@@ -70,6 +74,22 @@ dropout_ignored = known(
     "dropout-ignored",
     "dropout ignored: with dropout > 0 put keras.layers.Dropout before every Dense layer",
 )(functools.partial(_build, use_dropout=False))
+linear_conv = known(
+    "1.4",
+    "linear-conv",
+    "convolutions without activation: pass `activation` to each Conv2D as well",
+)(functools.partial(_build, conv_activation=False))
+no_output_dropout = known(
+    "1.4",
+    "no-dropout-before-output",
+    "no dropout before the softmax layer: with dropout > 0, keras.layers.Dropout comes "
+    "before every Dense layer, the output layer included",
+)(functools.partial(_build, output_dropout=False))
+ten_classes = known(
+    "1.4",
+    "ten-classes",
+    "the output layer has 10 units whatever `num_classes` says: use Dense(num_classes)",
+)(functools.partial(_build, classes_given=False))
 keras_layers = known(
     "1.4", "keras-layers", "uses keras.layers.Conv2D and MaxPooling2D", diagnosed=False
 )(functools.partial(_build, keras_layers=True))

@@ -160,3 +160,15 @@ class ReadyMadeL2Pool2D(L2Pool2D):
         nonzero = total > 0
         root = ops.sqrt(ops.where(nonzero, total, ops.ones_like(total)))
         return ops.where(nonzero, root, ops.zeros_like(total))
+
+
+@known(
+    "1.2",
+    "max-from-zero",
+    "the running maximum starts at 0: a window of negative values then gives 0, not its "
+    "largest value; start from the first slice of the window (or −∞)",
+)
+@register
+class FromZeroMaxPool2D(MaxPool2D):
+    def call(self, inputs):
+        return ops.maximum(super().call(inputs), 0.0)

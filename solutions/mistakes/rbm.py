@@ -171,3 +171,28 @@ class ForgetfulConfigRBM(RBM):
         config = super().get_config()
         del config["n_hidden"]
         return config
+
+
+@known(
+    "3.5",
+    "hidden-probabilities-in-chain",
+    "the chain passes p(h|v), not a sample: each Gibbs step samples h ~ p(h|v) (0 or 1), "
+    "then v' ~ p(v|h) from it",
+)
+@register
+class HiddenProbabilitiesChainRBM(RBM):
+    def gibbs_step(self, v, seed=None):
+        return self.sample_visible(self.hidden_probs(v), seed)
+
+
+@known(
+    "3.5",
+    "kernel-not-averaged",
+    "∂/∂W summed over the batch: like the biases' gradients it is averaged, vᵀ p(h|v) / batch",
+)
+@register
+class KernelSummedRBM(RBM):
+    def contrastive_divergence(self, v, k=1, seed=None, start=None):
+        grads, chain = super().contrastive_divergence(v, k, seed, start)
+        batch = ops.cast(ops.shape(ops.convert_to_tensor(v))[0], "float32")
+        return dict(grads, kernel=grads["kernel"] * batch), chain

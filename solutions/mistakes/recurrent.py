@@ -245,3 +245,34 @@ class ReadyMadeLSTMCell(LSTMCell):
             use_peephole=False,
         )
         return result.h, [result.h, result.cs]
+
+
+@known(
+    "3.1",
+    "state-not-updated",
+    "the state is not carried on: return h_t as both the output and the new state, "
+    "[h_t], so the next step sees h_t as its h_{t-1}",
+)
+@register
+class StaleStateRNNCell(SimpleRNNCell):
+    """The new state is the old one: every step sees the initial state."""
+
+    def call(self, inputs, states):
+        h, _ = super().call(inputs, states)
+        return h, [states[0] if isinstance(states, (list, tuple)) else states]
+
+
+@known(
+    "3.3",
+    "output-from-old-cell",
+    "h_t from the old memory: h_t = o ⊙ tanh(c_t), with the c_t just computed, not c_{t-1} "
+    "(eq. 3.13)",
+)
+@register
+class OldCellOutputLSTMCell(LSTMCell):
+    def call(self, inputs, states):
+        h_previous, c_previous = states
+        o = ops.sigmoid(_gates(self, inputs, h_previous)[1])
+        _, (_, c) = super().call(inputs, states)
+        h = o * ops.tanh(c_previous)
+        return h, [h, c]

@@ -118,3 +118,35 @@ class ChoiceReplayBuffer(ReplayBuffer):
         rng = np.random.default_rng(seed)
         slots = rng.choice(self.size, size=batch_size, replace=batch_size > self.size)
         return _fields(self, slots)
+
+
+def _sampled(buffer, slots):
+    return _fields(buffer, slots)
+
+
+@known(
+    "4.1",
+    "samples-whole-capacity",
+    "slots drawn from the whole capacity: until the buffer is full, integers(0, capacity) "
+    "draws empty slots; draw from integers(0, len(self))",
+)
+class WholeCapacityReplayBuffer(ReplayBuffer):
+    def sample(self, batch_size, seed):
+        if self.size == 0:
+            return super().sample(batch_size, seed)
+        slots = np.random.default_rng(seed).integers(0, self.capacity, size=batch_size)
+        return _sampled(self, slots)
+
+
+@known(
+    "4.1",
+    "newest-never-drawn",
+    "the newest transition is never drawn: integers' upper bound is exclusive, so "
+    "integers(0, len(self)) already reaches the last stored slot; do not subtract one",
+)
+class NewestNeverDrawnReplayBuffer(ReplayBuffer):
+    def sample(self, batch_size, seed):
+        if self.size <= 1:
+            return super().sample(batch_size, seed)
+        slots = np.random.default_rng(seed).integers(0, self.size - 1, size=batch_size)
+        return _sampled(self, slots)

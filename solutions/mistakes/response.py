@@ -184,3 +184,34 @@ class ReadyMadeLocalResponseNormalization(LocalResponseNormalization):
         return tf.nn.local_response_normalization(
             inputs, self.depth_radius, self.bias, self.alpha, self.beta
         )
+
+
+@known(
+    "2.4",
+    "window-one-short",
+    "the window one channel short on each side: it runs over |i − j| ≤ r, n = 2r + 1 "
+    "channels, r included (< r leaves out the two ends)",
+)
+@register
+class NarrowWindowLocalResponseNormalization(LocalResponseNormalization):
+    def call(self, inputs):
+        r = max(self.depth_radius - 1, 0)
+        total = _window_sum(ops.square(inputs), -r, r) if self.depth_radius else 0.0 * inputs
+        return _normalise(self, inputs, total=total)
+
+
+@known(
+    "2.4",
+    "over-the-width",
+    "the window slides over the image's width (axis 2), not over the channels: LRN "
+    "sums a[i]² over the neighbouring feature maps j at the same pixel (the last axis)",
+)
+@register
+class OverWidthLocalResponseNormalization(LocalResponseNormalization):
+    def call(self, inputs):
+        r, width = self.depth_radius, inputs.shape[2]
+        padded = ops.pad(ops.square(inputs), [[0, 0], [0, 0], [r, r], [0, 0]])
+        total = ops.zeros_like(inputs)
+        for d in range(2 * r + 1):
+            total = total + padded[:, :, d : d + width, :]
+        return _normalise(self, inputs, total=total)

@@ -150,3 +150,34 @@ def raw_logit_decode(length_logits, digit_logits):
     )
     true_score = _decode_with(length_logits, digit_logits, lambda a, s, n: lengths)[2]
     return lengths, digits, true_score
+
+
+@known(
+    "2.8",
+    "one-position-too-many",
+    "one digit too many counted: a number of length n has digits at positions 0 … n − 1, "
+    "so the mask is position < n, not ≤ n",
+    replaces="sequence_log_likelihood",
+)
+def one_too_many(length_logits, digit_logits, lengths, digits):
+    length_term, picked, _, positions, lengths, _ = _parts(
+        length_logits, digit_logits, lengths, digits
+    )
+    counted = ops.expand_dims(ops.arange(positions), 0) <= ops.expand_dims(lengths, 1)
+    return length_term + ops.sum(ops.where(counted, picked, 0.0), axis=1)
+
+
+@known(
+    "2.8",
+    "length-logits-raw",
+    "the length's logit taken as a log-probability: log p(L = n) is the log-softmax of "
+    "the length logits at n, like the digits'",
+    replaces="sequence_log_likelihood",
+)
+def raw_length_logit(length_logits, digit_logits, lengths, digits):
+    _, picked, counted, positions, lengths, _ = _parts(length_logits, digit_logits, lengths, digits)
+    raw = ops.convert_to_tensor(length_logits, "float32")
+    length_term = ops.take_along_axis(
+        raw, ops.expand_dims(ops.minimum(lengths, positions + 1), 1), axis=1
+    )[:, 0]
+    return length_term + ops.sum(ops.where(counted, picked, 0.0), axis=1)

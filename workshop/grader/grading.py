@@ -5,9 +5,7 @@ from ..edition import REFERENCE_DATA, is_release
 from .judging import judge
 from .observing import observe
 from .reference_book import LiveReference, StoredReference
-from .seeding import fresh_seed
-
-DEFAULT_SEED = 20261127
+from .seeding import DEFAULT_SEED, fresh_seed
 
 
 def reference():

@@ -4,6 +4,7 @@ solutions, or the reference with one object swapped for a known mistake."""
 import importlib
 import importlib.util
 import sys
+import types
 from pathlib import Path
 
 from . import results
@@ -143,4 +144,25 @@ class SwappedImplementation:
     def get(self, module, name):
         if (module, name) in self.swaps:
             return self.swaps[(module, name)]
-        return self.base.get(module, name)
+        return self._calling_swaps(module, self.base.get(module, name))
+
+    def _calling_swaps(self, module, found):
+        """A function of the module that calls a swapped helper by name calls the wrong
+        one, as it would in a student's own module (a wrong `energy` changes
+        `exact_probabilities` too)."""
+        swapped = {name: wrong for (where, name), wrong in self.swaps.items() if where == module}
+        if not isinstance(found, types.FunctionType) or not (
+            set(found.__code__.co_names) & set(swapped)
+        ):
+            return found
+        calling = types.FunctionType(
+            found.__code__,
+            {**found.__globals__, **swapped},
+            found.__name__,
+            found.__defaults__,
+            found.__closure__,
+        )
+        calling.__kwdefaults__ = found.__kwdefaults__
+        calling.__qualname__, calling.__module__ = found.__qualname__, found.__module__
+        calling.__doc__ = found.__doc__
+        return calling

@@ -9,11 +9,11 @@ with the mistake in place (to name it in a student's runs).
 
 from pathlib import Path
 
-from . import evidence
+from . import derived_mistakes, evidence
 from .loading import PackageImplementation, SwappedImplementation
 from .mistakes import Mistake
 from .observing import run_stage
-from .seeding import fresh_seed
+from .seeding import DEFAULT_SEED, fresh_seed
 
 
 def _cases_key(exercise):
@@ -45,8 +45,9 @@ class LiveReference:
 
     def mistakes(self, exercise):
         """The exercise's known mistakes: those registered in solutions/mistakes/ that
-        are named in a student's runs, then the contract mistakes the kind derives from
-        the reference, then the other registered ones."""
+        are named in a student's runs, then those derived mechanically from the
+        reference (one call changed, derived_mistakes.py), then the contract mistakes
+        the kind derives, then the other registered ones."""
         from solutions.mistakes import registered
 
         # Asked on every judgement that fails a check: found once per process, as the
@@ -54,14 +55,33 @@ class LiveReference:
         key = (self.implementation.label, exercise.id, "mistakes")
         if key not in _RECORDS:
             own = registered(exercise.id)
+            named = tuple(m for m in own if m.diagnosed)
             reference = self.implementation.get(exercise.module, exercise.name)
-            derived = exercise.kind.contract_mistakes(exercise, reference)
             _RECORDS[key] = (
-                tuple(m for m in own if m.diagnosed)
-                + tuple(derived)
+                named
+                + self._changed_calls(exercise, reference, named)
+                + tuple(exercise.kind.contract_mistakes(exercise, reference))
                 + tuple(m for m in own if not m.diagnosed)
             )
         return _RECORDS[key]
+
+    def _changed_calls(self, exercise, reference, named):
+        """The mistakes derived by changing one call of the reference, each unlike the
+        reference and every named mistake on the first stage at the default seed."""
+        tolerances = exercise.kind.naming_tolerances(exercise)
+        if tolerances is None:
+            return ()
+        first = exercise.kind.stages(exercise)[0]
+
+        def first_runs(wrong):
+            swapped = SwappedImplementation(
+                self.implementation, {(exercise.module, exercise.name): wrong}, "derived"
+            )
+            record = run_stage(exercise, first, swapped, DEFAULT_SEED)
+            return exercise.kind.primary(exercise, record)
+
+        earlier = [self.mistake_runs(exercise, m, DEFAULT_SEED) for m in named]
+        return derived_mistakes.derive(reference, first_runs, earlier, *tolerances)
 
     def mistake_runs(self, exercise, mistake, seed):
         key = (self.implementation.label, exercise.id, _cases_key(exercise), mistake.key, seed)

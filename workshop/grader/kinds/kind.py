@@ -77,6 +77,12 @@ class GradingKind(ABC):
         Case.one_larger): code fitted to the public cases fails the same checks on
         these. Their expected values are never shipped."""
 
+    def naming_tolerances(self, exercise):
+        """(output, gradient) tolerances under which a student's runs are taken for a
+        known mistake's; None for a kind whose mistakes are not derived mechanically
+        (derived_mistakes.py), which is the default."""
+        return None
+
     def contract_mistakes(self, exercise, reference):
         """Known mistakes derived from the reference object (right numbers, broken
         contract), each of which must fail a contract check. None by default."""

@@ -238,6 +238,11 @@ class LayerKind(GradingKind):
             case.one_larger((0, *range(1, len(case.input_shape) - 1))) for case in exercise.cases
         )
 
+    def naming_tolerances(self, exercise):
+        from .. import common_checks as common
+
+        return common.FORWARD_TOLERANCE, common.GRADIENT_TOLERANCE
+
     def contract_mistakes(self, exercise, reference):
         from . import layer_contract
 

@@ -107,6 +107,10 @@ class ProbeKind(GradingKind):
                 )
             )
 
+    def naming_tolerances(self, exercise):
+        tolerance = probes_of(exercise).TOLERANCE
+        return tolerance, tolerance
+
     def hidden_cases(self, exercise):
         """One larger in the first input axis (the batch, or the number of states)."""
         return tuple(case.one_larger((0,)) for case in exercise.cases)

@@ -1,0 +1,110 @@
+"""How many wrong versions written apart from the grader are caught, and how many named.
+
+Each file of tests/wrong/ is a whole exercises/ module with one mistake (index.csv says
+which exercise and what a teacher would say). It is graded alone, the other modules
+being the solutions, as `workshop check` grades it. Prints, per exercise, caught and
+named of the wrong versions, and the name given to each, so a person can judge whether
+it misleads; with --csv, writes one row per wrong version.
+
+    python benchmarks/named_mistakes.py [--only SLUG,...] [--csv runs/named.csv]
+"""
+
+import argparse
+import csv
+import shutil
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+WRONG = REPO / "tests" / "wrong"
+sys.path.insert(0, str(REPO))
+
+
+def correct_root(folder):
+    """exercises/ holding the solutions (as a student who solved everything)."""
+    target = folder / "exercises"
+    shutil.copytree(REPO / "exercises", target)
+    for module in (REPO / "solutions").glob("*.py"):
+        if module.name != "__init__.py":
+            text = module.read_text(encoding="utf-8").replace('"solutions"', '"exercises"')
+            (target / module.name).write_text(text, encoding="utf-8")
+    return target
+
+
+def grade_wrong_versions(rows, seed):
+    from workshop import catalog
+    from workshop.grader import results
+    from workshop.grader.grading import grade
+    from workshop.grader.loading import FolderImplementation
+
+    graded = []
+    for row in rows:
+        exercise = catalog.find(row["slug"])
+        with tempfile.TemporaryDirectory(prefix="wrong-") as tmp:
+            target = correct_root(Path(tmp))
+            shutil.copy(WRONG / row["file"], target / f"{exercise.module}.py")
+            (result,) = grade([exercise], FolderImplementation(tmp), seed)
+        graded.append(
+            {
+                **row,
+                "status": result.status,
+                "points": result.points,
+                "caught": result.status != results.PASSED or result.points < result.max_points,
+                "named": bool(result.diagnoses),
+                "names": " | ".join(result.diagnoses),
+                "failed": ", ".join(c.name for c in result.checks if not c.passed),
+            }
+        )
+        print(
+            f"{row['file']:<58} {result.points:>4g}  "
+            f"{'named' if result.diagnoses else ('CAUGHT' if graded[-1]['caught'] else 'MISSED')}"
+            f"  {graded[-1]['names'][:110]}",
+            flush=True,
+        )
+    return graded
+
+
+def table(graded):
+    by_slug = defaultdict(list)
+    for row in graded:
+        by_slug[row["slug"]].append(row)
+    lines = ["| exercise | wrong versions | caught | named |", "|---|---|---|---|"]
+    for slug, rows in by_slug.items():
+        caught = sum(r["caught"] for r in rows)
+        named = sum(r["named"] for r in rows)
+        lines.append(f"| {slug} | {len(rows)} | {caught} | {named} |")
+    caught = sum(r["caught"] for r in graded)
+    named = sum(r["named"] for r in graded)
+    lines.append(
+        f"| all | {len(graded)} | {caught} | {named} ({100 * named / max(len(graded), 1):.0f}%) |"
+    )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="comma-separated exercise slugs")
+    parser.add_argument("--csv", help="write one row per wrong version here")
+    parser.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args(argv)
+    from workshop.grader.grading import DEFAULT_SEED
+
+    with open(WRONG / "index.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    if args.only:
+        wanted = set(args.only.split(","))
+        rows = [r for r in rows if r["slug"] in wanted]
+    graded = grade_wrong_versions(rows, DEFAULT_SEED if args.seed is None else args.seed)
+    print(table(graded))
+    if args.csv:
+        Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
+        with open(args.csv, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(graded[0]))
+            writer.writeheader()
+            writer.writerows(graded)
+
+
+if __name__ == "__main__":
+    main()
