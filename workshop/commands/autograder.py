@@ -63,7 +63,7 @@ def run(args, root):
     if args.time_limit <= 0 or args.memory_gb <= 0 or args.disk_mb <= 0:
         raise UsageError("--time-limit, --memory-gb and --disk-mb must be positive")
     from ..autograder.assignment import Assignment, parse_points
-    from ..grader.grading import DEFAULT_SEED
+    from ..grader.seeding import DEFAULT_SEED
 
     try:
         points = parse_points(args.points, exercises)

@@ -58,7 +58,7 @@ def run(args, root):
 def seed_to_use(seed, how_to_leave_it_out):
     """The seed to grade with (the default when None). A student copy stores the
     reference results for the default seed only: any other is a UsageError."""
-    from ..grader.grading import DEFAULT_SEED
+    from ..grader.seeding import DEFAULT_SEED
 
     seed = DEFAULT_SEED if seed is None else seed
     if is_release() and seed != DEFAULT_SEED:

@@ -74,8 +74,8 @@ def run(args, root):
         raise RunFailed(str(error)) from None
     from .. import catalog
     from ..batch.runner import BatchSettings, grade_batch
-    from ..grader.grading import DEFAULT_SEED
     from ..grader.hidden import DEFAULT_HIDDEN_SEED
+    from ..grader.seeding import DEFAULT_SEED
 
     settings = BatchSettings(
         exercises=tuple(e.slug for e in exercises),

@@ -14,7 +14,7 @@ def add_arguments(parser):
 
 def run(args, root):
     from .. import release
-    from ..grader.grading import DEFAULT_SEED
+    from ..grader.seeding import DEFAULT_SEED
 
     if is_release():
         raise UsageError(f"{NO_SOLUTIONS}: build releases from the instructors' repository")

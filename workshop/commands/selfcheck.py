@@ -15,7 +15,7 @@ def run(args, root):
     if is_release():
         raise UsageError(f"{NO_SOLUTIONS}: selfcheck runs in the instructors' repository")
     from .. import selfcheck
-    from ..grader.grading import DEFAULT_SEED
+    from ..grader.seeding import DEFAULT_SEED
     from .picking import pick_exercises
 
     exercises = pick_exercises(args.exercises)  # all when none are named

@@ -25,7 +25,7 @@ def run(args, root):
         raise UsageError("--interval and --times must be positive")
     import_tensorflow()
     from .. import report
-    from ..grader.grading import DEFAULT_SEED
+    from ..grader.seeding import DEFAULT_SEED
     from .check import grade_and_remember
 
     folder = root / "exercises"

@@ -9,7 +9,7 @@ with the mistake in place (to name it in a student's runs).
 
 from pathlib import Path
 
-from . import derived_mistakes, evidence
+from . import evidence
 from .loading import PackageImplementation, SwappedImplementation
 from .mistakes import Mistake
 from .observing import run_stage
@@ -68,6 +68,8 @@ class LiveReference:
     def _changed_calls(self, exercise, reference, named):
         """The mistakes derived by changing one call of the reference, each unlike the
         reference and every named mistake on the first stage at the default seed."""
+        from . import derived_mistakes  # keras: not for the commands that only read seeds
+
         tolerances = exercise.kind.naming_tolerances(exercise)
         if tolerances is None:
             return ()
