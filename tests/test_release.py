@@ -110,12 +110,45 @@ def test_a_wrong_answer_gets_the_same_report_as_in_the_repository(quick_release,
     here = run_cli("--root", str(tmp_path), "check", *QUICK, "--json")
     there = in_release(quick_release, "check", *QUICK, "--json")
     assert there.returncode == 1, there.stderr[-2000:]
-
-    def without_paths(text):  # tracebacks name each copy's own folder
-        return text.replace(str(tmp_path), "ROOT").replace(str(quick_release), "ROOT")
-
-    assert without_paths(there.stdout) == without_paths(here.stdout)
+    assert without_paths(there.stdout, tmp_path, quick_release) == without_paths(
+        here.stdout, tmp_path, quick_release
+    )
     assert "NaN" in there.stdout
+
+
+def without_paths(text, *folders):  # tracebacks name each copy's own folder
+    for folder in folders:
+        text = text.replace(str(folder), "ROOT")
+    return text
+
+
+def test_practice_seeds_and_the_rehearsal_give_the_repositorys_reports(quick_release, tmp_path):
+    """A student copy checks at the practice seeds, and --rehearse runs the hidden
+    cases at the practice hidden seed, as the repository does; other seeds are refused,
+    and grading refuses the practice hidden seed, whose hidden results the copy ships."""
+    wrong = (CORPUS / "nan-outputs" / "exercises" / "pooling.py").read_text()
+    shutil.copytree(REPO / "exercises", tmp_path / "exercises")
+    (tmp_path / "exercises" / "pooling.py").write_text(wrong)
+    (quick_release / "exercises" / "pooling.py").write_text(wrong)
+    for extra in (("--seed", "2"), ("--rehearse",)):
+        here = run_cli("--root", str(tmp_path), "check", *QUICK, "--json", *extra)
+        there = in_release(quick_release, "check", *QUICK, "--json", *extra)
+        assert there.returncode == 1, there.stderr[-2000:]
+        assert without_paths(there.stdout, tmp_path, quick_release) == without_paths(
+            here.stdout, tmp_path, quick_release
+        )
+    rehearsed = json.loads(there.stdout)["exercises"][0]
+    assert all(c["hidden"] for c in rehearsed["checks"])  # every check ran on hidden cases
+    assert "failed" in {c["hidden"] for c in rehearsed["checks"]}
+    drop_in_solutions(quick_release, ["pooling"])
+    done = in_release(quick_release, "check", *QUICK, "--rehearse", "--seed", "1")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "Total 20/20." in done.stdout and "hidden" in done.stdout
+    refused = in_release(quick_release, "check", "maxpool", "--seed", "5")
+    assert refused.returncode == 2 and "the practice seeds 1 and 2" in refused.stderr
+    refused = run_cli("grade", str(tmp_path), "--out", str(tmp_path / "out"), "--hidden-seed", "3")
+    assert refused.returncode == 2 and "practice hidden seed" in refused.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_correct_answer_gets_full_points_in_the_release(quick_release):

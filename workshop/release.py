@@ -60,12 +60,14 @@ class LeakFound(Exception):
     """The release holds something a solution can be read back from."""
 
 
-def build(repo, out, seed, progress=print, exercises=None, with_reference=True):
+def build(repo, out, seed, progress=print, exercises=None, with_reference=True, practice=True):
     """Write the student copy of `repo` into `out` (which must not exist yet), with
     reference results for `exercises` (default all; fewer only for quick tests; none
-    without `with_reference`, for an autograder, which ships its own)."""
+    without `with_reference`, for an autograder, which ships its own), at `seed` and,
+    with `practice`, at the practice seeds (grader/seeding.py)."""
     from . import catalog
-    from .grader import reference_book
+    from .grader import hidden, reference_book
+    from .grader.seeding import PRACTICE_HIDDEN_SEED, PRACTICE_SEEDS
 
     repo, out = Path(repo).resolve(), Path(out).resolve()
     out.mkdir(parents=True)
@@ -85,6 +87,11 @@ def build(repo, out, seed, progress=print, exercises=None, with_reference=True):
     data.mkdir(parents=True, exist_ok=True)
     for exercise in (exercises or catalog.EXERCISES) if with_reference else ():
         reference_book.save(exercise, seed, data, live)
+        if practice:  # other inputs and weights, and the hidden cases' other shapes
+            for other in PRACTICE_SEEDS:
+                reference_book.save(exercise, other, data, live)
+            secret, secret_seed = hidden.pick(exercise, "hidden", seed, PRACTICE_HIDDEN_SEED)
+            reference_book.save(secret, secret_seed, data, live)
         progress(f"reference results for {exercise.id} {exercise.slug}")
     # The versions the records were made with: check names a difference in one line.
     (data / edition.VERSIONS_NAME).write_text(json.dumps(edition.installed_versions()) + "\n")

@@ -100,9 +100,13 @@ In all: <<total_points>> points.
   when your code computes what one of them computes, the report names the mistake.
 - **Not written, broken, crashing.** A stub scores 0 as "not attempted"; a syntax error
   marks only that file's exercises; an exception fails its check with your own frames.
-- **Seeds and hidden checks.** Every report prints its seed (`--seed N` repeats it).
-  When your instructor grades, every check runs again on hidden cases (one larger in
-  the batch, another seed): code that is right, not fitted to the public cases, passes.
+- **Seeds and hidden checks.** Every report prints its seed. This copy holds the
+  reference results for the default seed and for the practice seeds <<practice>>:
+  `workshop check --seed <<first_practice>>` runs every check again on other inputs
+  and weights. When your instructor grades, every check also runs on hidden cases (one
+  larger in the batch, at a seed of the instructor's); `workshop check --rehearse` does
+  the same at a practice seed, so you see what grading does with other shapes. Code that
+  is right, not fitted to the public cases, passes both. No other seed works here.
 
 ## Train with your own code
 
@@ -165,9 +169,12 @@ def experiment_table():
 
 def render():
     from .catalog import EXERCISES
+    from .grader.seeding import PRACTICE_SEEDS
 
     return (
         TEMPLATE.replace("<<exercise_table>>", exercise_table())
         .replace("<<total_points>>", str(sum(e.max_points for e in EXERCISES)))
         .replace("<<experiment_table>>", experiment_table())
+        .replace("<<practice>>", " and ".join(str(s) for s in PRACTICE_SEEDS))
+        .replace("<<first_practice>>", str(PRACTICE_SEEDS[0]))
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..edition import NO_SOLUTIONS, is_release
 from ..errors import RunFailed, UsageError
+from ..grader.seeding import PRACTICE_HIDDEN_SEED, refused_hidden_seed
 from .command import Command
 from .picking import pick_exercises
 
@@ -70,7 +71,9 @@ def run(args, root):
     except ValueError as error:
         raise UsageError(str(error)) from None
     hidden_seed = args.hidden_seed
-    if hidden_seed is None:
+    if refused_hidden_seed(hidden_seed):
+        raise UsageError(refused_hidden_seed(hidden_seed))
+    while hidden_seed is None or hidden_seed == PRACTICE_HIDDEN_SEED:
         hidden_seed = secrets.randbelow(2**31 - 1) + 1
     assignment = Assignment(
         exercises=tuple(e.slug for e in exercises),

@@ -15,6 +15,12 @@ def add_arguments(parser):
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--seed", type=int, help="seed for the random inputs and weights")
+    parser.add_argument(
+        "--rehearse",
+        action="store_true",
+        help="also run every check on the hidden cases, as grading does (other shapes, "
+        "a practice hidden seed)",
+    )
     add_time_limit(parser)
 
 
@@ -40,6 +46,7 @@ def run(args, root):
     import_tensorflow()
     from .. import report
     from ..grader import results
+    from ..grader.seeding import PRACTICE_HIDDEN_SEED
 
     seed = seed_to_use(args.seed, "--seed")
     if not args.json:
@@ -47,7 +54,8 @@ def run(args, root):
         note = version_note() if is_release() else None
         if note:
             print(note, flush=True)
-    graded, _ = grade_and_remember(exercises, root, seed, time_limit)
+    hidden_seed = PRACTICE_HIDDEN_SEED if args.rehearse else None
+    graded, _ = grade_and_remember(exercises, root, seed, time_limit, hidden_seed)
     if args.json:
         print(report.as_json(graded, seed))
     else:
@@ -57,26 +65,32 @@ def run(args, root):
 
 def seed_to_use(seed, how_to_leave_it_out):
     """The seed to grade with (the default when None). A student copy stores the
-    reference results for the default seed only: any other is a UsageError."""
-    from ..grader.seeding import DEFAULT_SEED
+    reference results for the default seed and the practice seeds: any other is a
+    UsageError."""
+    from ..grader.seeding import DEFAULT_SEED, PRACTICE_SEEDS
 
     seed = DEFAULT_SEED if seed is None else seed
-    if is_release() and seed != DEFAULT_SEED:
+    if is_release() and seed not in (DEFAULT_SEED, *PRACTICE_SEEDS):
+        practice = " and ".join(str(s) for s in PRACTICE_SEEDS)
         raise UsageError(
-            f"this student copy stores the reference results for seed {DEFAULT_SEED} only: "
-            f"leave out {how_to_leave_it_out}"
+            f"this student copy stores the reference results for seed {DEFAULT_SEED} "
+            f"(the default) and the practice seeds {practice}: use one of them, or leave "
+            f"out {how_to_leave_it_out}"
         )
     return seed
 
 
-def grade_and_remember(exercises, root, seed, time_limit):
+def grade_and_remember(exercises, root, seed, time_limit, hidden_seed=None):
     """Grade the exercises of `root`/exercises/ as `workshop check` does (also in a
-    notebook) and keep the results in .workshop/state.json; returns (results, state)."""
+    notebook; with `hidden_seed`, the hidden cases too) and keep the results in
+    .workshop/state.json; returns (results, state)."""
     from ..grader.grading import grade
     from ..grader.loading import FolderImplementation
     from ..state import State
 
-    graded = grade(exercises, FolderImplementation(root), seed, time_limit=time_limit)
+    graded = grade(
+        exercises, FolderImplementation(root), seed, hidden_seed=hidden_seed, time_limit=time_limit
+    )
     state = State(root)
     for result in graded:
         state.record(result)

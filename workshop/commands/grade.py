@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..edition import NO_SOLUTIONS, is_release
 from ..errors import RunFailed, UsageError
+from ..grader.seeding import refused_hidden_seed
 from .command import Command
 from .picking import pick_exercises
 
@@ -61,6 +62,9 @@ def run(args, root):
     exercises = pick_exercises([e for e in (args.exercises or "").split(",") if e])
     if args.jobs < 1 or args.time_limit <= 0 or args.memory_gb <= 0 or args.disk_mb <= 0:
         raise UsageError("-j, --time-limit, --memory-gb and --disk-mb must be positive")
+    refused = refused_hidden_seed(args.hidden_seed)
+    if refused:
+        raise UsageError(refused)
     shard = _shard(args.shard)
     key = _key(args.key_file)
     submissions = Path(args.submissions)

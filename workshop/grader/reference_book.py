@@ -111,8 +111,8 @@ class StoredReference:
         if stem not in self._loaded:
             if not Path(f"{stem}.json").is_file():
                 raise MissingReference(
-                    f"this copy of the workshop has reference results for {exercise.slug} "
-                    "with the default seed only: run `workshop check` without --seed"
+                    f"this copy of the workshop has no reference results for {exercise.slug} "
+                    f"at seed {seed}: run `workshop check` without --seed or --rehearse"
                 )
             self._loaded[stem] = evidence.read(stem)
         book = self._loaded[stem]

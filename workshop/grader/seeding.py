@@ -7,6 +7,22 @@ import numpy as np
 
 # The seed of `workshop check` and of a release's records, unless another is asked for.
 DEFAULT_SEED = 20261127
+# A student copy also ships the reference's records for these seeds, so that a student
+# can rehearse other inputs and weights (`workshop check --seed 1`) and, at the practice
+# hidden seed, the hidden cases' other shapes (`workshop check --rehearse`). Their
+# hidden results are public: grading must use other seeds (commands/grade.py refuses).
+PRACTICE_SEEDS = (1, 2)
+PRACTICE_HIDDEN_SEED = 3
+
+
+def refused_hidden_seed(seed):
+    """Why `seed` must not be a grading hidden seed, or None."""
+    if seed == PRACTICE_HIDDEN_SEED:
+        return (
+            f"--hidden-seed {seed} is the practice hidden seed, whose hidden results every "
+            "student copy ships: pick another"
+        )
+    return None
 
 
 def rng_for(seed, *keys):
