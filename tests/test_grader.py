@@ -5,10 +5,10 @@ import pytest
 
 from workshop import catalog
 from workshop.grader import results
-from workshop.grader.grading import grade
+from workshop.grader.grading import DEFAULT_SEED, grade
 from workshop.grader.loading import FolderImplementation
 
-SEED = 7
+SEED = DEFAULT_SEED  # shares the reference records other in-process tests compute
 
 
 def grade_root(root, *slugs):
@@ -96,7 +96,7 @@ def test_the_trials_two_unnamed_mistakes_are_named(student_root):
     # A probe's failure names the class, its arguments and input, and the method.
     failed = [c.message for c in graded["rbm"].checks if not c.passed]
     assert failed and all(m.startswith("RBM(n_hidden=") for m in failed), failed
-    assert any(": contrastive_divergence(v, k=1" in m and "estimates" in m for m in failed), failed
+    assert any(": contrastive_divergence(v, k=" in m and "estimates" in m for m in failed), failed
 
 
 def test_an_independent_locally_connected_layer_gets_full_points_hidden_checks_too(student_root):

@@ -131,8 +131,9 @@ carry_skips_tanh = known(
     replaces="rnn_forward",
 )
 def softmax_over_batch(x, h0, U, W, b, V, c):
-    """Normalises each output over the batch instead of over the classes."""
+    """Divides by the sum over the batch instead of over the classes (the shift by each
+    row's largest output kept, as a student who changed only the sum's axis has it)."""
     h, _ = rnn_forward(x, h0, U, W, b, V, c)
     o = c + h @ np.asarray(V)
-    o = o - o.max(axis=0, keepdims=True)
+    o = o - o.max(axis=-1, keepdims=True)
     return h, np.exp(o) / np.exp(o).sum(axis=0, keepdims=True)

@@ -85,3 +85,15 @@ def classifier_with_relu(rbms, num_classes):
 def classifier_without_softmax(rbms, num_classes):
     """A linear top layer: class probabilities need the softmax."""
     return _classifier(rbms, num_classes, top=None)
+
+
+@known(
+    "3.6",
+    "linear-layers",
+    "linear layers: an RBM's features are σ(c + v W), so each Dense layer built from an RBM "
+    "has activation='sigmoid'",
+    replaces="build_classifier",
+)
+def classifier_linear(rbms, num_classes):
+    """No activation on the layers the RBMs initialise."""
+    return _classifier(rbms, num_classes, activation=None)

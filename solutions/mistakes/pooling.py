@@ -5,6 +5,7 @@ from keras import ops
 
 from solutions.mistakes import known
 from solutions.pooling import L2Pool2D, MaxPool2D, _windows
+from workshop.shapes import valid_length
 
 register = keras.saving.register_keras_serializable(package="mistakes")
 
@@ -172,3 +173,24 @@ class ReadyMadeL2Pool2D(L2Pool2D):
 class FromZeroMaxPool2D(MaxPool2D):
     def call(self, inputs):
         return ops.maximum(super().call(inputs), 0.0)
+
+
+@known(
+    "1.2",
+    "tiles-out-of-order",
+    "windows of pixels far apart: reshaping the rows as (window offset, window) gathers "
+    "pixels H' apart; reshape as (window, offset), (-1, H', ph, W', pw, C), so each "
+    "window is a block of neighbours",
+)
+@register
+class ScatteredTilesMaxPool2D(MaxPool2D):
+    def call(self, inputs):
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        if (ph, pw) != (sh, sw):
+            return super().call(inputs)
+        out_h = valid_length(inputs.shape[1], ph, sh)
+        out_w = valid_length(inputs.shape[2], pw, sw)
+        tiles = ops.reshape(
+            inputs[:, : out_h * ph, : out_w * pw, :], (-1, ph, out_h, pw, out_w, inputs.shape[-1])
+        )
+        return ops.max(ops.max(tiles, axis=3), axis=1)

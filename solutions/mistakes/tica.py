@@ -92,3 +92,16 @@ def tied_weights(x, W1, W2, H, lam, eps):
 )
 def averaged_over_batch(x, W1, W2, H, lam, eps):
     return _objective(x, W1, W2, H, lam, eps) / ops.cast(ops.shape(x)[0], "float32")
+
+
+@known(
+    "2.3",
+    "encoder-decoder-swapped",
+    "W₁ and W₂ swapped in the reconstruction: the features are x W₁ and the "
+    "reconstruction decodes them with W₂ᵀ, x̂ = x W₁ W₂ᵀ",
+    replaces="tica_objective",
+)
+def swapped_reconstruction(x, W1, W2, H, lam, eps):
+    reconstruction = ops.matmul(ops.matmul(x, W2), ops.transpose(W1))
+    error = ops.sum(ops.square(reconstruction - x))
+    return error + lam * ops.sum(pooled_features(x, W1, H, eps))

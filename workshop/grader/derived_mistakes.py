@@ -440,13 +440,14 @@ def derive(reference, first_runs, earlier, tolerance, grad_tolerance, limit=LIMI
     """The derived mistakes of an exercise whose graded object is `reference`.
 
     `first_runs(wrong)` gives the first stage's runs with `wrong` in the reference's
-    place (at one seed); `earlier` the runs of the mistakes already known, which a
-    derived one must differ from, as it must from the reference."""
+    place (at one seed); `earlier()` the runs of the mistakes already known, which a
+    derived one must differ from, as it must from the reference (asked only when a
+    change gets that far: those runs cost a reference run per known mistake)."""
     calls = []
     reference_runs = first_runs(changed(reference, calls=calls))
     if not _usable(reference_runs):
         return ()
-    known = list(earlier)
+    known = None
     made = []
     for change in candidates(calls):
         if len(made) == limit:
@@ -457,6 +458,8 @@ def derive(reference, first_runs, earlier, tolerance, grad_tolerance, limit=LIMI
         runs = first_runs(wrong)
         if not _usable(runs) or _same(runs, reference_runs, tolerance, grad_tolerance):
             continue
+        if known is None:
+            known = list(earlier())
         if any(_same(runs, other, tolerance, grad_tolerance) for other in known):
             continue
         known.append(runs)

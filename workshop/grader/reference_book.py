@@ -82,7 +82,9 @@ class LiveReference:
             record = run_stage(exercise, first, swapped, DEFAULT_SEED)
             return exercise.kind.primary(exercise, record)
 
-        earlier = [self.mistake_runs(exercise, m, DEFAULT_SEED) for m in named]
+        def earlier():
+            return [self.mistake_runs(exercise, m, DEFAULT_SEED) for m in named]
+
         return derived_mistakes.derive(reference, first_runs, earlier, *tolerances)
 
     def mistake_runs(self, exercise, mistake, seed):
