@@ -83,6 +83,18 @@ def table(graded):
     return "\n".join(lines)
 
 
+def table_by_family(graded):
+    by_family = defaultdict(list)
+    for row in graded:
+        by_family[row["family"]].append(row)
+    lines = ["| family | wrong versions | caught | named |", "|---|---|---|---|"]
+    for family, rows in sorted(by_family.items()):
+        caught = sum(r["caught"] for r in rows)
+        named = sum(r["named"] for r in rows)
+        lines.append(f"| {family} | {len(rows)} | {caught} | {named} |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated exercise slugs")
@@ -98,6 +110,8 @@ def main(argv=None):
         rows = [r for r in rows if r["slug"] in wanted]
     graded = grade_wrong_versions(rows, DEFAULT_SEED if args.seed is None else args.seed)
     print(table(graded))
+    print()
+    print(table_by_family(graded))
     if args.csv:
         Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
         with open(args.csv, "w", newline="", encoding="utf-8") as handle:
