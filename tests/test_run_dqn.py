@@ -153,6 +153,36 @@ def test_a_short_atari_run_checkpoints_and_resumes(tmp_path):
     assert "step 400/400" in done.stdout
 
 
+def test_a_quick_run_is_not_resumed_by_a_full_one_and_says_so(tmp_path):
+    """`run dqn` after `run dqn --quick` in one folder starts afresh (it resumed the
+    quick run's checkpoint and reported its numbers), and says which settings differ."""
+    from types import SimpleNamespace
+
+    from workshop.experiments.dqn.outputs import _settings
+    from workshop.experiments.dqn.setup import setup_for
+    from workshop.experiments.folders import fresh_dir
+
+    def settings(quick, **changed):
+        args = dict(env="catch", impl="solutions", seed=0, double=False, strategy="default")
+        args = argparse.Namespace(quick=quick, **dict(args, **changed))
+        return _settings(SimpleNamespace(args=args, plan=setup_for("catch", quick)))
+
+    heard = []
+    folder = fresh_dir(tmp_path / "run", settings(True), say=heard.append)
+    (folder / "checkpoint").mkdir()
+    assert fresh_dir(folder, settings(True), say=heard.append) == folder
+    assert (folder / "checkpoint").is_dir() and heard == []  # the same settings resume
+    fresh_dir(folder, settings(False), say=heard.append)
+    assert not (folder / "checkpoint").exists()
+    assert heard == [
+        f"{folder} held a run made with other settings (quick True -> False): starting "
+        "afresh, not resuming it"
+    ]
+    (folder / "checkpoint").mkdir()
+    fresh_dir(folder, settings(False, seed=1), say=heard.append)
+    assert "(seed 0 -> 1)" in heard[-1]
+
+
 @pytest.mark.parametrize(
     "flags, message",
     [

@@ -16,7 +16,9 @@ def add_common_flags(parser, experiment):
         help="whose layers to train: the reference or yours (default solutions; "
         "exercises in a student copy)",
     )
-    parser.add_argument("--quick", action="store_true", help="a smoke run of a minute or two")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run: 20 s to about a minute on 2 CPU cores"
+    )
     parser.add_argument("--strategy", choices=list(experiment.strategies), default="default")
     parser.add_argument(
         "--devices",

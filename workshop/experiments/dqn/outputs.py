@@ -42,6 +42,8 @@ def _settings(context):
         "seed": args.seed,
         "double": args.double,
         "strategy": args.strategy,
+        # A quick run never continues into a full one (nor back): their numbers differ.
+        "quick": bool(args.quick),
         # More steps, evaluation or checkpoints continue a run; anything else starts afresh.
         "setup": {
             key: value
@@ -53,7 +55,7 @@ def _settings(context):
 
 def run(context):
     args, setup = context.args, context.plan
-    out = fresh_dir(context.out, _settings(context))
+    out = fresh_dir(context.out, _settings(context), say=print)
     if args.fresh:
         shutil.rmtree(out / CHECKPOINT, ignore_errors=True)
     parts = context.loaded
