@@ -177,3 +177,21 @@ def test_a_built_data_folder_is_only_read_and_an_unlockable_one_still_builds(tmp
     fresh = tmp_path / "fresh"
     (fresh / ".digits.lock").mkdir(parents=True)  # opening it fails, as a read-only folder would
     assert sum(1 for _ in load_splits("digits", str(fresh)).train) == 1077
+
+
+def test_building_the_digits_says_so_plainly_and_leaves_no_temporary_folder(
+    tmp_path, monkeypatch, capsys
+):
+    """tfds looked the digits up in its GCS bucket through a tmp*tfds folder it never
+    removed, and printed 'Downloading and preparing dataset Unknown size'."""
+    import tempfile
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    load_splits("digits", str(tmp_path / "data"))
+    load_splits("digits", str(tmp_path / "data"))
+    assert [p.name for p in temporary.iterdir() if "tfds" in p.name] == []  # autograph's stay
+    printed = capsys.readouterr().out
+    assert f"building the digits data set into {tmp_path / 'data'} (once)" in printed
+    assert "Downloading" not in printed and printed.count("building the digits") == 1

@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
-from .digits_builder import split_indices
+from .digits_builder import made_here, split_indices
 
 SEED = 20261130
 IMAGE_SIZE = 32
@@ -109,15 +109,17 @@ class WorkshopNumbers(tfds.core.GeneratorBasedBuilder):
     }
 
     def _info(self):
-        return self.dataset_info_from_configs(
-            description=__doc__,
-            features=tfds.features.FeaturesDict(
-                {
-                    "image": tfds.features.Image(shape=(IMAGE_SIZE, IMAGE_SIZE, 3)),
-                    "label": tfds.features.ClassLabel(num_classes=100),
-                }
-            ),
-            supervised_keys=("image", "label"),
+        return made_here(
+            self.dataset_info_from_configs(
+                description=__doc__,
+                features=tfds.features.FeaturesDict(
+                    {
+                        "image": tfds.features.Image(shape=(IMAGE_SIZE, IMAGE_SIZE, 3)),
+                        "label": tfds.features.ClassLabel(num_classes=100),
+                    }
+                ),
+                supervised_keys=("image", "label"),
+            )
         )
 
     def _split_generators(self, dl_manager):

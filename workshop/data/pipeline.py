@@ -10,6 +10,7 @@ retrying for minutes on a machine that is offline.
 
 import contextlib
 import fcntl
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +99,11 @@ def _prepared_locally(name, data_dir):
     with _turn(data_dir, name):
         # Made after the wait: a builder made before the data exist reads no splits.
         builder = _local_builder(name)(data_dir=data_dir)
-        builder.download_and_prepare()
+        # tfds prints "Downloading and preparing dataset Unknown size": nothing is
+        # downloaded, so say what happens instead.
+        print(f"building the {name} data set into {data_dir} (once)", flush=True)
+        with contextlib.redirect_stdout(io.StringIO()):
+            builder.download_and_prepare()
     return builder
 
 
