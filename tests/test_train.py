@@ -298,3 +298,29 @@ def test_an_asynchronous_epoch_reports_the_loss_and_accuracy_of_its_own_steps():
     ):
         assert loss == pytest.approx(expected_loss, rel=1e-5)
         assert accuracy == pytest.approx(expected_accuracy, abs=1e-9)
+
+
+def test_results_tables_are_printed_as_a_person_reads_them(capsys):
+    """No NaN or None, whole numbers without '.0', float noise rounded, no column
+    called 'index', and wrapped to the width (a ksh table was 313 characters wide)."""
+    import numpy as np
+    import pandas as pd
+
+    from workshop.experiments.harness import print_table
+
+    table = pd.DataFrame(
+        {
+            "row": ["base", "flips"],
+            "top-1 error %": [96.099998, np.nan],
+            "training numbers": [2000.0, None],
+            "objective": [1363.43, 0.001234],
+            **{f"a column with a long name {i}": [1.5, 2.25] for i in range(8)},
+        }
+    )
+    print_table(table, width=80)
+    printed = capsys.readouterr().out
+    assert "NaN" not in printed and "None" not in printed and "–" in printed
+    assert "96.1 " in printed and "96.09" not in printed
+    assert "2000 " in printed and "2000.0" not in printed and "1363.4 " in printed
+    assert max(len(line) for line in printed.splitlines()) <= 80
+    assert "index" not in printed

@@ -154,8 +154,27 @@ def preflight(attempt, impl):
         ) from None
 
 
-def print_table(table):
-    import pandas as pd
+def print_table(table, width=None):
+    """A results table as a person reads it: numbers rounded (whole numbers without
+    ".0", others to 4 significant digits, 1 decimal from 1000 on), "–" where there is
+    no value, and columns wrapped to the terminal's width (80 when not a terminal)."""
+    import shutil
 
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(table.to_string(index=False))
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    shown = table.astype(object).map(_cell) if len(table) else table
+    print(shown.to_string(index=False, line_width=width))
+
+
+def _cell(value):
+    import math
+    import numbers
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    if float(value).is_integer():
+        return f"{int(value)}"
+    if abs(value) >= 1000:
+        return f"{value:.1f}"
+    return f"{value:.4g}"

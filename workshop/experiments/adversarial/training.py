@@ -137,7 +137,7 @@ def run(context):
         "the mean probability of the predicted class on the misclassified examples.",
     )
     return Outcome(
-        tables=[shown, transfer.reset_index(), paper],
+        tables=[shown, transfer.rename_axis("examples made against").reset_index(), paper],
         notes=notes,
         files=[
             "attacks.csv",
