@@ -1,8 +1,10 @@
 """How many wrong versions written apart from the grader are caught, and how many named.
 
-Each file of tests/wrong/ is a whole exercises/ module with one mistake (index.csv says
-which exercise and what a teacher would say). It is graded alone, the other modules
-being the solutions, as `workshop check` grades it. Prints, per exercise, caught and
+Each file of tests/wrong/ is one mistake made in an exercise's module: which module, then
+the answer's lines and the lines the student wrote instead (index.csv says which
+exercise, the family and what a teacher would say). The module is the solution with that
+change, graded alone, the other modules being the solutions, as `workshop check` grades
+it. Prints, per exercise, caught and
 named of the wrong versions, and the name given to each, so a person can judge whether
 it misleads; with --csv, writes one row per wrong version.
 
@@ -11,6 +13,7 @@ it misleads; with --csv, writes one row per wrong version.
 
 import argparse
 import csv
+import re
 import shutil
 import sys
 import tempfile
@@ -28,9 +31,34 @@ def correct_root(folder):
     shutil.copytree(REPO / "exercises", target)
     for module in (REPO / "solutions").glob("*.py"):
         if module.name != "__init__.py":
-            text = module.read_text(encoding="utf-8").replace('"solutions"', '"exercises"')
-            (target / module.name).write_text(text, encoding="utf-8")
+            (target / module.name).write_text(solution_text(module.stem), encoding="utf-8")
     return target
+
+
+CHANGE = re.compile(
+    r"<<<<<<< the answer\n(?P<old>.*?)=======\n(?P<new>.*?)>>>>>>> the mistake\n", re.S
+)
+
+
+def solution_text(module):
+    """solutions/<module>.py as a student's exercises/<module>.py."""
+    text = (REPO / "solutions" / f"{module}.py").read_text(encoding="utf-8")
+    return text.replace('"solutions"', '"exercises"')
+
+
+def wrong_version(name):
+    """(module, text) of the wrong version in tests/wrong/<name>: the solution changed."""
+    change = (WRONG / name).read_text(encoding="utf-8")
+    module = re.search(r"^# module: (\w+)$", change, re.M).group(1)
+    text = solution_text(module)
+    for block in CHANGE.finditer(change):
+        if text.count(block["old"]) != 1:
+            raise SystemExit(
+                f"tests/wrong/{name} no longer applies to solutions/{module}.py: the "
+                "answer's lines it changes are not there once; write it again"
+            )
+        text = text.replace(block["old"], block["new"])
+    return module, text
 
 
 def grade_wrong_versions(rows, seed):
@@ -44,7 +72,8 @@ def grade_wrong_versions(rows, seed):
         exercise = catalog.find(row["slug"])
         with tempfile.TemporaryDirectory(prefix="wrong-") as tmp:
             target = correct_root(Path(tmp))
-            shutil.copy(WRONG / row["file"], target / f"{exercise.module}.py")
+            module, text = wrong_version(row["file"])
+            (target / f"{module}.py").write_text(text, encoding="utf-8")
             (result,) = grade([exercise], FolderImplementation(tmp), seed)
         graded.append(
             {
