@@ -67,8 +67,9 @@ class Change:
 
     @property
     def key(self):
-        if self.what == "axis":
-            return f"{self.op}-axis-{_axes_text(self.value)}-not-{_axes_text(self.old)}"
+        if self.what == "axis":  # the call's index: one op may reduce the same axes twice
+            axes = f"{_axes_text(self.value)}-not-{_axes_text(self.old)}"
+            return f"{self.op}-axis-{axes}-{self.index}"
         if self.what == "keep":
             return f"{self.op}-left-out-{self.index}-{self.value}"
         if self.what == "swap":
@@ -161,7 +162,7 @@ class _Invocation:
         self.change = change
         self.calls = calls  # a list to record (module, op, index, details) in, or None
         self.counts = {}
-        self.swapped = None  # (generator, its state before the swapped pair)
+        self.swapped = None  # the generator's state before the swapped pair
 
     def count(self, module, op):
         index = self.counts.get((module, op), 0)
@@ -282,16 +283,15 @@ def _draw(invocation, op, function):
         step = ops.convert_to_tensor(np.array([0, 1]), dtype=generator.state.dtype)
         if index == change.index:
             start = generator.state.value * 1
-            invocation.swapped = (generator, start)
+            invocation.swapped = start
             generator.state.assign(start + step)  # draw k takes draw k + 1's seed
             return function(*args, **kwargs)
-        if index == change.index + 1 and invocation.swapped:
-            swapped, start = invocation.swapped
-            after = generator.state.value * 1
-            generator.state.assign(start)
+        if index == change.index + 1 and invocation.swapped is not None:
+            after = generator.state.value * 1  # one generator: candidates() pairs no other
+            generator.state.assign(invocation.swapped)
             value = function(*args, **kwargs)
             generator.state.assign(after)
-            return value if swapped is generator else value
+            return value
         return function(*args, **kwargs)
 
     return wrapper
@@ -344,7 +344,7 @@ def _invoking(change=None, calls=None):
     return decorate
 
 
-_MADE = {}  # (reference, change or "record") -> the wrong object, made and registered once
+_MADE = {}  # (reference, change) -> the wrong object, made and registered once
 
 
 def changed(reference, change=None, calls=None):
@@ -406,11 +406,7 @@ def candidates(calls):
             if previous == detail[1]:  # two consecutive draws from one generator
                 found.append(Change("random", "draw", index - 1, "swap"))
             seen_draws[index] = detail[1]
-    unique = []
-    for change in found:
-        if change not in unique:
-            unique.append(change)
-    return unique
+    return list(dict.fromkeys(found))  # in order, each once
 
 
 def _usable(runs):
@@ -439,12 +435,13 @@ def _same(runs, others, tolerance, grad_tolerance):
 def derive(reference, first_runs, earlier, tolerance, grad_tolerance, limit=LIMIT):
     """The derived mistakes of an exercise whose graded object is `reference`.
 
-    `first_runs(wrong)` gives the first stage's runs with `wrong` in the reference's
-    place (at one seed); `earlier()` the runs of the mistakes already known, which a
-    derived one must differ from, as it must from the reference (asked only when a
-    change gets that far: those runs cost a reference run per known mistake)."""
+    `first_runs(key, wrong)` gives the first stage's runs with `wrong` in the
+    reference's place (at one seed; `key` is the mistake's, None for the run that
+    records calls); `earlier()` the runs of the mistakes already known, which a derived
+    one must differ from, as it must from the reference (asked only when a change gets
+    that far: those runs cost a reference run per known mistake)."""
     calls = []
-    reference_runs = first_runs(changed(reference, calls=calls))
+    reference_runs = first_runs(None, changed(reference, calls=calls))
     if not _usable(reference_runs):
         return ()
     known = None
@@ -455,7 +452,8 @@ def derive(reference, first_runs, earlier, tolerance, grad_tolerance, limit=LIMI
         wrong = _MADE.get((reference, change))
         if wrong is None:
             wrong = _MADE[reference, change] = changed(reference, change)
-        runs = first_runs(wrong)
+        key = f"derived-{change.key}"
+        runs = first_runs(key, wrong)
         if not _usable(runs) or _same(runs, reference_runs, tolerance, grad_tolerance):
             continue
         if known is None:
@@ -463,5 +461,5 @@ def derive(reference, first_runs, earlier, tolerance, grad_tolerance, limit=LIMI
         if any(_same(runs, other, tolerance, grad_tolerance) for other in known):
             continue
         known.append(runs)
-        made.append(Mistake(f"derived-{change.key}", change.message, wrong=wrong))
+        made.append(Mistake(key, change.message, wrong=wrong))
     return tuple(made)

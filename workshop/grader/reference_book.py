@@ -73,14 +73,14 @@ class LiveReference:
         tolerances = exercise.kind.naming_tolerances(exercise)
         if tolerances is None:
             return ()
-        first = exercise.kind.stages(exercise)[0]
 
-        def first_runs(wrong):
-            swapped = SwappedImplementation(
-                self.implementation, {(exercise.module, exercise.name): wrong}, "derived"
-            )
-            record = run_stage(exercise, first, swapped, DEFAULT_SEED)
-            return exercise.kind.primary(exercise, record)
+        def first_runs(key, wrong):
+            """Kept like a known mistake's runs (a derived mistake that is kept asks
+            for them again), but for the one recording run (`key` None)."""
+            mistake = Mistake(key or "recording", "", wrong=wrong)
+            if key is None:
+                return self._first_runs(exercise, mistake, DEFAULT_SEED)
+            return self.mistake_runs(exercise, mistake, DEFAULT_SEED)
 
         def earlier():
             return [self.mistake_runs(exercise, m, DEFAULT_SEED) for m in named]
@@ -90,11 +90,14 @@ class LiveReference:
     def mistake_runs(self, exercise, mistake, seed):
         key = (self.implementation.label, exercise.id, _cases_key(exercise), mistake.key, seed)
         if key not in _RECORDS:
-            swapped = with_mistake(self.implementation, exercise, mistake)
-            first = exercise.kind.stages(exercise)[0]
-            record = run_stage(exercise, first, swapped, seed)
-            _RECORDS[key] = exercise.kind.primary(exercise, record)
+            _RECORDS[key] = self._first_runs(exercise, mistake, seed)
         return _RECORDS[key]
+
+    def _first_runs(self, exercise, mistake, seed):
+        """The first stage's runs with the mistake in place."""
+        swapped = with_mistake(self.implementation, exercise, mistake)
+        first = exercise.kind.stages(exercise)[0]
+        return exercise.kind.primary(exercise, run_stage(exercise, first, swapped, seed))
 
 
 class MissingReference(LookupError):
