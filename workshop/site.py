@@ -10,6 +10,7 @@ import time.
 """
 
 import csv
+import os
 import re
 import shutil
 import tempfile
@@ -209,9 +210,16 @@ def student_config(repo, docs, site):
     return config
 
 
+def _quiet():
+    """Material 9.7+ prints a notice about its end of life (May 2027) on every build;
+    said once in docs/layout.md, not on every `workshop docs`."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
 def build_student_site(repo, out):
     """The student part of the site, built into `out/site` (its Markdown in
     `out/docs`): what `workshop docs` opens in a student copy. Strict, as CI's build."""
+    _quiet()
     import yaml
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -228,6 +236,7 @@ def build_student_site(repo, out):
 
 def build_site(repo, site=None):
     """The whole site (mkdocs.yml) into `site` (default repo/site), strict."""
+    _quiet()
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
