@@ -49,6 +49,27 @@ def test_every_link_resolves(page):
         assert (page.parent / path).exists(), f"{page.relative_to(REPO)}: {target}"
 
 
+def test_every_workshop_command_the_pages_show_parses():
+    """The bash blocks of the README and the pages: each `workshop ...` line is one the
+    command line takes (flags and experiments that exist)."""
+    import shlex
+
+    from workshop.cli import build_parser
+
+    parser = build_parser()
+    shown = 0
+    for page in [README, *PAGES]:
+        for block in re.findall(r"```bash\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL):
+            for line in block.replace("\\\n", " ").splitlines():
+                if "$" in line:  # a scheduler's variable: tests/test_autograder.py
+                    continue
+                words = shlex.split(line.replace("--hidden-seed SEED", "--hidden-seed 7"), True)
+                if words[:1] == ["workshop"]:
+                    parser.parse_args(words[1:])  # a UsageError names the line's mistake
+                    shown += 1
+    assert shown > 40
+
+
 def test_the_generated_tables_are_up_to_date():
     assert site.stale(REPO) == [], "run `workshop docs --tables`"
 
