@@ -5,6 +5,7 @@ then opened in headless Chromium, where the equations are typeset in English and
 Chinese and the figures load. The screenshots are kept in runs/docs-screens/."""
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -166,10 +167,14 @@ window.addEventListener("load", () => {
 
 
 def chromium(*args, profile):
+    """Chromium with its profile, caches and settings under `profile`, not in ~."""
+    home = {"HOME": str(profile), "XDG_CONFIG_HOME": str(profile / "config"),
+            "XDG_CACHE_HOME": str(profile / "cache")}  # fmt: skip
     return subprocess.Popen(
         ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-         f"--user-data-dir={profile}", "--virtual-time-budget=20000", *args],
+         f"--user-data-dir={profile / 'profile'}", "--virtual-time-budget=20000", *args],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env=dict(os.environ, **home),
     )  # fmt: skip
 
 

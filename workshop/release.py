@@ -118,7 +118,14 @@ def _student_site(repo, out, progress):
         site.copy_student_docs(repo, out / "docs")
         progress('the pages ship as Markdown only: pip install -e ".[test]" to build site/')
         return
-    site.build_student_site(repo, out)
+    from mkdocs.exceptions import Abort
+
+    from .errors import RunFailed
+
+    try:
+        site.build_student_site(repo, out)
+    except Abort as error:  # a broken link or a missing page: the strict build's words
+        raise RunFailed(f"the student pages did not build: {error}") from error
     progress("the student pages, built into site/")
 
 
