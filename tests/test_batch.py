@@ -1,8 +1,8 @@
 """`workshop grade` on a corpus of bad submissions (tests/submissions/): every one gets
 a row with the expected status, points, reason and review flag, nothing crashes the
 batch, no worker process is left behind, and a second run resumes instead of grading
-again. The attack-* submissions try each way round the boundary (see the README's
-threat model); each test below checks one defence against them."""
+again. The attack-* submissions try each way round the boundary (see the threat
+model, docs/grading-boundary.md); each test below checks one defence against them."""
 
 import os
 import re

@@ -59,6 +59,7 @@ def test_the_cli_has_every_command_and_experiment():
         "report",
         "autograder",
         "run",
+        "docs",
     ]
     for experiment in experiments():
         args = parser.parse_args(["run", experiment, "--quick"])

@@ -80,6 +80,21 @@ def test_the_release_ships_no_solution_code(quick_release):
     assert not (quick_release / "notebooks" / "make_notebooks.py").exists()
 
 
+def test_the_copy_ships_the_student_pages_built(quick_release):
+    """The student part of the site, built: the notes, the student page, the experiment
+    pages, MathJax; not the instructors' pages, nor a figure that shows an answer."""
+    built = quick_release / "site"
+    for page in ("index.html", "students.html", "experiments/ksh.html", "notes/zh/index.html"):
+        assert (built / page).is_file(), page
+    assert (built / "mathjax" / "tex-svg.js").is_file()
+    assert not (built / "instructors.html").exists()
+    assert not (quick_release / "docs" / "grading-boundary.md").exists()
+    assert not list(quick_release.rglob("adversarial_examples.png"))
+    done = in_release(quick_release, "docs")
+    assert done.returncode == 0, done.stderr
+    assert (built / "index.html").resolve().as_uri() in done.stdout, done.stdout
+
+
 def test_the_leak_scan_bites(quick_release, tmp_path):
     """A line of solution code pasted anywhere, or a withheld file, is found."""
     leaky = tmp_path / "leaky"

@@ -124,8 +124,9 @@ def test_full_run_reproduces_the_books_ordering_on_digits(data_dir, tmp_path):
     done = run_cli("run", "cnn", "--data-dir", data_dir, "--out", str(tmp_path), timeout=3600)
     assert done.returncode == 0, done.stderr[-3000:]
     table = pd.read_csv(tmp_path / "results.csv").set_index("row")["test accuracy %"]
-    # On 1,077 training digits the sigmoid conv nets only tie the shallow net (README);
-    # from ReLU on the conv nets beat it clearly, and the best row reaches 98.5%.
+    # On 1,077 training digits the sigmoid conv nets only tie the shallow net
+    # (docs/experiments/cnn.md); from ReLU on the conv nets beat it clearly, and the best
+    # row reaches 98.5%.
     for row in ("relu", "expanded", "extra_fc", "dropout", "ensemble"):
         assert table[row] > table["shallow"] + 1, row
     assert table["relu"] > table["conv2"]

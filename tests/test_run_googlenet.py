@@ -73,6 +73,7 @@ def test_full_run(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     comparison = pd.read_csv(tmp_path / "comparison.csv").set_index("net")
     assert comparison.index.tolist() == ["ksh", "googlenet"]
-    # Both leave the chance plateau within 12 epochs (README: 33.0% and 40.95% top-1).
+    # Both leave the chance plateau within 12 epochs (docs/experiments/googlenet.md: 33.0%
+    # and 40.95% top-1).
     assert (comparison["top-1 error %"] < 55).all(), comparison
     assert comparison.loc["googlenet", "weights"] * 3 < comparison.loc["ksh", "weights"]

@@ -137,17 +137,17 @@ def test_full_run(data_dir, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     results = pd.read_csv(tmp_path / "results.csv").set_index("row")
     assert len(results) == 10
-    # The base and tanh nets leave the chance plateau within the 12 epochs (README:
+    # The base and tanh nets leave the chance plateau within the 12 epochs (docs/experiments/ksh.md:
     # 33.0% and 30.05% top-1 error; chance is 99%).
     assert (results.loc[["base", "tanh"], "top-1 error %"] < 50).all(), results
     assert (results["top-5 error %"] <= results["top-1 error %"]).all(), results
 
 
 def test_keras_model_parallel_still_does_not_shard_on_tensorflow():
-    """Why `--model-parallel` places the columns with `tf.device` (README): Keras 3's
-    `keras.distribution.ModelParallel` lays out variables through the backend's
-    `distribute_value`, which on TensorFlow is a TODO that returns nothing. When this
-    fails, Keras has written it: look again at ModelParallel."""
+    """Why `--model-parallel` places the columns with `tf.device` (docs/experiments/ksh.md):
+    Keras 3's `keras.distribution.ModelParallel` lays out variables through the
+    backend's `distribute_value`, which on TensorFlow is a TODO that returns nothing.
+    When this fails, Keras has written it: look again at ModelParallel."""
     import numpy as np
     from keras.src.backend.tensorflow import distribution_lib
 

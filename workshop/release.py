@@ -1,7 +1,9 @@
 """`workshop release OUT`: the copy of the workshop that students get.
 
 It holds the library, the stubs, a README of its own (student_readme.py) and the
-figures, but not `solutions/`,
+student part of the documentation site (workshop/site.py: the student page, the
+experiment pages and the notes, as Markdown in docs/ and built in site/), but not
+`solutions/`,
 the known mistakes, the tests (which hold independent correct answers) or the
 benchmarks. In their place it holds the reference's records for the public cases and
 the default seed (workshop/reference_data/): the inputs are regenerated from the seed,
@@ -29,12 +31,12 @@ SHIPPED = (
     "constraints.txt",
     "workshop",
     "exercises",
-    "docs",
     "notebooks",
 )
 WITHHELD = ("solutions", "tests", "benchmarks")
-# docs/adding-an-exercise.md is for contributors: it quotes known mistakes' code; and
-# notebooks/make_notebooks.py is how we write the notebooks, not for students.
+# notebooks/make_notebooks.py is how we write the notebooks, not for students. Of docs/,
+# only the student part ships (site.STUDENT_PAGES): not the contributors' guide, which
+# quotes known mistakes' code, nor the instructors' pages.
 IGNORED = shutil.ignore_patterns(
     "__pycache__",
     "*.pyc",
@@ -77,6 +79,7 @@ def build(repo, out, seed, progress=print, exercises=None, with_reference=True, 
             shutil.copytree(source, out / name, ignore=IGNORED)
         elif source.is_file():
             shutil.copy2(source, out / name)
+    _student_site(repo, out, progress)
     _without_solutions_package(out / "setup.cfg")
     # The instructors' README describes solutions, tests and CI: students get their own.
     (out / "README.md").write_text(student_readme.render(), encoding="utf-8")
@@ -102,6 +105,28 @@ def build(repo, out, seed, progress=print, exercises=None, with_reference=True, 
     if problems:
         raise LeakFound("; ".join(problems[:5]))
     return out
+
+
+def _student_site(repo, out, progress):
+    """The student part of the docs: built into site/ where MkDocs is installed (the
+    `test` extra), else as Markdown only, said in one line."""
+    from . import site
+
+    try:
+        import mkdocs  # noqa: F401
+    except ImportError:
+        site.copy_student_docs(repo, out / "docs")
+        progress('the pages ship as Markdown only: pip install -e ".[test]" to build site/')
+        return
+    from mkdocs.exceptions import Abort
+
+    from .errors import RunFailed
+
+    try:
+        site.build_student_site(repo, out)
+    except Abort as error:  # a broken link or a missing page: the strict build's words
+        raise RunFailed(f"the student pages did not build: {error}") from error
+    progress("the student pages, built into site/")
 
 
 def _without_solutions_package(setup_cfg):
@@ -167,7 +192,9 @@ def scan(release, repo):
             problems.append(f"{relative} is compiled code")
     answers = solution_lines(repo)
     for path in release.rglob("*"):
-        if path.is_file() and path.suffix in (".py", ".md", ".txt", ".cfg", ".toml", ".json"):
+        if path.is_file() and path.suffix in (
+            ".py", ".md", ".txt", ".cfg", ".toml", ".json", ".html",
+        ):  # fmt: skip
             for line in sorted(_lines(path) & answers)[:1]:
                 problems.append(f"{path.relative_to(release)} holds solution code: {line!r}")
     return problems

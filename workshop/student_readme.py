@@ -15,6 +15,13 @@ equation, the shapes and a small example that runs; "notes §3.2, eq. 3.11" poin
 the workshop's notes, [docs/notes/](docs/notes/README.md) (English) and
 [docs/notes/zh/](docs/notes/zh/README.md) (中文).
 
+## The pages, offline
+
+In a copy your instructor released, `site/index.html` holds this workshop's pages,
+built: how to work on the exercises, what each experiment measured, and the notes in
+English and 中文 with their equations typeset (MathJax ships with them). Open it in a
+browser; no network is needed. `workshop docs` prints its address.
+
 ## Install
 
 On your own machine (Python 3.10 or newer, no GPU needed), in this folder:

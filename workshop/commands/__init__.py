@@ -4,6 +4,7 @@ order `workshop --help` lists them."""
 from . import (
     autograder,
     check,
+    docs,
     grade,
     gradebook,
     hint,
@@ -31,5 +32,6 @@ COMMANDS = tuple(
         report,
         autograder,
         run,
+        docs,
     )
 )

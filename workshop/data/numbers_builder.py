@@ -21,7 +21,7 @@ from .digits_builder import made_here, split_indices
 SEED = 20261130
 IMAGE_SIZE = 32
 # The digits' heights in pixels (width 3/4 of the height). Version 1.0.0 drew 12-18:
-# on those, KSH's five-conv net stayed at chance for 8 epochs (README, run ksh).
+# on those, KSH's five-conv net stayed at chance for 8 epochs (docs/experiments/ksh.md).
 HEIGHTS = (16, 18, 20)
 SIZES = {"train": 10_000, "validation": 2_000, "test": 2_000}
 

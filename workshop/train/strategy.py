@@ -53,7 +53,7 @@ def make_strategy(tf, name, devices=2, workers=2, ps=1):
         if "TF_CONFIG" not in os.environ:
             raise ValueError(
                 "--strategy multiworker needs TF_CONFIG describing the cluster and this "
-                "worker's task (see README, 'Training on several machines')"
+                "worker's task (see docs/experiments/cnn.md, 'Strategies')"
             )
         return tf.distribute.MultiWorkerMirroredStrategy()
     if name == "parameter_server":

@@ -79,7 +79,7 @@ class CnnExperiment(Experiment):
             notes.append(
                 f"{', '.join(stuck)}: near chance ({chance:.0f}%) after so few epochs. "
                 "The sigmoid conv rows sit at chance for 10-25 epochs on the digits before "
-                "they learn (README, 'Reproducing the book's chapter-6 table'): not a sign "
+                "they learn (docs/experiments/cnn.md): not a sign "
                 "that the layers are wrong."
             )
         kept = len(table.merge_results(context.out / "results.csv", results)) - len(results)

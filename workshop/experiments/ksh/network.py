@@ -103,7 +103,7 @@ class KshNet(keras.Model):
         self.drop = keras.layers.Dropout(dropout) if dropout else None
         # Biases start at 0, not at KSH's 1 (§5), and the softmax layer keeps Keras's
         # Glorot start: with biases of 1 the first softmax was 58% sure of one class, and
-        # with N(0, 0.01) weights into it the net never left chance (README, run ksh).
+        # with N(0, 0.01) weights into it the net never left chance (docs/experiments/ksh.md).
         self.classifier = keras.layers.Dense(num_classes, activation="softmax", name="fc8")
 
     def build(self, input_shape):

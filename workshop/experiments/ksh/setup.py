@@ -26,7 +26,7 @@ class Row:
     lrn: bool = True
     pool_size: int = 3  # 3: overlapping 3×3 stride 2; 2: 2×2 stride 2
     augmentation: str = "crops+jitter"  # none (centre crops), crops, crops+flips, crops+jitter
-    dropout: float = 0.25  # KSH: 0.5, which kept this net at chance (README)
+    dropout: float = 0.25  # KSH: 0.5, which kept this net at chance (docs/experiments/ksh.md)
     columns: int = 1
     half: bool = False  # every layer half as wide: KSH's one-GPU comparison net
     paper: str = ""  # KSH's delta for this change (top-1 / top-5, ILSVRC)
@@ -101,7 +101,7 @@ class Setup:
     optimizer: str = "adam"
     learning_rate: float = 0.001
     # Without it the base net stayed at chance for all 12 epochs (seed 0) and for 6
-    # (seed 1); with it, both left chance at epoch 5 (README, run ksh).
+    # (seed 1); with it, both left chance at epoch 5 (docs/experiments/ksh.md).
     warmup_epochs: int = 2
     convs: tuple = ((32, 5), (32, 3), (48, 3), (48, 3), (32, 3))
     units: int = 256

@@ -20,7 +20,7 @@ from .setup import CROP
 def colour_basis(loaded, train_images):
     """The training set's colour components, from the student's `pca_colour_basis`.
     Returns (scales, eigenvalues, eigenvectors): the scales handed to `augment` are
-    √λ, the spread of the pixels along each component (see README: λ itself, on
+    √λ, the spread of the pixels along each component (see docs/experiments/ksh.md: λ itself, on
     pixels in [0, 1], moves a colour by well under 1%)."""
     eigenvalues, eigenvectors = loaded["pca_colour_basis"](train_images)
     eigenvalues = np.asarray(eigenvalues, np.float32)
