@@ -66,7 +66,8 @@ def run(tf, strategy, layers, splits, out, setup, args, root, log=print):
     pd.DataFrame(history).to_csv(out / "unsupervised_digits.csv", index=False)
     first, last = history[0], history[-1]
     log(
-        f"   objective {first['objective']:.2f} -> {last['objective']:.2f} (reconstruction "
+        f"   objective {first['objective']:.2f} before training -> {last['objective']:.2f} "
+        f"in epoch {last['epoch']} (reconstruction "
         f"{last['reconstruction']:.2f}, pooling {last['pooling']:.2f})"
     )
 

@@ -6,7 +6,9 @@ import numpy as np
 
 
 def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam, seed):
-    """Adam on the objective; returns the per-epoch history as a list of dicts."""
+    """Adam on the objective; returns the history as a list of dicts: epoch 0 is the
+    objective before any step (so that one epoch shows where it started), then each
+    epoch's mean over its steps."""
     optimizer = keras.optimizers.Adam(learning_rate)
     weights = layer.weights
 
@@ -18,8 +20,12 @@ def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam
         layer.constrain()
         return loss, error, sparsity
 
+    @tf.function
+    def measure(batch):
+        return layer.objective(batch, lam)
+
     rng = np.random.default_rng(seed)
-    history = []
+    history = [_row(0, _mean(tf, measure, images, batch_size))]
     for epoch in range(1, epochs + 1):
         order = rng.permutation(len(images))
         sums = np.zeros(3)
@@ -28,8 +34,19 @@ def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam
             batch = tf.constant(images[order[start : start + batch_size]])
             sums += [float(v) for v in step(batch)]
             batches += 1
-        loss, error, sparsity = sums / max(batches, 1)
-        history.append(
-            {"epoch": epoch, "objective": loss, "reconstruction": error, "pooling": sparsity}
-        )
+        history.append(_row(epoch, sums / max(batches, 1)))
     return history
+
+
+def _mean(tf, measure, images, batch_size):
+    """The objective's three terms, averaged over the batches of `images` in order."""
+    sums, batches = np.zeros(3), 0
+    for start in range(0, len(images) - batch_size + 1, batch_size):
+        sums += [float(v) for v in measure(tf.constant(images[start : start + batch_size]))]
+        batches += 1
+    return sums / max(batches, 1)
+
+
+def _row(epoch, terms):
+    loss, error, sparsity = terms
+    return {"epoch": epoch, "objective": loss, "reconstruction": error, "pooling": sparsity}
