@@ -1,3 +1,5 @@
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -23,29 +25,64 @@ IN_PROCESS_CLUSTER = ("--strategy", "parameter_server", "--workers", "2", "--ps"
 IN_PROCESS_CLUSTER_SAID = "2 worker(s) + 1 ps, asynchronous parameter_server strategy"
 
 
+def shared_folder(tmp_path_factory):
+    """A folder of this test run that every pytest-xdist worker shares (the run's
+    own base folder when there are no workers)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def locked(path):
+    """Hold an exclusive lock on `path` (made if missing) against the other workers."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def checkout_state_kept():
+def checkout_state_kept(tmp_path_factory):
     """Tests that run `workshop check` in this checkout record results in its
     .workshop/state.json: put back what was there (or nothing), so that `workshop list`
-    afterwards shows only what the developer checked."""
+    afterwards shows only what the developer checked. With several workers, the first
+    to start keeps what was there and the last to finish puts it back."""
     state = REPO / ".workshop" / "state.json"
-    before = state.read_bytes() if state.is_file() else None
+    shared = shared_folder(tmp_path_factory)
+    users, kept = shared / "checkout-state.users", shared / "checkout-state.before"
+    with locked(shared / "checkout-state.lock"):
+        count = int(users.read_text()) if users.is_file() else 0
+        if count == 0:
+            kept.unlink(missing_ok=True)
+            if state.is_file():
+                kept.write_bytes(state.read_bytes())
+        users.write_text(str(count + 1))
     yield
-    if before is not None:
-        state.write_bytes(before)
-    elif state.is_file():
-        state.unlink()
-        try:
-            state.parent.rmdir()
-        except OSError:
-            pass  # something else of the developer's is in it
+    with locked(shared / "checkout-state.lock"):
+        count = int(users.read_text()) - 1
+        users.write_text(str(count))
+        if count:
+            return
+        if kept.is_file():
+            state.write_bytes(kept.read_bytes())
+        elif state.is_file():
+            state.unlink()
+            try:
+                state.parent.rmdir()
+            except OSError:
+                pass  # something else of the developer's is in it
 
 
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory):
-    """One data folder for the whole run: each embedded data set is built once (numbers
-    takes 8 s), as a user's folder is; processes that build at once take turns."""
-    return str(tmp_path_factory.mktemp("tfds"))
+    """One data folder for the whole run, shared by the workers: each embedded data set
+    is built once (numbers takes 8 s), as a user's folder is; processes that build at
+    once take turns."""
+    folder = shared_folder(tmp_path_factory) / "tfds"
+    folder.mkdir(exist_ok=True)
+    return str(folder)
 
 
 def run_python(*argv, cwd=REPO, env=None, timeout=1800):
@@ -96,3 +133,16 @@ def student_root(tmp_path):
             path.write_text(text.replace(old, new), encoding="utf-8")
 
     return Root()
+
+
+def assert_learned(out):
+    """What `workshop run` wrote in `out`/learning.csv: at least one sign, and each
+    beyond chance or labelled a smoke run (its line says what the full run reaches).
+    Returns the table."""
+    import pandas as pd
+
+    signs = pd.read_csv(Path(out) / "learning.csv", keep_default_na=False)
+    assert len(signs), "learning.csv has no sign of learning"
+    unlabelled = signs[~signs["beyond chance"] & (signs["smoke run"] == "")]
+    assert unlabelled.empty, f"at chance and not labelled a smoke run:\n{unlabelled}"
+    return signs

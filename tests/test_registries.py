@@ -77,3 +77,27 @@ def test_building_the_command_line_and_the_catalog_imports_no_tensorflow():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_every_experiment_says_whether_its_quick_run_learned_and_a_test_holds_it():
+    """Issue 30, item 4: each experiment reads its signs of learning (`learned`), and its
+    quick-run test requires each beyond chance or labelled a smoke run."""
+    for name, experiment in experiments().items():
+        assert type(experiment).learned is not Experiment.learned, name
+        source = (REPO / "tests" / f"test_run_{name}.py").read_text(encoding="utf-8")
+        assert "assert_learned(" in source, f"tests/test_run_{name}.py checks no quick run"
+
+
+def test_a_sign_of_learning_is_judged_against_chance_and_its_luck():
+    from workshop.experiments.experiment import Learned, chance_percent
+
+    chance, noise = chance_percent(10, 360)  # 10% ± 4.7 on 360 test images
+    assert chance == 10 and round(noise, 1) == 4.7
+    assert Learned("accuracy", 15.0, chance, noise).beyond_chance
+    assert not Learned("accuracy", 14.0, chance, noise).beyond_chance
+    assert Learned("error", 80.0, 90.0, 5.0, higher_is_better=False).beyond_chance
+    assert not Learned("error", 86.0, 90.0, 5.0, higher_is_better=False).beyond_chance
+    smoke = Learned("error", 89.0, 90.0, 5.0, higher_is_better=False, smoke="1 epoch")
+    assert smoke.line().endswith("NOT beyond chance (a smoke run: 1 epoch)")
+    # A label never hides a run that learned.
+    assert "smoke" not in Learned("error", 20.0, 90.0, 5.0, False, smoke="1 epoch").line()

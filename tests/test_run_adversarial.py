@@ -3,7 +3,7 @@ fgsm and adversarial objective, wrong flags, and the full run's findings (slow).
 
 import pandas as pd
 import pytest
-from conftest import run_cli
+from conftest import assert_learned, run_cli
 
 
 def test_untouched_stubs_get_one_line_naming_the_exercise(student_root, tmp_path):
@@ -25,6 +25,7 @@ def test_quick_run_with_the_students_own_attack_and_objective(student_root, tmp_
         "--quick", "--strategy", "mirrored", "--out", str(tmp_path),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
+    assert_learned(tmp_path)
     assert "on 2 replica(s) (mirrored)" in done.stdout
     attacks = pd.read_csv(tmp_path / "attacks.csv").set_index("model")
     assert list(attacks.index) == [

@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, assert_learned, run_cli
 
 from workshop.experiments.cnn.table import ROWS, merge_results
 
@@ -39,6 +39,7 @@ def test_quick_run_of_every_row_with_the_solutions(data_dir, tmp_path):
 
 def _check_quick_table(done, tmp_path, rows):
     assert done.returncode == 0, done.stderr[-3000:]
+    assert_learned(tmp_path)
     table = pd.read_csv(tmp_path / "results.csv")
     assert table["row"].tolist() == [row.key for row in rows]
     assert table["book MNIST %"].tolist() == [row.book for row in rows]

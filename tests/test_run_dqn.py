@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_cli, run_script
+from conftest import assert_learned, run_cli, run_script
 
 STUDENT_ANSWERS = {
     "replay": "replay_counter.py",
@@ -65,6 +65,7 @@ def test_quick_catch_with_the_students_own_parts_learns_and_writes_its_outputs(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert "computed eagerly" in done.stdout  # the NumPy q_targets still trains
+    assert_learned(tmp_path)
     summary = pd.read_csv(tmp_path / "summary.csv").iloc[0]
     assert summary["agent steps"] == 1800 and summary["implementation"] == "exercises"
     greedy = summary["greedy return (ε = 0.0), 20 episodes"]
@@ -83,6 +84,8 @@ def test_minatar_under_the_mirrored_strategy(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert "on 2 replica(s) (mirrored)" in done.stdout
+    learning = assert_learned(tmp_path)
+    assert "the full run takes 150,000" in learning["smoke run"].iloc[0]
     losses = pd.read_csv(tmp_path / "losses.csv")
     assert len(losses) >= 1 and losses["mean loss"].between(0, 10).all()
     assert (tmp_path / "policy.gif").exists()

@@ -4,7 +4,7 @@ the full run (slow)."""
 
 import pandas as pd
 import pytest
-from conftest import run_cli
+from conftest import assert_learned, run_cli
 
 
 def test_quick_run_with_a_students_inception_module(student_root, data_dir, tmp_path):
@@ -27,6 +27,7 @@ def test_quick_run_with_a_students_inception_module(student_root, data_dir, tmp_
         cwd=student_root.path,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    assert_learned(tmp_path / "out")
     costs = pd.read_csv(tmp_path / "out" / "costs.csv").set_index("module")
     # Module 3a, counted on the student's layer: 163,696 weights (the paper's Table 1
     # says 159K) and 128.0M multiply-adds (128M); 387,296 and 303.5M naive.

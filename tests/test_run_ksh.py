@@ -7,7 +7,13 @@ import textwrap
 
 import pandas as pd
 import pytest
-from conftest import IN_PROCESS_CLUSTER, IN_PROCESS_CLUSTER_SAID, run_cli, run_script
+from conftest import (
+    IN_PROCESS_CLUSTER,
+    IN_PROCESS_CLUSTER_SAID,
+    assert_learned,
+    run_cli,
+    run_script,
+)
 
 
 def test_quick_run_with_a_students_layers_and_two_columns_on_two_devices(
@@ -35,6 +41,7 @@ def test_quick_run_with_a_students_layers_and_two_columns_on_two_devices(
         cwd=student_root.path,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    assert_learned(tmp_path)
     assert "two_columns on two devices" in done.stdout and "Traceback" not in done.stderr
     results = pd.read_csv(tmp_path / "results.csv")
     assert results["row"].tolist() == ["base", "half", "two_columns"]

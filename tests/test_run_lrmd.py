@@ -10,7 +10,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, assert_learned, run_cli
 
 
 def test_quick_run_on_a_parameter_server(data_dir, tmp_path):
@@ -29,6 +29,7 @@ def test_quick_run_on_a_parameter_server(data_dir, tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "2 worker(s) + 1 ps" in done.stdout and "Traceback" not in done.stderr
+    assert_learned(tmp_path)
     probe = pd.read_csv(tmp_path / "probe.csv")
     assert probe["features"].tolist()[:3] == [
         "LCN pixels (no learning)",

@@ -3,7 +3,7 @@ run, untouched stubs, and the full run's findings (slow)."""
 
 import pandas as pd
 import pytest
-from test_run_cnn import run_cli
+from conftest import assert_learned, run_cli
 
 
 def test_untouched_stubs_get_one_line_naming_the_exercise(student_root, tmp_path):
@@ -41,6 +41,8 @@ def test_quick_run_with_the_students_own_rbm_and_dbn(student_root, tmp_path):
         str(tmp_path),
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    assert_learned(tmp_path)
+    assert_learned(tmp_path)
     likelihood = pd.read_csv(tmp_path / "likelihood.csv")
     assert likelihood["method"].tolist() == [
         "CD-1",

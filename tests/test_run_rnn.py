@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
-from test_run_cnn import run_cli
+from conftest import assert_learned, run_cli
 
 from solutions.rnn import SimpleRNNCell
 from workshop.data.adding import BASELINE_MSE, adding_batch, adding_test_set
@@ -74,6 +74,7 @@ def quick_run(data_dir, tmp_path_factory):
 def test_quick_run_writes_both_tables_and_both_figures(quick_run):
     done, out = quick_run
     assert done.returncode == 0, done.stderr[-3000:]
+    assert_learned(out)
     adding = pd.read_csv(out / "adding.csv")
     assert adding[["T", "cell"]].values.tolist() == [
         [10, "tanh RNN"],

@@ -26,12 +26,24 @@ def add_arguments(parser):
         sub = choices.add_parser(experiment.name, help=experiment.help)
         add_common_flags(sub, experiment)
         experiment.add_arguments(sub)
+    everything = choices.add_parser(
+        "all", help="every experiment in turn, resumable, and one HTML page of the results"
+    )
+    _everything().add_arguments(everything)
+
+
+def _everything():
+    from ..experiments import everything
+
+    return everything
 
 
 def run(args, root):
     from ..experiments import harness
     from ..experiments.experiment import Context
 
+    if args.experiment == "all":
+        return _everything().run(args, root)
     experiment = _experiments()[args.experiment]
     if args.devices < 1 or getattr(args, "workers", 1) < 1 or getattr(args, "ps", 1) < 1:
         raise UsageError("--devices, --workers and --ps must be positive")
@@ -53,8 +65,12 @@ def run(args, root):
         harness.print_table(table)
     for note in outcome.notes:
         print(note)
-    if outcome.files:
-        print(f"Wrote {out}/: {', '.join(outcome.files)}.")
+    signs = experiment.learned(context)
+    print("Did it learn?")
+    for sign in signs:
+        print(f"  {sign.line()}")
+    harness.write_learned(signs, out / "learning.csv")
+    print(f"Wrote {out}/: {', '.join([*outcome.files, 'learning.csv'])}.")
     return 0
 
 

@@ -29,6 +29,44 @@ def rows_flag(rows, flag):
     return [known[key] for key in keys]
 
 
+@dataclass(frozen=True)
+class Learned:
+    """One sign that a run learned: a measure of the trained model against what chance
+    (or no training) gives, `noise` being how far a model that learned nothing could
+    stray from it by luck on this test set (three standard deviations). `smoke`, when
+    set, says that a smoke run is not expected to pass chance on this measure and what
+    the full run reaches; it is decided by the settings, before the run, never by the
+    number."""
+
+    measure: str  # "top-1 error % of the base row"
+    value: float
+    chance: float
+    noise: float = 0.0
+    higher_is_better: bool = True
+    smoke: str = ""
+
+    @property
+    def beyond_chance(self):
+        if self.higher_is_better:
+            return self.value > self.chance + self.noise
+        return self.value < self.chance - self.noise
+
+    def line(self):
+        verdict = "beyond chance" if self.beyond_chance else "NOT beyond chance"
+        luck = f" ± {self.noise:.2g}" if self.noise else ""
+        said = f"{self.measure}: {self.value:.4g}, chance {self.chance:.4g}{luck}: {verdict}"
+        if self.smoke and not self.beyond_chance:
+            said += f" (a smoke run: {self.smoke})"
+        return said
+
+
+def chance_percent(classes, examples):
+    """Accuracy % by guessing among `classes` on `examples` test items, and 3 standard
+    deviations of it (binomial): (chance, noise) for a `Learned`."""
+    p = 1 / classes
+    return 100 * p, 300 * (p * (1 - p) / max(examples, 1)) ** 0.5
+
+
 @dataclass
 class Outcome:
     """What an experiment made: tables to print (DataFrames), lines to print after
@@ -93,3 +131,11 @@ class Experiment(ABC):
     @abstractmethod
     def run(self, context):
         """Train and evaluate; return an Outcome."""
+
+    @abstractmethod
+    def learned(self, context):
+        """The signs that the run learned, read from the files it wrote in
+        `context.out`: a list of `Learned`, at least one, each against what chance or no
+        training gives. `workshop run` prints them and keeps them in learning.csv; the
+        quick-run tests require each beyond chance, or labelled a smoke run by the
+        settings (`context.plan`, `context.args`)."""

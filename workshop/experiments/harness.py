@@ -161,11 +161,12 @@ def print_table(table, width=None):
     import shutil
 
     width = width or shutil.get_terminal_size((80, 24)).columns
-    shown = table.astype(object).map(_cell) if len(table) else table
+    shown = table.astype(object).map(shown_number) if len(table) else table
     print(shown.to_string(index=False, line_width=width))
 
 
-def _cell(value):
+def shown_number(value):
+    """A table cell as a person reads it (print_table's rule); anything else unchanged."""
     import math
     import numbers
 
@@ -178,3 +179,31 @@ def _cell(value):
     if abs(value) >= 1000:
         return f"{value:.1f}"
     return f"{value:.4g}"
+
+
+def write_learned(signs, path):
+    """learning.csv: one row per `Learned` sign, with its verdict."""
+    import pandas as pd
+
+    rows = [
+        {
+            "measure": sign.measure,
+            "value": sign.value,
+            "chance": sign.chance,
+            "noise (3 sd)": sign.noise,
+            "higher is better": sign.higher_is_better,
+            "beyond chance": sign.beyond_chance,
+            "smoke run": sign.smoke,
+        }
+        for sign in signs
+    ]
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+
+def examples_in(dataset):
+    """How many examples a tf.data split holds (counted when its cardinality is not
+    known)."""
+    count = int(dataset.cardinality())
+    if count >= 0:
+        return count
+    return int(dataset.reduce(0, lambda n, _: n + 1))

@@ -63,5 +63,24 @@ class AdversarialExperiment(Experiment):
 
         return run(context)
 
+    def learned(self, context):
+        import pandas as pd
+
+        from ..experiment import Learned, chance_percent
+        from ..harness import examples_in
+
+        right, noise = chance_percent(context.data.num_classes, examples_in(context.data.test))
+        attacks = pd.read_csv(context.out / "attacks.csv")
+        return [
+            Learned(
+                f"clean test error % of the {row['model']}",
+                float(row["clean error %"]),
+                100 - right,
+                noise,
+                higher_is_better=False,
+            )
+            for _, row in attacks.iterrows()
+        ]
+
 
 EXPERIMENT = AdversarialExperiment()

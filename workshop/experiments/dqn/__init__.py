@@ -90,5 +90,33 @@ class DqnExperiment(Experiment):
 
         return run(context)
 
+    def learned(self, context):
+        import pandas as pd
+
+        from ..experiment import Learned
+        from .setup import setup_for
+
+        returns = pd.read_csv(context.out / "evaluation.csv").groupby("policy")["return"]
+        mean, variance, count = returns.mean(), returns.var(ddof=1).fillna(0), returns.count()
+        # Three standard deviations of the difference of the two means.
+        noise = 3 * float((variance / count).sum()) ** 0.5
+        smoke = ""
+        if context.args.quick and context.args.env != "catch":
+            full = setup_for(context.args.env, quick=False).steps
+            smoke = (
+                f"{context.plan.steps:,} agent steps; the full run takes {full:,} "
+                "(README, run dqn: what it reaches)"
+            )
+        return [
+            Learned(
+                f"greedy return (ε = {context.plan.eval_epsilon}), {count['greedy']} episodes, "
+                f"against random play's {count['random']}",
+                float(mean["greedy"]),
+                float(mean["random"]),
+                noise,
+                smoke=smoke,
+            )
+        ]
+
 
 EXPERIMENT = DqnExperiment()

@@ -73,7 +73,13 @@ def run(context):
         setup.eval_episodes,
         setup.eval_max_steps,
     )
-    files = ["returns.csv", "summary.csv", "learning_curve.png", "q_values.png"]
+    files = ["returns.csv", "summary.csv", "evaluation.csv", "learning_curve.png", "q_values.png"]
+    pd.DataFrame(
+        {
+            "policy": ["greedy"] * len(evaluated) + ["random"] * len(randomly),
+            "return": evaluated + randomly,
+        }
+    ).to_csv(out / "evaluation.csv", index=False)
     episodes = pd.DataFrame(progress.episodes, columns=EPISODE_COLUMNS)
     episodes.to_csv(out / "returns.csv", index=False)
     pd.DataFrame(progress.losses, columns=["step", "mean loss"]).to_csv(

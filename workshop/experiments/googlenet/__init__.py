@@ -86,5 +86,14 @@ class GoogLeNetExperiment(Experiment):
             files=["costs.csv", "comparison.csv", "learning_curves.png"],
         )
 
+    def learned(self, context):
+        import pandas as pd
+
+        from ..ksh.learning import top1_signs
+
+        errors = pd.read_csv(context.out / "comparison.csv").set_index("net")["top-1 error %"]
+        full = "the full run (12 epochs) took KSH's net to 33% top-1 error, GoogLeNet to 41%"
+        return top1_signs(errors.to_dict(), context.data, context.plan.ksh.epochs, "net", full)
+
 
 EXPERIMENT = GoogLeNetExperiment()

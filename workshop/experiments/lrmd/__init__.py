@@ -75,5 +75,41 @@ class LrmdExperiment(Experiment):
             ],
         )
 
+    def learned(self, context):
+        import pandas as pd
+
+        from ..experiment import Learned, chance_percent
+        from ..harness import examples_in
+
+        out = context.out
+        chance, noise = chance_percent(10, examples_in(context.data.test))
+        digits = pd.read_csv(out / "unsupervised_digits.csv")
+        probe = pd.read_csv(out / "probe.csv").set_index("features")["all labels %"]
+        race = pd.read_csv(out / "race.csv")
+        signs = [
+            Learned(
+                "unsupervised objective on digits, after training (before: 'chance')",
+                float(digits["objective"].iloc[-1]),
+                float(digits["objective"].iloc[0]),
+                higher_is_better=False,
+            ),
+            Learned(
+                "test accuracy % of the linear probe on the unsupervised layer, all labels",
+                float(probe["LRMD layer trained without labels"]),
+                chance,
+                noise,
+            ),
+        ]
+        for _, row in race.iterrows():
+            signs.append(
+                Learned(
+                    f"test accuracy % of the race's {row['configuration']}",
+                    float(row["test accuracy % (best validation epoch)"]),
+                    chance,
+                    noise,
+                )
+            )
+        return signs
+
 
 EXPERIMENT = LrmdExperiment()

@@ -61,5 +61,60 @@ class MultidigitExperiment(Experiment):
 
         return run(context)
 
+    def learned(self, context):
+        import pandas as pd
+
+        from ..experiment import Learned, chance_percent
+        from .setup import Setup
+
+        out, setup = context.out, context.plan
+        history = pd.read_csv(out / "history.csv")
+        by_length = pd.read_csv(out / "by_length.csv")
+        summary = pd.read_csv(out / "summary.csv").iloc[0]
+        numbers = int(summary["test numbers"])
+        digits = int((by_length["length"].clip(upper=5) * by_length["test numbers"]).sum())
+        # Guessing the length: always the commonest length of the training set.
+        commonest = 100 * max(context.data.lengths_seen.values())
+        p = commonest / 100
+        digit_chance, digit_noise = chance_percent(10, digits)
+        smoke = ""
+        if context.args.quick:
+            full = Setup()
+            smoke = (
+                f"{setup.epochs} epoch(s) of {setup.train_size:,} numbers: the decoder reads "
+                "an untrained net's numbers too short; the full run "
+                f"({full.epochs} epochs of {full.train_size:,}) reads 51.7% of whole numbers, "
+                "74.4% of digits"
+            )
+        return [
+            Learned(
+                "−log P(S|X) on the training numbers, last epoch (before training: 'chance')",
+                float(history["loss"].iloc[-1]),
+                float(history["loss"].iloc[0]),
+                higher_is_better=False,
+            ),
+            Learned(
+                "per-digit accuracy %",
+                float(summary["per-digit accuracy %"]),
+                digit_chance,
+                digit_noise,
+                smoke=smoke,
+            ),  # fmt: skip
+            Learned(
+                "length accuracy % (chance: always the commonest training length)",
+                float(summary["length accuracy %"]),
+                commonest,
+                300 * (p * (1 - p) / numbers) ** 0.5,
+                smoke=smoke,
+            ),
+            Learned(
+                "whole-number accuracy % (chance: the commonest length, digits guessed)",
+                float(summary["whole-number accuracy %"]),
+                commonest * 0.1 ** min(by_length["length"]),
+                300 * (p * 0.1 / numbers) ** 0.5,
+                smoke=smoke,
+            ),
+        ]
+
 
 EXPERIMENT = MultidigitExperiment()

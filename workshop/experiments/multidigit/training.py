@@ -47,7 +47,8 @@ def train(strategy, likelihood, train_data, setup, seed, log=print):
         log_p = likelihood(length_logits, digit_logits, batch_lengths, batch_digits)
         return -tf.reduce_mean(log_p)
 
-    history = []
+    # Epoch 0: the untrained net's −log P(S|X) on the training set, where the curve starts.
+    history = [{"epoch": 0, "loss": _mean_loss(model, likelihood, train_data), "seconds": 0.0}]
 
     def after_epoch(epoch, loss, seconds):
         history.append({"epoch": epoch, "loss": loss, "seconds": seconds})
@@ -56,6 +57,18 @@ def train(strategy, likelihood, train_data, setup, seed, log=print):
     _, graph = fit_arrays(strategy, model, optimizer, loss_of, [images, lengths, digits],
                           setup.epochs, setup.batch_size, seed, after_epoch)  # fmt: skip
     return model, pd.DataFrame(history), graph
+
+
+def _mean_loss(model, likelihood, data, batch=500):
+    """Mean −log P(S|X) of `model` (dropout off) over the numbers of `data`."""
+    images, lengths, digits = data
+    total = 0.0
+    for start in range(0, len(images), batch):
+        chosen = slice(start, start + batch)
+        length_logits, digit_logits = model(images[chosen], training=False)
+        log_p = likelihood(length_logits, digit_logits, lengths[chosen], digits[chosen])
+        total -= float(np.sum(np.asarray(log_p, np.float64)))
+    return total / len(images)
 
 
 def read(model, decode, images, batch=500):

@@ -73,5 +73,44 @@ class RbmExperiment(Experiment):
             ],
         )
 
+    def learned(self, context):
+        import pandas as pd
+
+        from ..experiment import Learned, chance_percent
+        from .training import METHODS
+
+        out = context.out
+        curves = pd.read_csv(out / "likelihood_curves.csv", index_col="epoch")
+        signs = [
+            Learned(
+                f"exact test log-likelihood (nats) of the {context.plan.ll_hidden}-unit RBM "
+                f"by {method}, after training (before: 'chance')",
+                float(curves[method].dropna().iloc[-1]),
+                float(curves[method].iloc[0]),
+            )
+            for method in METHODS
+        ]
+        chance, noise = chance_percent(10, len(context.data.y["test"]))
+        features = pd.read_csv(out / "features.csv").set_index("input")
+        signs.append(
+            Learned(
+                "test accuracy % of logistic regression on the RBM's features",
+                float(features.loc["RBM features", "test accuracy %"]),
+                chance,
+                noise,
+            )
+        )
+        for _, row in pd.read_csv(out / "dbn.csv").iterrows():
+            signs.append(
+                Learned(
+                    f"test accuracy % of the DBN classifier, {row['start']} weights, "
+                    f"{row['labels used']} of the labels",
+                    float(row["test accuracy %"]),
+                    chance,
+                    noise,
+                )
+            )
+        return signs
+
 
 EXPERIMENT = RbmExperiment()
