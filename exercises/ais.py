@@ -214,7 +214,7 @@ def ais_log_partition(W, b, c, base_bias, betas, n_runs, rng):
     >>> W = np.zeros((3, 2)); b = np.full(3, 0.5); c = np.array([1.0, -2.0])
     >>> log_z, log_w = ais_log_partition(W, b, c, b, np.linspace(0, 1, 11), 4,
     ...                                  np.random.default_rng(0))
-    >>> round(log_z, 4), round(float(softplus(b).sum() + softplus(c).sum()), 4), log_w.shape
+    >>> round(float(log_z), 4), round(float(softplus(b).sum() + softplus(c).sum()), 4), log_w.shape
     (4.3624, 4.3624, (4,))
     """
     # Exercise 3.7: v_1 ~ p_A with one rng.random draw; for k = 1..K add log p*_k(v) −

@@ -218,7 +218,7 @@ def ais_log_partition(W, b, c, base_bias, betas, n_runs, rng):
     >>> W = np.zeros((3, 2)); b = np.full(3, 0.5); c = np.array([1.0, -2.0])
     >>> log_z, log_w = ais_log_partition(W, b, c, b, np.linspace(0, 1, 11), 4,
     ...                                  np.random.default_rng(0))
-    >>> round(log_z, 4), round(float(softplus(b).sum() + softplus(c).sum()), 4), log_w.shape
+    >>> round(float(log_z), 4), round(float(softplus(b).sum() + softplus(c).sum()), 4), log_w.shape
     (4.3624, 4.3624, (4,))
     """
     W, b, c, base_bias = (np.asarray(x, dtype=np.float64) for x in (W, b, c, base_bias))
