@@ -11,6 +11,7 @@ from conftest import REPO
 # One student-style answer per exercise module.
 ANSWERS = {
     "adversarial": "adversarial_tape.py",
+    "ais": "ais_loops.py",
     "augment": "augment_loops.py",
     "boltzmann": "boltzmann_loops.py",
     "contrast": "contrast_padded.py",

@@ -379,6 +379,32 @@ def test_dbn_written_before_the_rbm_is_blocked(student_root):
     assert result.status == results.BLOCKED and "Exercise 3.5" in result.reason
 
 
+def test_independent_ais_gets_full_points_and_a_students_own_mistakes_are_named(student_root):
+    student_root.use("ais", "ais_loops.py")
+    exercise = catalog.find("ais")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    # The weights averaged outside log space: exp overflows on the large RBM.
+    student_root.edit(
+        "ais",
+        "return np.logaddexp.reduce(a) - np.log(len(a))",
+        "return np.log(np.mean(np.exp(a)))",
+    )
+    result = grade_root(student_root, "ais")["ais"]
+    assert failed_checks(result) == ["log-mean-exp in log space", "AIS estimate, same draws"]
+    assert any(d.startswith("the weights leave log space") for d in result.diagnoses)
+    # The visible conditional without the base rate's biases: not invariant, named.
+    student_root.use("ais", "ais_loops.py")
+    student_root.edit(
+        "ais",
+        "visible_input = (1 - beta) * base_bias + beta * b + beta * (h @ W.T)",
+        "visible_input = beta * b + beta * (h @ W.T)",
+    )
+    result = grade_root(student_root, "ais")["ais"]
+    assert "transitions leave p_β invariant" in failed_checks(result)
+    assert any(d.startswith("the visible units' conditional leaves out") for d in result.diagnoses)
+
+
 def test_an_independent_replay_buffer_gets_full_points_and_a_ring_bug_is_named(student_root):
     student_root.use("replay", "replay_counter.py")
     exercise = catalog.find("replay")

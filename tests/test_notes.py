@@ -11,8 +11,9 @@ from workshop import catalog
 
 NOTES = {"en": REPO / "docs" / "notes", "zh": REPO / "docs" / "notes" / "zh"}
 NUMBER = r"\d+(?:\.\d+)?"
+SECTION = r"\d+(?:\.\d+){0,2}"  # a chapter, a section or a subsection: 3, 3.3, 3.3.1
 CITATION = re.compile(
-    rf"notes §({NUMBER}(?:–{NUMBER})?)"
+    rf"notes §({SECTION}(?:–{NUMBER})?)"
     rf"((?:,\s*(?:eq\.|Fig\.|Figure)\s*{NUMBER}(?:–{NUMBER})?)*)"
 )
 PART = re.compile(rf"(eq\.|Fig\.|Figure)\s*({NUMBER})(?:–({NUMBER}))?")
@@ -56,7 +57,7 @@ def _text(language):
 def _present(language, kind, number):
     text = _text(language)
     if kind == "section":
-        level = "#" if "." not in number else "##"
+        level = "#" * (1 + number.count("."))
         return re.search(rf"^{level} {re.escape(number)} ", text, re.MULTILINE) is not None
     if kind == "equation":
         return re.search(rf"\\qquad \({re.escape(number)}\)\$\$", text) is not None
@@ -67,6 +68,7 @@ def test_the_docstrings_cite_the_notes():
     found = cited()
     assert ("equation", "3.11") in found and ("figure", "4") in found
     assert {("section", "1.1"), ("section", "1.2"), ("section", "3.4")} <= found
+    assert ("section", "3.3.1") in found and ("equation", "3.22") in found  # 3.7's AIS
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
@@ -79,7 +81,7 @@ def test_both_languages_number_alike():
     def numbers(language):
         text = _text(language)
         return (
-            re.findall(r"^#+ (\d+(?:\.\d+)?) ", text, re.MULTILINE),
+            re.findall(r"^#+ (\d+(?:\.\d+)*) ", text, re.MULTILINE),
             re.findall(r"\\qquad \((\d+\.\d+)\)\$\$", text),
             re.findall(r"\*\*(?:Figure|图) (\d+)\.\*\*", text),
         )
@@ -88,7 +90,7 @@ def test_both_languages_number_alike():
     assert english == chinese
     sections, equations, figures = english
     assert figures == [str(n) for n in range(1, 14)]  # Figures 1–13, in order
-    assert len(equations) == len(set(equations)) == 3 + 9 + 19
+    assert len(equations) == len(set(equations)) == 3 + 9 + 24
 
 
 def test_the_notes_link_to_each_other_and_to_files_that_exist():

@@ -25,10 +25,11 @@ def test_untouched_stubs_get_one_line_naming_the_exercise(student_root, tmp_path
     )
 
 
-def test_quick_run_with_the_students_own_rbm_and_dbn(student_root, tmp_path):
+def test_quick_run_with_the_students_own_rbm_dbn_and_ais(student_root, tmp_path):
     """The smoke run (the solutions' path differs only in where the classes come from)."""
     student_root.use("rbm", "rbm_einsum.py")
     student_root.use("dbn", "dbn_sequential.py")
+    student_root.use("ais", "ais_loops.py")
     done = run_cli(
         "--root",
         str(student_root.path),
@@ -55,6 +56,10 @@ def test_quick_run_with_the_students_own_rbm_and_dbn(student_root, tmp_path):
     assert pd.read_csv(tmp_path / "speed.csv")["ratio ours / scikit-learn"].gt(0).all()
     features = pd.read_csv(tmp_path / "features.csv")
     assert features["input"].tolist() == ["raw pixels", "RBM features"]
+    ais = pd.read_csv(tmp_path / "ais.csv")
+    assert ais["RBM"].tolist() == ["8 hidden, PCD-1"] * 2 + ["16 hidden, features"] * 2
+    assert ais["K"].tolist() == [10, 100, 10, 100]
+    assert (ais["AIS − exact"].abs() < 1.0).all()  # 20 runs: rough, but not far off
     dbn = pd.read_csv(tmp_path / "dbn.csv")
     assert dbn["start"].tolist() == ["pre-trained", "random", "pre-trained", "random"]
     for picture in ("likelihood.png", "filters.png", "samples.png"):
@@ -70,5 +75,10 @@ def test_full_run_pcd_learns_and_rbm_features_help_a_linear_classifier(tmp_path)
     ours = likelihood.loc["PCD-1", "test log-likelihood (nats)"]
     theirs = likelihood.loc["scikit-learn BernoulliRBM (PCD-1)", "test log-likelihood (nats)"]
     assert ours > theirs - 0.5
+    # AIS at Salakhutdinov & Murray's K = 14,500 within 0.1 nats of the exact log Z.
+    ais = pd.read_csv(tmp_path / "ais.csv")
+    largest = ais[(ais["K"] == 14500) & ais["exact log Z"].notna()]
+    assert len(largest) == 2 and (largest["AIS − exact"].abs() < 0.1).all()
+    assert ais["test LL by AIS"].notna().all()
     dbn = pd.read_csv(tmp_path / "dbn.csv")
     assert (dbn["test accuracy %"] > 80).all()

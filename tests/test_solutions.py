@@ -401,3 +401,37 @@ def test_fgsm_raises_the_loss_and_moves_each_pixel_by_at_most_epsilon():
     adversarial = fgsm(model, x, y, 0.1).numpy()
     np.testing.assert_allclose(np.abs(adversarial - x), 0.1, atol=1e-6)
     assert float(cross_entropy(model, adversarial, y)) > float(cross_entropy(model, x, y))
+
+
+def test_ais_intermediate_distributions_are_rbms_and_the_estimate_meets_the_exact_log_z():
+    """Salakhutdinov & Murray 2008: p*_β sums (over all v) to the partition function of
+    the RBM (β W, (1 − β) b_A + β b, β c), which at β = 0 is the base rate's Z_A (3.20);
+    and AIS on an RBM small enough to sum gets log Z, its spread shrinking with K."""
+    from solutions.ais import ais_log_partition, base_rate_log_partition, log_p_star
+    from workshop.experiments.rbm.likelihood import log_partition
+
+    rng = np.random.default_rng(4)
+    W, b, c = rng.normal(0, 1.5, (6, 4)), rng.normal(0, 0.5, 6), rng.normal(0, 0.5, 4)
+    base_bias = rng.normal(0, 1, 6)
+    every_v = ((np.arange(64)[:, None] >> np.arange(5, -1, -1)) & 1).astype(float)
+    for beta in (0.0, 0.3, 1.0):
+        log_p = log_p_star(every_v, beta, W, b, c, base_bias)
+        summed = np.logaddexp.reduce(log_p)
+        scaled = log_partition(beta * W, (1 - beta) * base_bias + beta * b, beta * c)
+        assert summed == pytest.approx(scaled, abs=1e-9), beta
+    assert base_rate_log_partition(base_bias, 4) == pytest.approx(
+        log_partition(0 * W, base_bias, 0 * c), abs=1e-9
+    )
+    exact = log_partition(W, b, c)
+    spread = {}
+    for steps in (20, 500):
+        estimates = [
+            ais_log_partition(
+                W, b, c, base_bias, np.linspace(0, 1, steps + 1), 200, np.random.default_rng(s)
+            )[0]
+            for s in range(4)
+        ]
+        spread[steps] = np.std(estimates)
+        if steps == 500:
+            assert np.mean(estimates) == pytest.approx(exact, abs=0.05)
+    assert spread[500] < spread[20]

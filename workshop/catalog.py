@@ -587,6 +587,46 @@ DBN = Exercise(
     ),
 )
 
+AIS = Exercise(
+    id="3.7",
+    slug="ais",
+    title="Annealed importance sampling: an RBM's log Z from a base-rate RBM",
+    section="notes §3.3.1, eq. 3.18–3.22",
+    module="ais",
+    name="ais_log_partition",
+    names=(
+        "beta_schedule",
+        "base_rate_log_partition",
+        "log_p_star",
+        "intermediate_gibbs_step",
+        "log_mean_exp",
+        "ais_log_partition",
+    ),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.ais"),
+    cases=(
+        Case({"n_hidden": 4, "counts": (2, 3, 5), "knots": (0.0, 0.5, 0.9, 1.0)}, (6, 7)),
+        Case({"n_hidden": 3, "counts": (4,), "knots": (0.0, 1.0)}, (3, 5)),
+        Case(
+            {"n_hidden": 8, "counts": (3, 2, 6), "knots": (0.0, 0.3, 0.8, 1.0), "scale": 20.0},
+            (5, 60),  # weights so large that log w runs past 1000: exp(log w) overflows
+        ),
+    ),
+    hints=(
+        "log_p_star: (1 − β) v b_A + β v b + Σ_j softplus(β (c_j + (v W)_j)): β multiplies the "
+        "whole of c + v W inside the softplus (mix the energies, then sum h out). "
+        "base_rate_log_partition: n_hidden · log 2 + Σ softplus(b_A).",
+        "intermediate_gibbs_step is the RBM's Gibbs step with weights β W, hidden biases β c "
+        "and visible biases (1 − β) b_A + β b. log_mean_exp: m = a.max(); "
+        "m + log(mean(exp(a − m))). beta_schedule: np.linspace(lo, hi, n, endpoint=False) per "
+        "stretch, concatenated, then the final knot 1.0.",
+        "ais_log_partition: v = (rng.random((n_runs, n_visible)) < sigmoid(b_A)) as float; "
+        "log_w = zeros; for k in 1..K: log_w += log_p_star(v, β_k) − log_p_star(v, β_{k−1}); "
+        "if k < K: v = intermediate_gibbs_step(v, β_k, ..., rng). Return "
+        "base_rate_log_partition(b_A, n_hidden) + log_mean_exp(log_w), log_w.",
+    ),
+)
+
 REPLAY = Exercise(
     id="4.1",
     slug="replay",
@@ -689,6 +729,7 @@ EXERCISES = (
     BOLTZMANN,
     RBM,
     DBN,
+    AIS,
     REPLAY,
     EXPLORATION,
     QLEARNING,

@@ -49,9 +49,9 @@ def run(args, root):
         raise UsageError("--devices, --workers and --ps must be positive")
     plan = experiment.plan(args)  # before the slow import: a typo is answered at once
     _, strategy = harness.make_strategy(args)
+    source = harness.implementation(args.impl, root)
     loaded = {
-        key: harness.load(args.impl, root, module, name)
-        for key, (module, name) in experiment.needs.items()
+        key: harness.load(source, module, name) for key, (module, name) in experiment.needs.items()
     }
     harness.preflight(lambda: experiment.try_once(loaded, plan), args.impl)
     data = experiment.load_data(args)

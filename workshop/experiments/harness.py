@@ -105,15 +105,23 @@ def load_splits(args):
         raise RunFailed(str(error)) from None
 
 
-def load(impl, root, module, name):
-    """`name` from solutions/<module>.py or the student's exercises/<module>.py."""
-    from ..grader.loading import FolderImplementation, PackageImplementation, Unavailable
+def implementation(impl, root):
+    """Where `workshop run` takes what an experiment needs: the reference package, or the
+    student's exercises/ folder. One for all of an experiment's needs: a second folder
+    implementation would import exercises/ afresh and drop the first one's modules from
+    sys.modules, where `module_of` finds them."""
+    from ..grader.loading import FolderImplementation, PackageImplementation
 
     if impl == "solutions" and is_release():
         raise RunFailed(f"{NO_SOLUTIONS}: train your own layers with --impl exercises")
-    source = (
-        PackageImplementation("solutions") if impl == "solutions" else FolderImplementation(root)
-    )
+    return PackageImplementation("solutions") if impl == "solutions" else FolderImplementation(root)
+
+
+def load(source, module, name):
+    """`name` from solutions/<module>.py or the student's exercises/<module>.py, as
+    `source` (from `implementation`) holds them."""
+    from ..grader.loading import Unavailable
+
     try:
         return source.get(module, name)
     except Unavailable as unavailable:

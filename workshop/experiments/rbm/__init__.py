@@ -1,17 +1,22 @@
-"""`workshop run rbm`: RBMs by contrastive divergence (likelihood, speed, features) and a
-deep belief network (training.py; settings in setup.py, exact likelihood in
-likelihood.py)."""
+"""`workshop run rbm`: RBMs by contrastive divergence (likelihood, speed, features),
+annealed importance sampling against the exact log Z, and a deep belief network
+(training.py; settings in setup.py, exact likelihood in likelihood.py, AIS in
+partition.py)."""
 
 from ..experiment import Experiment, Outcome
 
 
 class RbmExperiment(Experiment):
     name = "rbm"
-    help = "RBMs by contrastive divergence, RBM features, a deep belief network"
+    help = "RBMs by contrastive divergence, RBM features, AIS's log Z, a deep belief network"
     # RBM training runs on one device; a strategy only spreads the DBN's fine-tuning.
     strategies = ("default", "mirrored")
     dataset_help = "binarised images (default digits at 8×8; mnist needs a download)"
-    needs = {"rbm": ("rbm", "RBM"), "dbn": ("dbn", "greedy_pretrain")}
+    needs = {
+        "rbm": ("rbm", "RBM"),
+        "dbn": ("dbn", "greedy_pretrain"),
+        "ais": ("ais", "ais_log_partition"),
+    }
 
     def plan(self, args):
         from .setup import QUICK, Setup
@@ -29,6 +34,17 @@ class RbmExperiment(Experiment):
         dbn = module_of(loaded["dbn"])
         stack = dbn.greedy_pretrain(np.zeros((2, 4), np.float32), (3,), lambda r, d: None)
         dbn.build_classifier(stack, 2)
+        ais = module_of(loaded["ais"])
+        betas = ais.beta_schedule((1, 1), (0.0, 0.5, 1.0))
+        ais.ais_log_partition(
+            np.zeros((4, 3)),
+            np.zeros(4),
+            np.zeros(3),
+            np.zeros(4),
+            betas,
+            2,
+            np.random.default_rng(0),
+        )
 
     def load_data(self, args):
         from ...data.binary_images import load_binary
@@ -60,12 +76,17 @@ class RbmExperiment(Experiment):
             notes=[
                 f"RBMs: mini-batches of {setup.batch_size}, learning rate "
                 f"{setup.learning_rate}; likelihood exact over all 2^{setup.ll_hidden} hidden "
-                "states, on the test split."
+                "states, on the test split.",
+                f"AIS: K intermediate distributions spaced as Salakhutdinov & Murray's "
+                f"(500 : 4,000 : 10,000 from β = 0, 0.5 and 0.9), {setup.ais_runs} runs per "
+                f"estimate, mean and s.d. of {setup.ais_repeats} estimates; test LL = mean −F(v) "
+                "− log Z.",
             ],
             files=[
                 "likelihood.csv",
                 "speed.csv",
                 "features.csv",
+                "ais.csv",
                 "dbn.csv",
                 "likelihood.png",
                 "filters.png",

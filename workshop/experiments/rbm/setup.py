@@ -19,6 +19,14 @@ class Setup:
     dbn_epochs: int = 60
     dbn_batch_size: int = 32
     dbn_learning_rate: float = 0.003
+    # AIS against the exact log Z (notes §3.3.1): RBMs small enough to sum exactly, the
+    # numbers K of intermediate distributions tried (Salakhutdinov & Murray's 14,500 the
+    # largest), runs per estimate and independent estimates for the spread. The feature
+    # RBM (too large to sum) gets the largest K only.
+    ais_hidden: tuple = (16, 20)
+    ais_steps: tuple = (145, 1450, 14500)
+    ais_runs: int = 100
+    ais_repeats: int = 5
 
 
 QUICK = Setup(
@@ -32,4 +40,8 @@ QUICK = Setup(
     dbn_pretrain_epochs=1,
     # Fine-tuning on 10% of the labels is 4 steps an epoch: one epoch left it at chance.
     dbn_epochs=5,
+    ais_hidden=(8,),
+    ais_steps=(10, 100),
+    ais_runs=20,
+    ais_repeats=2,
 )

@@ -1,7 +1,9 @@
 """What an RBM learns and what it buys (notes §3.3): exact likelihood under CD-1, CD-10
 and persistent CD beside scikit-learn's BernoulliRBM; RBM features for a linear
-classifier; a deep belief network pre-trained, then fine-tuned, against the same
-network from random weights; pictures of the filters and of samples from the model.
+classifier; annealed importance sampling against the exact log Z (partition.py), and
+the feature RBM's test likelihood by AIS; a deep belief network pre-trained, then
+fine-tuned, against the same network from random weights; pictures of the filters and
+of samples from the model.
 """
 
 import time
@@ -187,6 +189,24 @@ def feature_runs(rbm_class, data, setup, seed, log):
     return pd.DataFrame(rows), rbm
 
 
+def ais_runs(ais_module, rbm_class, data, setup, seed, log, feature_rbm):
+    """AIS's log Z against the exact one on PCD-1 RBMs of `setup.ais_hidden` units
+    (trained as the likelihood table's PCD-1), and AIS alone on the feature RBM."""
+    from .partition import table
+
+    rbms = {}
+    for hidden in setup.ais_hidden:
+        rbm = new_rbm(rbm_class, hidden, data.x["train"].shape[1], seed)
+        fit_rbm(
+            rbm,
+            data.x["train"],
+            RBMConfig(setup.ll_epochs, setup.batch_size, setup.learning_rate, 1, True, seed),
+        )
+        rbms[f"{hidden} hidden, PCD-1"] = (hidden, _weights(rbm))
+    rbms[f"{feature_rbm.n_hidden} hidden, features"] = (feature_rbm.n_hidden, _weights(feature_rbm))
+    return table(ais_module, rbms, data, setup, seed, log)
+
+
 def dbn_runs(strategy, dbn_module, data, setup, seed, out_dir, log):
     """Pre-trained then fine-tuned DBN against the same network from random weights,
     with all training labels and with a stratified 10% of them."""
@@ -287,6 +307,11 @@ def run(strategy, modules, data, out_dir, setup, seed=0, log=print):
     filter_grid(np.asarray(feature_rbm.kernel), data.image_shape, out_dir / "filters.png")
     samples = gibbs_samples(feature_rbm, data, setup.sample_steps, 20, seed)
     sample_grid(samples, data.image_shape, setup.sample_steps, out_dir / "samples.png")
+    log(
+        f"== AIS against the exact log Z: {setup.ais_runs} runs, {setup.ais_repeats} "
+        f"estimates for each K in {setup.ais_steps}"
+    )
+    tables["ais"] = ais_runs(modules["ais"], rbm_class, data, setup, seed, log, feature_rbm)
     log(f"== deep belief network {setup.dbn_hidden}: pre-trained against random weights")
     tables["dbn"] = dbn_runs(strategy, modules["dbn"], data, setup, seed, out_dir / "dbn", log)
     for name, table in tables.items():
