@@ -53,9 +53,9 @@ MINATAR = Setup(
 ATARI = Setup(
     network="atari2013",
     steps=2_500_000,  # 10M frames: a GPU's day; the paper trained 10M frames
-    # 4.1's buffer keeps both observations in full (56 KB a transition): 100k is 5.6 GB,
-    # where the paper kept a million frames once each.
-    capacity=100_000,
+    # The paper's million; each frame kept once (frames.py): 7.1 GB, where 4.1's buffer
+    # (both observations whole, 56 KB a transition) would take 56 GB.
+    capacity=1_000_000,
     optimizer="rmsprop",
     learning_rate=2.5e-4,
     epsilon_end=0.1,

@@ -1,8 +1,10 @@
 """The DQN training loop of `workshop run dqn` (Mnih et al. 2013, Algorithm 1, with the
 2015 paper's target network): act ε-greedily, store the transition, learn from a random
 sample of the replay buffer, copy the online network to the target every C steps.
-Everything the student writes is called here: ReplayBuffer (4.1), epsilon_greedy and
-linear_schedule (4.2), q_targets and dqn_loss (4.3, inside the learner).
+Everything the student writes is called here: ReplayBuffer (4.1: Catch and MinAtar;
+Atari's stacked frames go to frames.py's FrameReplay, which keeps each frame once and
+draws as 4.1 does), epsilon_greedy and linear_schedule (4.2), q_targets and dqn_loss
+(4.3, inside the learner).
 
 A checkpoint (`checkpoint/` in the output folder) holds both networks, the optimizer's
 state, the replay buffer, the step count, the episodes so far and the random generator's
@@ -20,6 +22,7 @@ import numpy as np
 
 from .agent import Learner
 from .envs import make_env
+from .frames import FrameReplay
 
 CHECKPOINT = "checkpoint"
 EPISODE_COLUMNS = ("episode", "step", "frames", "return", "epsilon", "seconds")
@@ -71,7 +74,15 @@ def train(strategy, parts, setup, env_name, out, seed, double=False, log=print):
     out = Path(out)
     notes = []
     env = make_env(env_name, seed)
-    buffer = parts["ReplayBuffer"](setup.capacity, env.observation_shape, env.dtype)
+    if env_name.startswith("ALE/"):  # stacked frames: each kept once (frames.py)
+        buffer = FrameReplay(setup.capacity, env.observation_shape, env.dtype)
+        notes.append(
+            f"replay: {setup.capacity:,} transitions, each frame kept once "
+            f"({buffer.nbytes / 2**30:.2f} GiB allocated; Exercise 4.1's buffer, both "
+            "observations whole, serves Catch and MinAtar)"
+        )
+    else:
+        buffer = parts["ReplayBuffer"](setup.capacity, env.observation_shape, env.dtype)
     learner = Learner(strategy, setup, env.observation_shape, env.num_actions, parts, double)
     if not learner.fused:
         notes.append(
