@@ -31,6 +31,7 @@ ANSWERS = {
     "rnn": "rnn_complete.py",
     "sequences": "sequences_onehot.py",
     "tica": "tica_einsum.py",
+    "updown": "updown_loops.py",
 }
 
 RUN_EXAMPLES = """

@@ -405,6 +405,48 @@ def test_independent_ais_gets_full_points_and_a_students_own_mistakes_are_named(
     assert any(d.startswith("the visible units' conditional leaves out") for d in result.diagnoses)
 
 
+def test_independent_updown_gets_full_points_and_a_students_own_mistakes_are_named(student_root):
+    student_root.use("updown", "updown_loops.py")
+    exercise = catalog.find("updown")
+    (result,) = grade([exercise], FolderImplementation(student_root.path), SEED, hidden_seed=11)
+    assert result.status == results.PASSED and result.points == 10, failed_checks(result)
+    # The sleep phase started from the wake's states: only the recognition update is off.
+    student_root.edit(
+        "updown",
+        "dreamt = sleep_pass(params, chain_end[0], rng)",
+        "dreamt = sleep_pass(params, awake[-1], rng)",
+    )
+    result = grade_root(student_root, "updown")["updown"]
+    assert failed_checks(result) == ["sleep phase: recognition update"]
+    assert any(d.startswith("the sleep phase starts from the data") for d in result.diagnoses)
+    # The label units left out of the top RBM's hidden conditional.
+    student_root.use("updown", "updown_loops.py")
+    student_root.edit(
+        "updown",
+        "field = c + np.dot(pen, W[:n_pen]) + np.dot(labels, W[n_pen:])",
+        "field = c + np.dot(pen, W[:n_pen])",
+    )
+    result = grade_root(student_root, "updown")["updown"]
+    assert "top RBM over [h_L, labels]" in failed_checks(result)
+    assert any(d.startswith("the label units are left out") for d in result.diagnoses)
+    # Tied weights kept: down the recognition weights, in the sleep pass and the wake
+    # phase's predictions.
+    student_root.use("updown", "updown_loops.py")
+    student_root.edit(
+        "updown",
+        "probs = sigmoid(np.dot(below[-1], weights) + bias)",
+        "probs = sigmoid(np.dot(below[-1], params['recognition'][depth][0].T) + bias)",
+    )
+    student_root.edit(
+        "updown",
+        "miss = below - sigmoid(np.dot(above, G) + g)",
+        "miss = below - sigmoid(np.dot(above, params['recognition'][index][0].T) + g)",
+    )
+    result = grade_root(student_root, "updown")["updown"]
+    assert "sleep pass, same draws" in failed_checks(result)
+    assert any(d.startswith("the weights are still tied") for d in result.diagnoses)
+
+
 def test_an_independent_replay_buffer_gets_full_points_and_a_ring_bug_is_named(student_root):
     student_root.use("replay", "replay_counter.py")
     exercise = catalog.find("replay")

@@ -25,11 +25,12 @@ def test_untouched_stubs_get_one_line_naming_the_exercise(student_root, tmp_path
     )
 
 
-def test_quick_run_with_the_students_own_rbm_dbn_and_ais(student_root, tmp_path):
+def test_quick_run_with_the_students_own_rbm_dbn_ais_and_updown(student_root, tmp_path):
     """The smoke run (the solutions' path differs only in where the classes come from)."""
     student_root.use("rbm", "rbm_einsum.py")
     student_root.use("dbn", "dbn_sequential.py")
     student_root.use("ais", "ais_loops.py")
+    student_root.use("updown", "updown_loops.py")
     done = run_cli(
         "--root",
         str(student_root.path),
@@ -62,7 +63,10 @@ def test_quick_run_with_the_students_own_rbm_dbn_and_ais(student_root, tmp_path)
     assert (ais["AIS − exact"].abs() < 1.0).all()  # 20 runs: rough, but not far off
     dbn = pd.read_csv(tmp_path / "dbn.csv")
     assert dbn["start"].tolist() == ["pre-trained", "random", "pre-trained", "random"]
-    for picture in ("likelihood.png", "filters.png", "samples.png"):
+    updown = pd.read_csv(tmp_path / "updown.csv")
+    assert updown["data"].tolist() == ["digits"] * 3 + ["MNIST"]  # before, after, backprop
+    assert updown["test error %"].between(0, 100).all()
+    for picture in ("likelihood.png", "filters.png", "samples.png", "classes.png"):
         assert (tmp_path / picture).stat().st_size > 5000
     assert "Traceback" not in done.stderr
 
@@ -82,3 +86,6 @@ def test_full_run_pcd_learns_and_rbm_features_help_a_linear_classifier(tmp_path)
     assert ais["test LL by AIS"].notna().all()
     dbn = pd.read_csv(tmp_path / "dbn.csv")
     assert (dbn["test accuracy %"] > 80).all()
+    # Up-down lowers the free-energy classifier's test error (one seed).
+    updown = pd.read_csv(tmp_path / "updown.csv")["test error %"].tolist()
+    assert updown[1] < updown[0]

@@ -435,3 +435,54 @@ def test_ais_intermediate_distributions_are_rbms_and_the_estimate_meets_the_exac
         if steps == 500:
             assert np.mean(estimates) == pytest.approx(exact, abs=0.05)
     assert spread[500] < spread[20]
+
+
+def test_up_down_delta_rules_climb_each_directions_log_likelihood():
+    """Hinton, Osindero & Teh 2006, Appendix B: the wake phase's generative update is the
+    gradient of log p(h_{l−1} | h_l) under the generative weights at the wake's states,
+    the sleep phase's recognition update that of log q(h̃_l | h̃_{l−1}) at the sleep's
+    (both averaged over the batch), by central differences; and the step replays its
+    passes' draws in order (wake, top, sleep)."""
+    from solutions.updown import sleep_pass, top_level_cd, untie, up_down_step, wake_pass
+
+    rng = np.random.default_rng(3)
+    sizes = (6, 5, 4)  # visible, h_1, h_L; then 2 labels and a top of 3
+    rbms = [
+        (rng.normal(0, 1, (6, 5)), rng.normal(0, 0.5, 6), rng.normal(0, 0.5, 5)),
+        (rng.normal(0, 1, (5, 4)), rng.normal(0, 0.5, 5), rng.normal(0, 0.5, 4)),
+        (rng.normal(0, 1, (6, 3)), rng.normal(0, 0.5, 6), rng.normal(0, 0.5, 3)),
+    ]
+    params = untie(rbms)
+    params["generative"][1] = (params["generative"][1][0] + rng.normal(0, 0.3, (4, 5)), rbms[1][1])
+    v = (rng.random((8, sizes[0])) < 0.5).astype(float)
+    labels = np.eye(2)[rng.integers(0, 2, 8)]
+    rate = 0.01
+    new = up_down_step(params, v, labels, rate, 2, np.random.default_rng(9))
+    draws = np.random.default_rng(9)
+    wake, top_states = wake_pass(params, v, labels, draws)
+    _, (pen_k, _, _) = top_level_cd(params["top"], wake[-1], labels, top_states, 2, draws)
+    sleep = sleep_pass(params, pen_k, draws)
+
+    def log_likelihood(target, source, W, bias):
+        p = 1 / (1 + np.exp(-(bias + source @ W)))
+        return np.mean(np.sum(target * np.log(p) + (1 - target) * np.log1p(-p), axis=1))
+
+    def numeric_gradient(target, source, W, bias):
+        gradient, step = np.zeros_like(W), 1e-6
+        for index in np.ndindex(*W.shape):
+            up, down = W.copy(), W.copy()
+            up[index] += step
+            down[index] -= step
+            gradient[index] = (
+                log_likelihood(target, source, up, bias)
+                - log_likelihood(target, source, down, bias)
+            ) / (2 * step)
+        return gradient
+
+    for l in (1, 2):
+        G, g = params["generative"][l - 1]
+        expected = numeric_gradient(wake[l - 1], wake[l], G, g)
+        np.testing.assert_allclose((new["generative"][l - 1][0] - G) / rate, expected, atol=1e-6)
+        R, r = params["recognition"][l - 1]
+        expected = numeric_gradient(sleep[l], sleep[l - 1], R, r)
+        np.testing.assert_allclose((new["recognition"][l - 1][0] - R) / rate, expected, atol=1e-6)

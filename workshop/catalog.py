@@ -627,6 +627,45 @@ AIS = Exercise(
     ),
 )
 
+UP_DOWN = Exercise(
+    id="3.8",
+    slug="updown",
+    title="Up-down fine-tuning: one contrastive wake-sleep step of a DBN with label units",
+    section="notes §3.3.2, eq. 3.23–3.30",
+    module="updown",
+    name="up_down_step",
+    names=(
+        "untie",
+        "top_hidden_probs",
+        "top_visible_probs",
+        "wake_pass",
+        "top_level_cd",
+        "sleep_pass",
+        "up_down_step",
+    ),
+    kind=PROBE,
+    options=ProbeOptions(probes="workshop.grader.probes.updown"),
+    cases=(
+        Case({"hidden_sizes": (5, 4), "n_top": 6, "classes": 3, "k": 1}, (6, 7)),
+        Case({"hidden_sizes": (3,), "n_top": 4, "classes": 2, "k": 3}, (4, 5)),
+        Case({"hidden_sizes": (6, 5, 4), "n_top": 8, "classes": 4, "k": 2}, (5, 9)),
+    ),
+    hints=(
+        "untie: for each directed RBM (W, b, c), recognition (W.copy(), c.copy()) and "
+        "generative (W.T.copy(), b.copy()): W.T alone is a view, the same memory as W. "
+        "top_hidden_probs: sigmoid(c + np.concatenate([pen, labels], axis=1) @ W); "
+        "top_visible_probs: x = b + t @ W.T, sigmoid(x[:, :-n]) and softmax(x[:, -n:]).",
+        "wake_pass samples up the recognition weights, then t = sample(top_hidden_probs(top, "
+        "h_L, labels), rng). top_level_cd: k times h̃_L = sample(pen probs), ỹ = label probs, "
+        "t̃ = sample(top_hidden_probs(top, h̃_L, ỹ)); statistics with the binary t and t̃. "
+        "sleep_pass goes down the generative weights G_l, not R_lᵀ.",
+        "up_down_step: the sleep pass starts at the top chain's h̃_L, not the wake's h_L. "
+        "The wake states train G_l: error = h_{l−1} − sigmoid(g_l + h_l G_l), G_l += rate · "
+        "h_lᵀ error / N; the sleep states train R_l: error = h̃_l − sigmoid(r_l + h̃_{l−1} R_l), "
+        "R_l += rate · h̃_{l−1}ᵀ error / N; the top adds rate times CD's estimates.",
+    ),
+)
+
 REPLAY = Exercise(
     id="4.1",
     slug="replay",
@@ -730,6 +769,7 @@ EXERCISES = (
     RBM,
     DBN,
     AIS,
+    UP_DOWN,
     REPLAY,
     EXPLORATION,
     QLEARNING,

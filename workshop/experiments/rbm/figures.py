@@ -38,3 +38,25 @@ def filter_grid(kernel, shape, path):
 def sample_grid(probabilities, shape, steps, path):
     """p(v|h) at the end of Gibbs chains started from training images."""
     _tiles(probabilities, shape, path, f"Samples after {steps} Gibbs steps", cmap="gray")
+
+
+def class_grid(stages, titles, classes, per_class, shape, steps, path):
+    """Samples of each class (a column per class) for each stage, stacked: `stages` a
+    list of `(classes * per_class, pixels)` arrays, class 0's samples first."""
+    rows = []
+    for images in stages:
+        by_class = np.asarray(images).reshape(classes, per_class, -1)
+        rows.extend(by_class[:, row] for row in range(per_class))
+    tiles = np.concatenate(rows).reshape((-1,) + tuple(shape))
+    parts = "; ".join(
+        f"rows {i * per_class + 1}–{(i + 1) * per_class}: {title}" for i, title in enumerate(titles)
+    )
+    tile_grid(
+        tiles,
+        path,
+        f"Each digit class, label clamped: {steps} Gibbs steps at the top, one down pass\n{parts}",
+        columns=classes,
+        cmap="gray",
+        tile_inches=0.8,
+        title_inches=0.7,
+    )

@@ -27,6 +27,16 @@ class Setup:
     ais_steps: tuple = (145, 1450, 14500)
     ais_runs: int = 100
     ais_repeats: int = 5
+    # The DBN with label units (notes §3.3.2): a top RBM over [h_L, labels] on the DBN's
+    # stack, pre-trained as the others, then up-down (Exercise 3.8); classes.png's
+    # samples after class_sample_steps Gibbs steps at the top.
+    top_hidden: int = 300
+    top_epochs: int = 100
+    updown_epochs: int = 30
+    updown_batch_size: int = 10
+    updown_learning_rate: float = 0.01
+    updown_k: int = 3
+    class_sample_steps: int = 500
 
 
 QUICK = Setup(
@@ -44,4 +54,8 @@ QUICK = Setup(
     ais_steps=(10, 100),
     ais_runs=20,
     ais_repeats=2,
+    top_hidden=32,
+    top_epochs=1,
+    updown_epochs=1,
+    class_sample_steps=20,
 )

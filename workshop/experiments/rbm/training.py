@@ -2,8 +2,9 @@
 and persistent CD beside scikit-learn's BernoulliRBM; RBM features for a linear
 classifier; annealed importance sampling against the exact log Z (partition.py), and
 the feature RBM's test likelihood by AIS; a deep belief network pre-trained, then
-fine-tuned, against the same network from random weights; pictures of the filters and
-of samples from the model.
+fine-tuned, against the same network from random weights; the DBN with label units
+fine-tuned by up-down (generative.py); pictures of the filters and of samples from the
+model.
 """
 
 import time
@@ -14,6 +15,7 @@ import pandas as pd
 
 from ...train.rbm_training import RBMConfig, fit_rbm
 from ..folders import fresh_dir
+from . import generative
 from .likelihood import average_log_likelihood
 from .setup import Setup  # noqa: F401  (the experiment's settings)
 
@@ -261,7 +263,7 @@ def dbn_runs(strategy, dbn_module, data, setup, seed, out_dir, log):
                 f"   {start} weights, {int(100 * share)}% of the labels: "
                 f"test accuracy {100 * result.test_accuracy:.2f}%"
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), rbms
 
 
 def _stratified(labels, share, seed):
@@ -313,7 +315,16 @@ def run(strategy, modules, data, out_dir, setup, seed=0, log=print):
     )
     tables["ais"] = ais_runs(modules["ais"], rbm_class, data, setup, seed, log, feature_rbm)
     log(f"== deep belief network {setup.dbn_hidden}: pre-trained against random weights")
-    tables["dbn"] = dbn_runs(strategy, modules["dbn"], data, setup, seed, out_dir / "dbn", log)
+    tables["dbn"], rbms = dbn_runs(
+        strategy, modules["dbn"], data, setup, seed, out_dir / "dbn", log
+    )
+    log(
+        f"== the DBN with {setup.top_hidden} top units over [h_L, labels]: up-down "
+        f"({setup.updown_epochs} epochs), free energy, samples of each class"
+    )
+    tables["updown"] = generative.runs(
+        modules["updown"], rbm_class, rbms, data, setup, seed, out_dir, log, tables["dbn"]
+    )
     for name, table in tables.items():
         table.to_csv(out_dir / f"{name}.csv", index=False)
     return tables
