@@ -92,6 +92,10 @@ class RbmExperiment(Experiment):
                 f"(500 : 4,000 : 10,000 from β = 0, 0.5 and 0.9), {setup.ais_runs} runs per "
                 f"estimate, mean and s.d. of {setup.ais_repeats} estimates; test LL = mean −F(v) "
                 "− log Z.",
+                "Methods by AIS (methods.csv): Salakhutdinov & Murray 2008 (MNIST, 500 hidden "
+                "units) found the RBMs trained with more Gibbs steps (CD-25 over CD-3 over CD-1) "
+                "assign the test digits a higher log-probability, by tens of nats: compare the "
+                "ordering and the gaps, not the values (other data).",
                 f"DBN with label units: a top RBM of {setup.top_hidden} units over [h_L, labels] "
                 f"(PCD-1, {setup.top_epochs} epochs), then {setup.updown_epochs} epochs of "
                 f"up-down (k = {setup.updown_k}, rate {setup.updown_learning_rate}); classified "
@@ -102,6 +106,7 @@ class RbmExperiment(Experiment):
                 "speed.csv",
                 "features.csv",
                 "ais.csv",
+                "methods.csv",
                 "dbn.csv",
                 "updown.csv",
                 "likelihood.png",

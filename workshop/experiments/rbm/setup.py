@@ -27,6 +27,11 @@ class Setup:
     ais_steps: tuple = (145, 1450, 14500)
     ais_runs: int = 100
     ais_repeats: int = 5
+    # Likelihoods where exact is impossible: RBMs of these sizes trained by each method
+    # (CD-1, CD-10, PCD-1) for ll_epochs, compared by AIS at the largest K (Salakhutdinov
+    # & Murray 2008 compared CD-1, CD-3 and CD-25 so), each from compare_repeats estimates.
+    compare_hidden: tuple = (100, 500)
+    compare_repeats: int = 2
     # The DBN with label units (notes §3.3.2): a top RBM over [h_L, labels] on the DBN's
     # stack, pre-trained as the others, then up-down (Exercise 3.8); classes.png's
     # samples after class_sample_steps Gibbs steps at the top.
@@ -54,6 +59,7 @@ QUICK = Setup(
     ais_steps=(10, 100),
     ais_runs=20,
     ais_repeats=2,
+    compare_hidden=(8,),
     top_hidden=32,
     top_epochs=1,
     updown_epochs=1,

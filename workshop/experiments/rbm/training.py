@@ -209,6 +209,42 @@ def ais_runs(ais_module, rbm_class, data, setup, seed, log, feature_rbm):
     return table(ais_module, rbms, data, setup, seed, log)
 
 
+def method_runs(ais_module, rbm_class, data, setup, seed, log):
+    """Each method of the likelihood table (CD-1, CD-10, PCD-1) trained at each size of
+    `setup.compare_hidden`, its test log-likelihood by AIS at the largest K: the
+    comparison Salakhutdinov & Murray 2008 made, on RBMs too large to sum exactly."""
+    from .partition import estimates, test_log_likelihood
+
+    base_bias = ais_module.base_rate_bias(data.x["train"])
+    steps, rows = setup.ais_steps[-1], []
+    for hidden in setup.compare_hidden:
+        for label, (k, persistent) in METHODS.items():
+            rbm = new_rbm(rbm_class, hidden, data.x["train"].shape[1], seed)
+            config = RBMConfig(
+                setup.ll_epochs, setup.batch_size, setup.learning_rate, k, persistent, seed
+            )
+            seconds = sum(fit_rbm(rbm, data.x["train"], config))
+            found, per_estimate = estimates(
+                ais_module, _weights(rbm), base_bias, steps, setup.ais_runs,
+                setup.compare_repeats, seed,
+            )  # fmt: skip
+            log_z = float(np.mean(found))
+            rows.append(
+                {
+                    "hidden units": hidden,
+                    "method": label,
+                    "AIS log Z": log_z,
+                    "s.d. over repeats": float(np.std(found, ddof=1)) if len(found) > 1 else None,
+                    "test LL by AIS": test_log_likelihood(_weights(rbm), data.x["test"], log_z),
+                    "training s": seconds,
+                    "AIS s per estimate": per_estimate,
+                }
+            )
+            found_ll = rows[-1]["test LL by AIS"]
+            log(f"   {hidden} hidden, {label}: test log-likelihood by AIS {found_ll:.2f}")
+    return pd.DataFrame(rows)
+
+
 def dbn_runs(strategy, dbn_module, data, setup, seed, out_dir, log):
     """Pre-trained then fine-tuned DBN against the same network from random weights,
     with all training labels and with a stratified 10% of them."""
@@ -314,6 +350,11 @@ def run(strategy, modules, data, out_dir, setup, seed=0, log=print):
         f"estimates for each K in {setup.ais_steps}"
     )
     tables["ais"] = ais_runs(modules["ais"], rbm_class, data, setup, seed, log, feature_rbm)
+    log(
+        f"== CD-1, CD-10 and PCD-1 at {', '.join(map(str, setup.compare_hidden))} hidden units, "
+        f"compared by AIS (K = {setup.ais_steps[-1]})"
+    )
+    tables["methods"] = method_runs(modules["ais"], rbm_class, data, setup, seed, log)
     log(f"== deep belief network {setup.dbn_hidden}: pre-trained against random weights")
     tables["dbn"], rbms = dbn_runs(
         strategy, modules["dbn"], data, setup, seed, out_dir / "dbn", log
