@@ -129,7 +129,7 @@ def main(argv=None):
 
     from ...quiet import import_tensorflow
     from ...train import strategy as strategies
-    from ..harness import load, load_splits
+    from ..harness import implementation, load, load_splits
 
     def configure(tf):
         if strategy_name == "mirrored":
@@ -142,9 +142,8 @@ def main(argv=None):
     from .setup import DIGITS, NEEDS
     from .stack import build_classifier
 
-    layers = {
-        key: load(args.impl, args.root, module, name) for key, (module, name) in NEEDS.items()
-    }
+    source = implementation(args.impl, args.root)
+    layers = {key: load(source, module, name) for key, (module, name) in NEEDS.items()}
     splits = load_splits(
         argparse.Namespace(dataset="digits", data_dir=args.data_dir, download=False)
     )
