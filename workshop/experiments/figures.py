@@ -9,19 +9,40 @@ import numpy as np  # noqa: E402
 
 
 def learning_curves(histories, path):
-    """Validation accuracy against epoch, one line per row."""
+    """Validation accuracy against epoch, one line per row; after one epoch each (a quick
+    run), one bar per row, since a line of one point is a lone dot."""
+    histories = {key: history for key, history in histories.items() if len(history)}
     figure, axes = plt.subplots(figsize=(7, 4.5))
-    for key, history in histories.items():
-        if len(history):
+    if histories and max(len(history) for history in histories.values()) == 1:
+        keys = list(histories)
+        values = [100 * float(histories[key]["val_accuracy"].iloc[0]) for key in keys]
+        bars = axes.bar(keys, values, color="tab:blue")
+        axes.bar_label(bars, fmt="%.1f", fontsize="small")
+        axes.set_ylim(0, 100)
+        axes.set_ylabel("validation accuracy after 1 epoch (%)")
+        axes.set_title("After one epoch (a quick run): the full run's curves show how each learns")
+        axes.tick_params(axis="x", labelrotation=30)
+    else:
+        for key, history in histories.items():
             axes.plot(history["epoch"], 100 * history["val_accuracy"], marker=".", label=key)
-    axes.set_xlabel("epoch (rows with expanded data see 5× the images per epoch)")
-    axes.set_ylabel("validation accuracy (%)")
-    axes.set_title("Learning curves (first member of each row)")
+        epoch_axis(axes, max((len(h) for h in histories.values()), default=1))
+        axes.set_xlabel("epoch (rows with expanded data see 5× the images per epoch)")
+        axes.set_ylabel("validation accuracy (%)")
+        axes.set_title("Learning curves (first member of each row)")
+        axes.legend(fontsize="small")
     axes.grid(alpha=0.3)
-    axes.legend(fontsize="small")
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
+
+
+def epoch_axis(axes, last_epoch):
+    """Whole epochs on the x axis, from 0 to one past the last: a short run's few points
+    sit on an axis of epochs, not on one matplotlib stretched around a single value."""
+    from matplotlib.ticker import MaxNLocator
+
+    axes.set_xlim(0, last_epoch + 1)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def filter_grid(kernel, path, columns=10):

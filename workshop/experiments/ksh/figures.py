@@ -40,8 +40,9 @@ def first_layer_filters(kernel, path):
 
 
 def augmented_samples(loaded, images, basis, seed, path, draws=5):
-    """Each row: a training image, its centre crop, then `draws` augmentations (crops,
-    flips and colour jitter as in the 'flips' row, so that all three show)."""
+    """Each row: a training image, its centre crop, then `draws` augmentations as the
+    base row draws them (28×28 crops and PCA colour jitter; no flips: only the 'flips'
+    row mirrors its digits)."""
     import keras
 
     scales, _, vectors = basis
@@ -51,7 +52,7 @@ def augmented_samples(loaded, images, basis, seed, path, draws=5):
         views.append(
             np.asarray(
                 loaded["augment"](
-                    images, CROP, generator, flip=True, eigenvalues=scales, eigenvectors=vectors
+                    images, CROP, generator, flip=False, eigenvalues=scales, eigenvectors=vectors
                 )
             )
         )
@@ -67,6 +68,10 @@ def augmented_samples(loaded, images, basis, seed, path, draws=5):
     axes[0, 1].set_title("centre", fontsize=8)
     for column in range(2, draws + 2):
         axes[0, column].set_title(f"draw {column - 1}", fontsize=8)
-    figure.suptitle("Augmented training samples: 28×28 crops, flips, PCA colour jitter")
+    figure.suptitle(
+        "Augmented training samples as the base row draws them: 28×28 crops, PCA "
+        "colour jitter (no flips: only the flips row mirrors)",
+        fontsize=9,
+    )
     figure.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(figure)
