@@ -220,3 +220,20 @@ def test_a_run_of_some_rows_updates_them_and_keeps_the_others(tmp_path):
         "dropout": 98.8,
     }
     assert merge_results(tmp_path / "none.csv", again)["row"].tolist() == ["relu", "dropout"]
+
+
+def test_a_longer_run_after_a_quick_one_in_its_folder_gives_a_fresh_runs_numbers(
+    data_dir, tmp_path
+):
+    """Issue 30, item 7: a row trained for 3 epochs into the folder of its one-epoch
+    quick run reports what the same 3 epochs report in a folder of their own."""
+    shared, alone = tmp_path / "shared", tmp_path / "alone"
+    runs = (["--quick"], shared), (["--epochs", "3"], shared), (["--epochs", "3"], alone)
+    for flags, out in runs:
+        done = run_cli("run", "cnn", "--rows", "shallow", *flags, "--data-dir", data_dir,
+                       "--out", str(out))  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+    columns = ["row", "test accuracy %", "best epoch", "epochs run"]
+    after_quick = pd.read_csv(shared / "results.csv")[columns]
+    pd.testing.assert_frame_equal(after_quick, pd.read_csv(alone / "results.csv")[columns])
+    assert after_quick["epochs run"].astype(str).tolist() == ["3"]

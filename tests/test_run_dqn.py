@@ -223,3 +223,23 @@ def test_full_catch_run_solves_catch_within_three_minutes(impl, student_root, tm
     assert summary["training time (s)"] < 180
     assert "Solved (mean return of 100 episodes ≥ 0.9)" in done.stdout
     assert summary["greedy return (ε = 0.0), 100 episodes"] >= 0.9
+
+
+def test_a_full_run_after_a_quick_one_in_its_folder_gives_a_fresh_full_runs_numbers(tmp_path):
+    """Issue 30, item 7: Catch's full run (12,000 steps) into the quick run's folder
+    reports what the same full run reports in a folder of its own."""
+    shared, alone = tmp_path / "shared", tmp_path / "alone"
+    said = []
+    for flags, out in (["--quick"], shared), ([], shared), ([], alone):
+        done = run_cli("run", "dqn", *flags, "--out", str(out))
+        assert done.returncode == 0, done.stderr[-3000:]
+        said.append(done.stdout)
+    assert "(quick True -> False): starting afresh, not resuming it" in said[1]
+    clock = ["training time (s)"]
+    after_quick = pd.read_csv(shared / "summary.csv").drop(columns=clock)
+    fresh = pd.read_csv(alone / "summary.csv").drop(columns=clock)
+    pd.testing.assert_frame_equal(after_quick, fresh)
+    assert after_quick["agent steps"].iloc[0] == 12_000
+    pd.testing.assert_frame_equal(
+        pd.read_csv(shared / "evaluation.csv"), pd.read_csv(alone / "evaluation.csv")
+    )
