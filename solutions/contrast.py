@@ -31,7 +31,8 @@ class LocalContrastNormalization(keras.layers.Layer):
         sigma: float. The Gaussian's standard deviation, in pixels. Defaults to 2.
         epsilon: float ε, the floor of the divisor. Defaults to 0.01.
 
-    `self.window` holds w: float32, shape (2r+1, 2r+1), summing to 1.
+    `self.window` holds w: shape (2r+1, 2r+1), summing to 1, in the layer's compute
+    dtype (float32; float16 under mixed precision, as the inputs).
 
     Input shape:  `(batch, height, width, channels)`
     Output shape: the same.
@@ -60,7 +61,13 @@ class LocalContrastNormalization(keras.layers.Layer):
         offsets = np.arange(-radius, radius + 1)
         gauss = np.exp(-(offsets**2) / (2.0 * self.sigma**2))
         window = np.outer(gauss, gauss)
-        self.window = (window / window.sum()).astype("float32")
+        self._window = window / window.sum()
+
+    @property
+    def window(self):
+        """w as a NumPy array in the layer's compute dtype: float32, or float16 under
+        Keras's mixed_float16 policy (the dtype the inputs arrive in)."""
+        return self._window.astype(self.compute_dtype)
 
     def call(self, inputs):
         kernel = ops.convert_to_tensor(self.window[:, :, None, None])

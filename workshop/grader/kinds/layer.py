@@ -62,6 +62,9 @@ STAGE_CONFIG = "config"
 STAGE_SAVING = "saving"
 STAGE_MASKING = "masking"
 STAGE_TWIN = "twin"
+# The first case under mixed_float16 (judged by the dtype check; cells, whose dtype is
+# keras.layers.RNN's, have none).
+STAGE_PRECISION = "mixed precision"
 # Run by the judge's side, on the exported graphs: no student code on its path.
 STAGE_GRAPH_RUNS = "graph runs"
 
@@ -89,6 +92,8 @@ class LayerKind(GradingKind):
         names = [STAGE_CASES, STAGE_GRAPH, STAGE_CONFIG, STAGE_SAVING]
         if exercise.options.recurrent:
             names += [STAGE_MASKING, STAGE_TWIN]
+        else:
+            names.append(STAGE_PRECISION)
         return names
 
     def reference_stages(self, exercise):
@@ -131,6 +136,7 @@ class LayerKind(GradingKind):
             STAGE_SAVING: layer_runs.record_saving,
             STAGE_MASKING: layer_runs.record_masking,
             STAGE_TWIN: layer_runs.record_twin,
+            STAGE_PRECISION: layer_runs.record_precision,
         }[stage]
         return record(exercise, implementation.get(exercise.module, exercise.name), seed)
 
@@ -176,7 +182,13 @@ class LayerKind(GradingKind):
                 STAGE_CASES,
                 lambda: check.check_shapes(exercise, cases, ref_cases, source_dir),
             ),
-            (DTYPE, STAGE_CASES, lambda: check.check_dtype(exercise, cases, source_dir)),
+            (
+                DTYPE,
+                STAGE_CASES,
+                lambda: check.check_dtype(
+                    exercise, cases, source_dir, records.get(STAGE_PRECISION)
+                ),
+            ),
             (CONFIG, STAGE_CONFIG, lambda: check.check_config(exercise, records[STAGE_CONFIG])),
             (
                 SAVE_AND_LOAD,

@@ -198,7 +198,9 @@ def check_shapes(exercise, mine, ref, source_dir):
     return True, f"output shapes right on all {len(mine)} cases"
 
 
-def check_dtype(exercise, mine, source_dir):
+def check_dtype(exercise, mine, source_dir, precision=None):
+    """float32 tensors out under the default policy; under mixed_float16 (`precision`,
+    the first case's record), float32 weights, a float16 output and gradients."""
     error = _first_error(exercise, mine, source_dir)
     if error:
         return False, error
@@ -213,7 +215,48 @@ def check_dtype(exercise, mine, source_dir):
                 f"{describe(exercise, i)}: expected a tf.Tensor float32, got "
                 f"{m.output_kind}: {advice}"
             )
-    return True, "returns float32 tensors"
+    if precision is None:
+        return True, "returns float32 tensors"
+    failure = _precision_failure(exercise, precision)
+    if failure:
+        return False, f"{describe(exercise, 0)} under Keras's mixed_float16 policy: {failure}"
+    return True, (
+        "returns float32 tensors; under mixed_float16 keeps float32 weights, returns float16 "
+        "and passes gradients"
+    )
+
+
+def _precision_failure(exercise, record):
+    """What breaks the mixed-precision contract in `record`, or ""."""
+    if isinstance(record, StageFailed):
+        return record.reason
+    if isinstance(record, ErrorInfo):
+        return (
+            f"{_raised(record)}: compute in the dtype your inputs arrive in (Keras casts them "
+            "to float16 for you), not in a fixed float32"
+        )
+    wrong = [
+        f"{name} is {dtype}" for name, dtype in record["weights"].items() if dtype != "float32"
+    ]
+    if wrong:
+        return (
+            f"{', '.join(wrong)}, where the policy keeps weights float32 (and casts them to "
+            "float16 inside call): create them with add_weight and no dtype"
+        )
+    if record["output kind"] != "tf.Tensor float16":
+        return (
+            f"returns {record['output kind']}, where the policy computes in float16: something "
+            "casts to float32 (a cast of the input, a float32 constant); compute in the "
+            "input's dtype (self.compute_dtype)"
+        )
+    if not record["output finite"]:
+        return (
+            "the output is not finite in float16: keep intermediate values within float16's range"
+        )
+    stuck = [name for name, flow in record["gradients"].items() if flow != "flows"]
+    if stuck:
+        return f"no finite, nonzero gradient reaches {', '.join(stuck)}"
+    return ""
 
 
 def check_config(exercise, records):

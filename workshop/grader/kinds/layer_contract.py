@@ -1,7 +1,8 @@
 """Known mistakes every layer exercise has, derived from its reference class: the right
 numbers with a broken contract (float64 output, a detour through NumPy, a config that
-forgets an argument, no registration with keras.saving). Each must fail its own
-contract check, so a new layer exercise gets them without writing them."""
+forgets an argument, no registration with keras.saving; under mixed_float16, a cast of
+the input to float32 or weights made in float16). Each must fail its own contract
+check, so a new layer exercise gets them without writing them."""
 
 import keras
 import numpy as np
@@ -49,6 +50,27 @@ def through_numpy(reference):
     return _registered(Layer, "Numpy", reference)
 
 
+def float32_inside(reference):
+    """Casts its input to float32 first: right under the default policy, a float32
+    output under mixed_float16."""
+
+    class Layer(reference):
+        def call(self, inputs, *args):
+            return super().call(ops.cast(inputs, "float32"), *args)
+
+    return _registered(Layer, "Float32Inside", reference)
+
+
+def float16_weights(reference):
+    """Creates its weights in float16, whatever the policy says."""
+
+    class Layer(reference):
+        def add_weight(self, *args, **kwargs):
+            return super().add_weight(*args, **{**kwargs, "dtype": "float16"})
+
+    return _registered(Layer, "Float16Weights", reference)
+
+
 def forgetful_config(reference, key):
     class Layer(reference):
         def get_config(self):
@@ -73,7 +95,8 @@ def _derived(reference, key, make):
 
 
 def mistakes(exercise, reference):
-    """The four contract mistakes of a layer exercise whose reference class is `reference`."""
+    """The contract mistakes of a layer exercise whose reference class is `reference`: four
+    for every layer, and for a layer (not a cell) two under mixed precision."""
     key = exercise.options.forgotten_key
     made = (
         ("float64", "returns float64: keep the layer's float32", lambda: float64_output(reference)),
@@ -93,6 +116,24 @@ def mistakes(exercise, reference):
             lambda: unregistered(reference),
         ),
     )
+    # Cells: keras.layers.RNN sets the dtype. A module of Keras's own layers (inception):
+    # its inner layers cast to the policy's dtype themselves, so neither slip shows.
+    if not exercise.options.recurrent and exercise.options.banned_names:
+        made += (
+            (
+                "float32-inside",
+                "casts its input to float32: under mixed_float16 it returns float32",
+                lambda: float32_inside(reference),
+            ),
+        )
+        if exercise.options.has_weights:
+            made += (
+                (
+                    "float16-weights",
+                    "creates its weights in float16, not in the policy's float32",
+                    lambda: float16_weights(reference),
+                ),
+            )
     return tuple(
         Mistake(name, message, diagnosed=False, wrong=_derived(reference, name, make))
         for name, message, make in made

@@ -7,7 +7,13 @@ import keras
 import numpy as np
 
 from .. import graphs
-from ..keras_runs import build_layer, observe_layer, record_save_and_load
+from ..keras_runs import (
+    build_layer,
+    observe_layer,
+    record_save_and_load,
+    run_with_gradients,
+    variables_names,
+)
 from ..observing import caught
 from ..seeding import rng_for
 from . import recurrent_runs
@@ -72,6 +78,36 @@ def record_saving(exercise, layer_class, seed):
     x = inputs[0]
     model = keras.Sequential([keras.Input(shape=x.shape[1:], batch_size=None), layer])
     return record_save_and_load(model, x)
+
+
+def record_precision(exercise, layer_class, seed):
+    """The first case built and run under Keras's mixed_float16 policy, as a GPU user
+    runs it: each weight's dtype, the output's kind and whether it is finite, and
+    whether a gradient flows to the input and to each weight (finite, not all zero)."""
+    x = inputs_of(exercise, seed)[0]
+    return caught(_record_precision, layer_class, exercise.cases[0], x, seed)
+
+
+def _record_precision(layer_class, case, x, seed):
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        layer = build_layer(layer_class, case.config, x, seed, 0)
+        weights = {name: str(v.dtype) for name, v in variables_names(layer.weights)}
+        output, kind, grads = run_with_gradients(layer, x, layer.trainable_weights, seed, 0)
+    finally:
+        keras.config.set_dtype_policy(before)
+    return {
+        "weights": weights,
+        "output kind": kind,
+        "output finite": bool(np.all(np.isfinite(np.asarray(output, np.float32)))),
+        "gradients": {
+            name: "none"
+            if g is None
+            else ("flows" if np.all(np.isfinite(g)) and np.any(g != 0) else "zero or not finite")
+            for name, g in grads.items()
+        },
+    }
 
 
 def record_masking(exercise, layer_class, seed):
