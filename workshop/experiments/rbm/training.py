@@ -15,7 +15,7 @@ import pandas as pd
 
 from ...train.rbm_training import RBMConfig, fit_rbm
 from ..folders import fresh_dir
-from . import generative
+from .generative import runs as generative_runs
 from .likelihood import average_log_likelihood
 from .setup import Setup  # noqa: F401  (the experiment's settings)
 
@@ -363,7 +363,7 @@ def run(strategy, modules, data, out_dir, setup, seed=0, log=print):
         f"== the DBN with {setup.top_hidden} top units over [h_L, labels]: up-down "
         f"({setup.updown_epochs} epochs), free energy, samples of each class"
     )
-    tables["updown"] = generative.runs(
+    tables["updown"] = generative_runs(
         modules["updown"], rbm_class, rbms, data, setup, seed, out_dir, log, tables["dbn"]
     )
     for name, table in tables.items():
