@@ -65,3 +65,13 @@ def fit_rbm(rbm, x, config, after_epoch=None):
         if after_epoch:
             after_epoch(number, seconds[-1])
     return seconds
+
+
+def new_rbm(rbm_class, hidden, n_visible, seed):
+    """A built RBM whose initial weights depend only on `seed`."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    rbm = rbm_class(hidden)
+    rbm.build((None, n_visible))
+    return rbm

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from ...train.rbm_training import RBMConfig, fit_rbm
+from ...train.rbm_training import RBMConfig, fit_rbm, new_rbm
 
 HINTON_2006_ERROR = 1.25  # % on MNIST's test set: 784-500-500-2000, up-down, free energy
 
@@ -26,7 +26,6 @@ def pretrained_with_labels(updown, rbm_class, rbms, x, y, classes, setup, seed):
     the whole stack untied (the student's `untie`). The label units are logistic during
     this pre-training, as an RBM of Exercise 3.5 has them; up-down treats them as one
     softmax group."""
-    from .training import new_rbm
 
     features = np.asarray(x, dtype=np.float32)
     for rbm in rbms:

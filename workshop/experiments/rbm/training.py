@@ -13,7 +13,7 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
-from ...train.rbm_training import RBMConfig, fit_rbm
+from ...train.rbm_training import RBMConfig, fit_rbm, new_rbm
 from ..folders import fresh_dir
 from .generative import runs as generative_runs
 from .likelihood import average_log_likelihood
@@ -24,16 +24,6 @@ METHODS = {  # label -> (k, persistent)
     "CD-10": (10, False),
     "PCD-1": (1, True),
 }
-
-
-def new_rbm(rbm_class, hidden, n_visible, seed):
-    """A built RBM whose initial weights depend only on `seed`."""
-    import keras
-
-    keras.utils.set_random_seed(seed)
-    rbm = rbm_class(hidden)
-    rbm.build((None, n_visible))
-    return rbm
 
 
 def _weights(rbm):
