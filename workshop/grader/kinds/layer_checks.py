@@ -217,7 +217,7 @@ def check_dtype(exercise, mine, source_dir, precision=None):
             )
     if precision is None:
         return True, "returns float32 tensors"
-    failure = _precision_failure(exercise, precision)
+    failure = _precision_failure(precision, mine[0])
     if failure:
         return False, f"{describe(exercise, 0)} under Keras's mixed_float16 policy: {failure}"
     return True, (
@@ -226,8 +226,14 @@ def check_dtype(exercise, mine, source_dir, precision=None):
     )
 
 
-def _precision_failure(exercise, record):
-    """What breaks the mixed-precision contract in `record`, or ""."""
+def _flows(value):
+    return value is not None and bool(np.all(np.isfinite(value)) and np.any(value != 0))
+
+
+def _precision_failure(record, float32_case):
+    """What breaks the mixed-precision contract in `record`, or "". An output or a
+    gradient that is already not finite (or zero) in float32 (`float32_case`, the same
+    case's observation) is the forward and gradient checks' to report, not this one's."""
     if isinstance(record, StageFailed):
         return record.reason
     if isinstance(record, ErrorInfo):
@@ -249,11 +255,14 @@ def _precision_failure(exercise, record):
             "casts to float32 (a cast of the input, a float32 constant); compute in the "
             "input's dtype (self.compute_dtype)"
         )
-    if not record["output finite"]:
+    if not record["output finite"] and np.all(np.isfinite(float32_case.output)):
         return (
             "the output is not finite in float16: keep intermediate values within float16's range"
         )
-    stuck = [name for name, flow in record["gradients"].items() if flow != "flows"]
+    flowing = {name for name, g in (float32_case.grads or {}).items() if _flows(g)}
+    stuck = [
+        name for name, flow in record["gradients"].items() if flow != "flows" and name in flowing
+    ]
     if stuck:
         return f"no finite, nonzero gradient reaches {', '.join(stuck)}"
     return ""
