@@ -105,6 +105,9 @@ class Setup:
     warmup_epochs: int = 2
     convs: tuple = ((32, 5), (32, 3), (48, 3), (48, 3), (32, 3))
     units: int = 256
+    initializer: str = "he_normal"  # the conv kernels'
+    fc_initializer: str = "glorot_uniform"  # the hidden fully connected kernels'
+    bias_start: float = 0.0  # every bias but the softmax layer's (KSH: 1 in most layers)
     training_error: float = 0.9  # tanh against ReLU: epochs to this training error
     ten_crop: bool = True  # also judge the final nets on ten crops
 
@@ -119,6 +122,28 @@ def training_note(setup):
         f"{setup.optimizer}, η={setup.learning_rate}{warmup if setup.warmup_epochs else ''}, "
         f"batch {setup.batch_size}, {setup.epochs} epochs"
     )
+
+
+def with_settings(setup, pairs):
+    """`setup` with each "field=value" of `pairs` (`--set`) in place, the value read as
+    the field's type, e.g. with_settings(Setup(), ["bias_start=0.1", "batch_size=32"])."""
+    from dataclasses import fields
+
+    from ...errors import UsageError
+
+    types = {f.name: type(getattr(setup, f.name)) for f in fields(setup)}
+    changes = {}
+    for pair in pairs or ():
+        name, _, value = pair.partition("=")
+        kind = types.get(name)
+        if kind not in (int, float, str) or not value:
+            settable = ", ".join(n for n, t in types.items() if t in (int, float, str))
+            raise UsageError(f"--set {pair}: use --set FIELD=VALUE with a field of {settable}")
+        try:
+            changes[name] = kind(value)
+        except ValueError:
+            raise UsageError(f"--set {pair}: {name} takes a {kind.__name__}") from None
+    return replace(setup, **changes)
 
 
 def asynchronous(setup):
