@@ -117,6 +117,20 @@ def test_the_summary_is_each_rows_mean_and_sd_over_seeds_and_its_delta_against_t
     assert pd.isna(one.loc["tanh", "Δ top-1 > spread"])
 
 
+def test_the_centred_start_sums_each_units_weights_to_zero_at_hes_spread():
+    import numpy as np
+
+    from workshop.experiments.ksh.network import CentredHeNormal
+
+    for shape in ((3, 3, 48, 64), (512, 256)):
+        weights = np.asarray(CentredHeNormal(seed=1)(shape))
+        fan_in = int(np.prod(shape[:-1]))
+        sums = weights.reshape(fan_in, shape[-1]).sum(axis=0)
+        assert np.abs(sums).max() < 1e-4, (shape, np.abs(sums).max())
+        # He's truncated normal: sd √(2 / fan_in); centring takes away 1 / fan_in of it.
+        assert abs(weights.std() / np.sqrt(2 / fan_in) - 1) < 0.15, (shape, weights.std())
+
+
 SPLIT_NET = textwrap.dedent(
     """
     import numpy as np

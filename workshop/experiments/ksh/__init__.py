@@ -34,7 +34,7 @@ class KshExperiment(Experiment):
 
     def add_arguments(self, parser):
         parser.add_argument("--rows", help="comma-separated rows, e.g. base,no_lrn (default all)")
-        parser.add_argument("--epochs", type=int, help="epochs for every row (default 12)")
+        parser.add_argument("--epochs", type=int, help="epochs for every row and seed (default 6)")
         parser.add_argument(
             "--seeds",
             help="comma-separated seeds, each row trained once per seed (default: --seed "

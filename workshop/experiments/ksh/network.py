@@ -39,9 +39,9 @@ class CentredHeNormal(keras.initializers.HeNormal):
 INITIALIZERS = {"he_normal_centred": CentredHeNormal}
 
 
-def initializer_of(name, seed=None):
-    """A Keras initializer from its name, or this module's (INITIALIZERS)."""
-    return INITIALIZERS[name](seed) if name in INITIALIZERS else name
+def initializer_of(name):
+    """A Keras initializer's name, or one of this module's (INITIALIZERS) made."""
+    return INITIALIZERS[name]() if name in INITIALIZERS else name
 
 
 class KshNet(keras.Model):
