@@ -109,7 +109,7 @@ class Setup:
     units: int = 256
     # The conv and hidden fully connected kernels' starts: He's normal, each unit's
     # incoming weights shifted to sum to zero (network.CentredHeNormal). At the start
-    # 0% of fc6's units are dead on 256 images instead of 15%; the 2×2-pooling net, at
+    # under 1% of fc6's units are dead on 256 images instead of 15%; the 2×2-pooling net, at
     # chance for 12 epochs with the old start and seed 0, began to leave it at epoch 4
     # (seed 0) and 5 (seed 1), the base at 4 and 5 (docs/experiments/ksh.md).
     initializer: str = "he_normal_centred"
