@@ -30,6 +30,47 @@ def learning_curves(histories, path):
     plt.close(figure)
 
 
+def seed_curves(histories, training_error, path):
+    """One panel per row: each seed's training error (solid) and validation top-1 error
+    (dashed) against epoch, a seed one colour in every panel; a dotted line at the
+    training error that counts as having left chance. `histories`: row -> seed ->
+    history."""
+    count = len(histories)
+    across = min(count, 5)
+    down = -(-count // across)
+    figure, panels = plt.subplots(
+        down, across, figsize=(2.6 * across, 2.4 * down + 0.6), sharex=True, sharey=True
+    )
+    panels = np.atleast_1d(panels).ravel()
+    seeds = sorted({seed for runs in histories.values() for seed in runs})
+    colours = {seed: f"C{i % 10}" for i, seed in enumerate(seeds)}
+    for axes, (key, runs) in zip(panels, histories.items()):
+        for seed, history in runs.items():
+            colour = colours[seed]
+            axes.plot(history["epoch"], 100 * (1 - history["accuracy"]), color=colour,
+                      marker=".", label=f"seed {seed}")  # fmt: skip
+            axes.plot(history["epoch"], 100 * (1 - history["val_accuracy"]), color=colour,
+                      linestyle="--")  # fmt: skip
+        axes.axhline(100 * training_error, color="grey", linestyle=":", linewidth=1)
+        axes.set_title(key, fontsize="medium")
+        axes.set_ylim(0, 102)
+        axes.grid(alpha=0.3)
+    for axes in panels[count:]:
+        axes.axis("off")
+    for axes in panels[(down - 1) * across :]:
+        axes.set_xlabel("epoch")
+    for axes in panels[::across]:
+        axes.set_ylabel("error (%)")
+    panels[0].legend(fontsize="x-small")
+    figure.suptitle(
+        "training error (solid, augmented, dropout on), validation top-1 error (dashed)",
+        fontsize="medium",
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(figure)
+
+
 def first_layer_filters(kernel, path):
     """conv1's kernels (kh, kw, 3, filters) as colour tiles, each scaled on its own."""
     tiles = np.moveaxis(np.asarray(kernel), -1, 0)  # (filters, kh, kw, 3)

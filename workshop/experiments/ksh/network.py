@@ -22,6 +22,28 @@ import tensorflow as tf
 from keras import ops
 
 
+class CentredHeNormal(keras.initializers.HeNormal):
+    """He's normal start with each unit's incoming weights shifted to sum to zero.
+
+    A ReLU layer's outputs are all positive, so with zero-mean random weights the next
+    layer's input is mostly one part common to every image, x̄ Σᵢ wᵢ, and a small part
+    that tells the images apart. With Σᵢ wᵢ = 0 per unit the common part is gone at the
+    start: W[..., j] -= mean(W[..., j]) over the unit's fan-in.
+    """
+
+    def __call__(self, shape, dtype=None):
+        weights = super().__call__(shape, dtype)
+        return weights - ops.mean(weights, axis=tuple(range(len(shape) - 1)), keepdims=True)
+
+
+INITIALIZERS = {"he_normal_centred": CentredHeNormal}
+
+
+def initializer_of(name):
+    """A Keras initializer's name, or one of this module's (INITIALIZERS) made."""
+    return INITIALIZERS[name]() if name in INITIALIZERS else name
+
+
 class KshNet(keras.Model):
     """KSH's network at workshop scale.
 
@@ -36,7 +58,11 @@ class KshNet(keras.Model):
         dropout: rate before the second and third fully connected layers (KSH: 0.5).
         columns: 1 or 2.
         devices: one device name per column, or None (everything where TF puts it).
-        initializer: of every kernel (He's normal: ReLU nets this deep start faster).
+        initializer: of every conv kernel (He's normal: ReLU nets this deep start faster).
+        fc_initializer: of the hidden fully connected layers' kernels (Keras's Glorot).
+        bias_start: the biases of every layer but the softmax layer start here (KSH:
+            1 in conv2, conv4, conv5 and the fully connected layers, "to provide the
+            ReLUs with positive inputs").
         pixel_mean: `(channels,)` subtracted from every pixel first, or None.
     """
 
@@ -52,6 +78,8 @@ class KshNet(keras.Model):
         columns=1,
         devices=None,
         initializer="he_normal",
+        fc_initializer="glorot_uniform",
+        bias_start=0.0,
         pixel_mean=None,
         **kwargs,
     ):
@@ -72,7 +100,8 @@ class KshNet(keras.Model):
                     convs[index][1],
                     padding="same",
                     activation=activation,
-                    kernel_initializer=initializer,
+                    kernel_initializer=initializer_of(initializer),
+                    bias_initializer=keras.initializers.Constant(bias_start),
                     name=f"conv{index + 1}_column{c + 1}",
                 )
                 for c in range(columns)
@@ -95,6 +124,8 @@ class KshNet(keras.Model):
                 lambda c, i=i: keras.layers.Dense(
                     units // columns,
                     activation=activation,
+                    kernel_initializer=initializer_of(fc_initializer),
+                    bias_initializer=keras.initializers.Constant(bias_start),
                     name=f"fc{i + 6}_column{c + 1}",
                 )
             )

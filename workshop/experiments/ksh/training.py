@@ -15,6 +15,7 @@ from ...train.strategy import stamp
 from ..folders import fresh_dir
 from .network import KshNet
 from .setup import CROP
+from .summary import LEFT_CHANCE, summary
 
 
 def colour_basis(loaded, train_images):
@@ -58,6 +59,9 @@ def build_model(loaded, row, setup, channels, num_classes, devices=None, pixel_m
         dropout=row.dropout,
         columns=row.columns,
         devices=devices if row.columns > 1 else None,
+        initializer=setup.initializer,
+        fc_initializer=setup.fc_initializer,
+        bias_start=setup.bias_start,
         pixel_mean=pixel_mean,
     )
     net(np.zeros((1, CROP, CROP, channels), np.float32))
@@ -157,99 +161,86 @@ def error_columns(top_k, best_outputs, ten_outputs, labels):
     }
 
 
-def run(strategy, loaded, splits, rows, out_dir, setup, seed=0, devices=None, log=print):
-    """Train `rows`; return the results table (also written, with the figures)."""
-    from .figures import augmented_samples, first_layer_filters, learning_curves
+def run(strategy, loaded, splits, rows, out_dir, setup, seeds=(0,), devices=None, log=print):
+    """Train every row once per seed (seed by seed, so that a stopped run has whole
+    seeds); write seeds.csv (one line per row and seed), results.csv (`summary`: the
+    mean ± sd of each row over the seeds, its Δ and whether the Δ exceeds the spread)
+    and the figures; return the summary."""
+    from .figures import augmented_samples, first_layer_filters, seed_curves
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     prepared = prepare(loaded, splits)
-    config = train_config(setup, seed)
     results, curves, first_filters = [], {}, None
-    for row in rows:
-        settings = {
-            "row": asdict(row),
-            "setup": asdict(setup),
-            "config": asdict(config),
-            "data": f"{splits.name} {splits.version}",
-            "strategy": stamp(strategy),
-            "devices": list(devices) if devices and row.columns > 1 else None,
-        }
-        folder = fresh_dir(out_dir / row.key, settings)
-        log(f"== {row.key}: {row.label}")
-        result = train(
-            strategy,
-            lambda row=row: build_model(
-                loaded,
-                row,
-                setup,
-                prepared.channels,
-                splits.num_classes,
-                devices,
-                prepared.pixel_mean,
-            ),
-            prepared.splits,
-            prepared.splits.train,
-            config,
-            folder,
-            augment=augmentation(loaded, row, prepared.basis),
-        )
-        ten = (
-            ten_crop_outputs(loaded, result.model, prepared.test_images) if setup.ten_crop else None
-        )
-        curves[row.key] = result.history
-        if row.key == "base" or first_filters is None:
-            first_filters = np.asarray(result.model.convs[0][0].kernel)
-        results.append(
-            {
-                "row": row.key,
-                "change": row.label,
-                **error_columns(
-                    loaded["top_k_accuracy"],
-                    result.test_probabilities,
-                    ten,
-                    prepared.test_labels,
-                ),
-                "training error % (last epoch)": round(
-                    100 * (1 - result.history["accuracy"].iloc[-1]), 1
-                ),
-                f"epochs to {100 * setup.training_error:.0f}% training error": epochs_to(
-                    result.history, setup.training_error
-                ),
-                "parameters": result.model.count_params(),
-                "training seconds": round(float(result.history["seconds"].iloc[-1]), 1),
-                "KSH": row.paper,
+    for seed in seeds:
+        config = train_config(setup, seed)
+        for row in rows:
+            settings = {
+                "row": asdict(row),
+                "setup": asdict(setup),
+                "config": asdict(config),
+                "data": f"{splits.name} {splits.version}",
+                "strategy": stamp(strategy),
+                "devices": list(devices) if devices and row.columns > 1 else None,
             }
-        )
-    table = with_deltas(pd.DataFrame(results))
+            folder = fresh_dir(out_dir / row.key / f"seed{seed}", settings)
+            log(f"== {row.key}, seed {seed}: {row.label}")
+            result = train(
+                strategy,
+                lambda row=row: build_model(
+                    loaded,
+                    row,
+                    setup,
+                    prepared.channels,
+                    splits.num_classes,
+                    devices,
+                    prepared.pixel_mean,
+                ),
+                prepared.splits,
+                prepared.splits.train,
+                config,
+                folder,
+                augment=augmentation(loaded, row, prepared.basis),
+            )
+            ten = (
+                ten_crop_outputs(loaded, result.model, prepared.test_images)
+                if setup.ten_crop
+                else None
+            )
+            curves.setdefault(row.key, {})[seed] = result.history
+            if first_filters is None or (row.key == "base" and seed == seeds[0]):
+                first_filters = np.asarray(result.model.convs[0][0].kernel)
+            results.append(
+                {
+                    "row": row.key,
+                    "seed": seed,
+                    "change": row.label,
+                    **error_columns(
+                        loaded["top_k_accuracy"],
+                        result.test_probabilities,
+                        ten,
+                        prepared.test_labels,
+                    ),
+                    "training error % (last epoch)": round(
+                        100 * (1 - result.history["accuracy"].iloc[-1]), 1
+                    ),
+                    LEFT_CHANCE: epochs_to(result.history, setup.training_error),
+                    "parameters": result.model.count_params(),
+                    "training seconds": round(float(result.history["seconds"].iloc[-1]), 1),
+                    "KSH": row.paper,
+                }
+            )
+    per_seed = pd.DataFrame(results)
+    per_seed.to_csv(out_dir / "seeds.csv", index=False)
+    table = summary(per_seed)
     table.to_csv(out_dir / "results.csv", index=False)
-    learning_curves(curves, out_dir / "learning_curves.png")
+    seed_curves(curves, setup.training_error, out_dir / "learning_curves.png")
     first_layer_filters(first_filters, out_dir / "filters.png")
     augmented_samples(
-        loaded, prepared.train_images[:8], prepared.basis, seed, out_dir / "augmented_samples.png"
+        loaded,
+        prepared.train_images[:8],
+        prepared.basis,
+        seeds[0],
+        out_dir / "augmented_samples.png",
     )
-    return table
-
-
-# Each row's delta is against the net it changes: the base, or for two columns the
-# one-column net with half the kernels (KSH's own comparison).
-AGAINST = {"two_columns": "half"}
-
-
-def with_deltas(table):
-    """Δ top-1 and Δ top-5 (percentage points) of each row against its comparison net."""
-    errors = table.set_index("row")[["top-1 error %", "top-5 error %"]]
-    deltas = []
-    for key in table["row"]:
-        against = AGAINST.get(key, "base")
-        if key == against or against not in errors.index:
-            deltas.append((None, None))
-        else:
-            change = errors.loc[key] - errors.loc[against]
-            deltas.append(tuple(round(float(v), 2) for v in change))
-    table = table.copy()
-    position = table.columns.get_loc("top-5 error %") + 1
-    table.insert(position, "Δ top-1", [d[0] for d in deltas])
-    table.insert(position + 1, "Δ top-5", [d[1] for d in deltas])
-    table.insert(position + 2, "against", [AGAINST.get(k, "base") for k in table["row"]])
     return table
