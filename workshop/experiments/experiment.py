@@ -60,6 +60,20 @@ class Learned:
         return said
 
 
+def examples_in(dataset):
+    """How many examples a tf.data split holds (counted when its cardinality is not
+    known)."""
+    count = int(dataset.cardinality())
+    if count >= 0:
+        return count
+    return int(dataset.reduce(0, lambda n, _: n + 1))
+
+
+def guessing(splits):
+    """`chance_percent` for guessing a class of `splits` on its test split."""
+    return chance_percent(splits.num_classes, examples_in(splits.test))
+
+
 def chance_percent(classes, examples):
     """Accuracy % by guessing among `classes` on `examples` test items, and 3 standard
     deviations of it (binomial): (chance, noise) for a `Learned`."""

@@ -206,12 +206,3 @@ def write_learned(signs, path):
         for sign in signs
     ]
     pd.DataFrame(rows).to_csv(path, index=False)
-
-
-def examples_in(dataset):
-    """How many examples a tf.data split holds (counted when its cardinality is not
-    known)."""
-    count = int(dataset.cardinality())
-    if count >= 0:
-        return count
-    return int(dataset.reduce(0, lambda n, _: n + 1))

@@ -66,10 +66,9 @@ class AdversarialExperiment(Experiment):
     def learned(self, context):
         import pandas as pd
 
-        from ..experiment import Learned, chance_percent
-        from ..harness import examples_in
+        from ..experiment import Learned, guessing
 
-        right, noise = chance_percent(context.data.num_classes, examples_in(context.data.test))
+        right, noise = guessing(context.data)
         attacks = pd.read_csv(context.out / "attacks.csv")
         return [
             Learned(

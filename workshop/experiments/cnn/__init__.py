@@ -96,13 +96,12 @@ class CnnExperiment(Experiment):
     def learned(self, context):
         import pandas as pd
 
-        from ..experiment import Learned, chance_percent
-        from ..harness import examples_in
+        from ..experiment import Learned, guessing
         from .table import QUICK_EPOCHS
 
         args = context.args
         accuracy = pd.read_csv(context.out / "results.csv").set_index("row")["test accuracy %"]
-        chance, noise = chance_percent(context.data.num_classes, examples_in(context.data.test))
+        chance, noise = guessing(context.data)
         signs = []
         for row in context.plan:
             epochs = args.epochs or (QUICK_EPOCHS if args.quick else row.epochs)

@@ -1,15 +1,14 @@
 """Did a KSH-shaped net learn: its top-1 error against guessing among the classes (run
 ksh's rows, run googlenet's two nets)."""
 
-from ..experiment import Learned, chance_percent
-from ..harness import examples_in
+from ..experiment import Learned, guessing
 
 
 def top1_signs(errors, splits, epochs, what, full):
     """A `Learned` per entry of `errors` (name -> top-1 error %), labelled a smoke run
     when `epochs` is too few for a ReLU net of this shape to leave chance; `full` says
     what the full run reaches."""
-    right, noise = chance_percent(splits.num_classes, examples_in(splits.test))
+    right, noise = guessing(splits)
     smoke = ""
     if epochs < 5:
         smoke = (

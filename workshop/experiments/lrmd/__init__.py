@@ -78,11 +78,10 @@ class LrmdExperiment(Experiment):
     def learned(self, context):
         import pandas as pd
 
-        from ..experiment import Learned, chance_percent
-        from ..harness import examples_in
+        from ..experiment import Learned, guessing
 
         out = context.out
-        chance, noise = chance_percent(10, examples_in(context.data.test))
+        chance, noise = guessing(context.data)
         digits = pd.read_csv(out / "unsupervised_digits.csv")
         probe = pd.read_csv(out / "probe.csv").set_index("features")["all labels %"]
         race = pd.read_csv(out / "race.csv")

@@ -97,8 +97,7 @@ class RnnExperiment(Experiment):
     def learned(self, context):
         import pandas as pd
 
-        from ..experiment import Learned, chance_percent
-        from ..harness import examples_in
+        from ..experiment import Learned, guessing
         from .training import BASELINE_MSE
 
         setup = context.plan
@@ -128,7 +127,7 @@ class RnnExperiment(Experiment):
                 )
             )
         digits = pd.read_csv(context.out / "sequential_digits.csv")
-        chance, noise = chance_percent(context.data.num_classes, examples_in(context.data.test))
+        chance, noise = guessing(context.data)
         for _, row in digits.iterrows():
             signs.append(
                 Learned(
