@@ -6,6 +6,7 @@ own messages, so the import runs with file descriptor 2 sent to a temporary file
 which is replayed only if the import fails.
 """
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -23,17 +24,31 @@ def import_tensorflow(before_first_op=None, first_op=True):
         if before_first_op is not None:
             before_first_op(sys.modules["tensorflow"])
         return sys.modules["tensorflow"]
+    with captured_stderr():
+        import tensorflow as tf
+
+        if before_first_op is not None:
+            before_first_op(tf)
+        if first_op:
+            tf.constant(0)  # the device probe prints on first use, not on import
+    tf.get_logger().setLevel("ERROR")
+    import absl.logging
+    import keras
+
+    absl.logging.set_verbosity(absl.logging.ERROR)
+    keras.config.disable_traceback_filtering()  # keep exceptions as the student raised them
+    return tf
+
+
+@contextlib.contextmanager
+def captured_stderr():
+    """File descriptor 2 sent to a temporary file, replayed only if the block fails."""
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile(mode="w+b") as captured:
         os.dup2(captured.fileno(), 2)
         try:
-            import tensorflow as tf
-
-            if before_first_op is not None:
-                before_first_op(tf)
-            if first_op:
-                tf.constant(0)  # the device probe prints on first use, not on import
+            yield
         except BaseException:
             os.dup2(saved, 2)
             captured.seek(0)
@@ -42,13 +57,14 @@ def import_tensorflow(before_first_op=None, first_op=True):
         finally:
             os.dup2(saved, 2)
             os.close(saved)
-    tf.get_logger().setLevel("ERROR")
-    import absl.logging
-    import keras
 
-    absl.logging.set_verbosity(absl.logging.ERROR)
-    keras.config.disable_traceback_filtering()  # keep exceptions as the student raised them
-    return tf
+
+def warm_up_xla(tf):
+    """Compile one tiny function with XLA quietly: its C++ side logs two lines on the
+    first compilation of a process ("Compiled cluster using XLA!"), past
+    TF_CPP_MIN_LOG_LEVEL, and only once."""
+    with captured_stderr():
+        tf.function(lambda: tf.constant(1.0) + 1.0, jit_compile=True)()
 
 
 def threads_setter(threads):

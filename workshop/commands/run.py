@@ -58,6 +58,10 @@ def run(args, root):
     out = Path(args.out or experiment.default_out(args))
     context = Context(args, plan, strategy, loaded, data, out, root)
     print(experiment.describe(context))
+    if args.precision != "float32" or args.jit_compile:
+        print(f"With {harness.describe_levers()}.")
+    if args.jit_compile and args.strategy == "parameter_server":
+        print("XLA leaves the asynchronous step uncompiled: its variables live on the servers.")
     outcome = experiment.run(context)
     for number, table in enumerate(outcome.tables):
         if number:
@@ -70,7 +74,10 @@ def run(args, root):
     for sign in signs:
         print(f"  {sign.line()}")
     harness.write_learned(signs, out / "learning.csv")
-    print(f"Wrote {out}/: {', '.join([*outcome.files, 'learning.csv'])}.")
+    harness.write_settings(args, strategy, out / "run.json")
+    harness.write_throughput(out / "throughput.csv")
+    written = [*outcome.files, "learning.csv", "run.json", "throughput.csv"]
+    print(f"Wrote {out}/: {', '.join(written)}.")
     return 0
 
 

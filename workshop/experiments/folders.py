@@ -5,8 +5,12 @@ import shutil
 
 
 def fresh_dir(folder, settings, say=None):
-    """`folder`, emptied first if it holds a run made with other settings; `say` (a
-    print function), if given, hears which settings differ when a run is replaced."""
+    """`folder`, emptied first if it holds a run made with other settings (the
+    precision and XLA levers always among them); `say` (a print function), if given,
+    hears which settings differ when a run is replaced."""
+    from ..train import levers
+
+    settings = {**settings, "levers": levers.record()}
     stamp = folder / "settings.json"
     text = json.dumps(settings, sort_keys=True, default=str)
     if folder.exists() and (not stamp.exists() or stamp.read_text() != text):

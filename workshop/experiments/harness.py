@@ -39,6 +39,18 @@ def add_common_flags(parser, experiment):
             default=1,
             help="parameter_server without TF_CONFIG: its parameter servers (default 1)",
         )
+    parser.add_argument(
+        "--precision",
+        choices=["float32", "mixed"],
+        default="float32",
+        help="mixed: layers compute in float16 on GPUs (with a loss scale), bfloat16 on "
+        "CPUs, and keep float32 weights (default float32)",
+    )
+    parser.add_argument(
+        "--jit-compile",
+        action="store_true",
+        help="compile each training step's forward and backward pass with XLA",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", help=f"output folder (default {experiment.default_out_help})")
     if not experiment.datasets:  # an experiment that makes its own data (an environment)
@@ -77,6 +89,9 @@ def make_strategy(args):
         tf = import_tensorflow(configure)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    from ..train import levers  # imports Keras: after TensorFlow's quiet import
+
+    levers.configure(tf, getattr(args, "precision", "float32"), getattr(args, "jit_compile", False))
     return tf, made.get("strategy") or strategies.make_strategy(
         tf,
         args.strategy,
@@ -94,6 +109,13 @@ def describe_strategy(args, strategy):
         workers, ps = cluster_shape(strategy)
         return f"{workers} worker(s) + {ps} ps, asynchronous parameter_server strategy"
     return f"{strategy.num_replicas_in_sync} replica(s), {args.strategy} strategy"
+
+
+def describe_levers():
+    """E.g. "precision mixed_bfloat16, XLA on"."""
+    from ..train import levers
+
+    return f"precision {levers.policy()}, XLA {'on' if levers.jit_compile() else 'off'}"
 
 
 def load_splits(args):
@@ -206,3 +228,32 @@ def write_learned(signs, path):
         for sign in signs
     ]
     pd.DataFrame(rows).to_csv(path, index=False)
+
+
+def write_settings(args, strategy, path):
+    """run.json: what the results in the folder were made with."""
+    import json
+
+    from ..train import levers
+
+    settings = {
+        "experiment": args.experiment,
+        "impl": args.impl,
+        "quick": bool(args.quick),
+        "seed": args.seed,
+        "strategy": describe_strategy(args, strategy),
+        **levers.record(),
+    }
+    if getattr(args, "dataset", None):
+        settings["dataset"] = args.dataset
+    path.write_text(json.dumps(settings, indent=1) + "\n")
+
+
+def write_throughput(path):
+    """throughput.csv: each training loop's samples per second in this process
+    (train/meter.py), its first calls (tracing, compiling) kept apart."""
+    import pandas as pd
+
+    from ..train import meter
+
+    pd.DataFrame(meter.rows()).to_csv(path, index=False)

@@ -11,6 +11,9 @@ import time
 import numpy as np
 import tensorflow as tf
 
+from . import levers
+from .meter import Meter
+
 
 def runs_in_a_graph(function, *specs):
     """Whether `function` traces inside tf.function for inputs of these TensorSpecs.
@@ -25,25 +28,33 @@ def runs_in_a_graph(function, *specs):
 
 def fit_arrays(strategy, model, optimizer, loss, arrays, epochs, batch_size, shuffle_seed,
                after_epoch=None):  # fmt: skip
-    """Train `model` (built with `optimizer` in strategy.scope()) on `loss(*batch)`, a
-    batch mean, for `epochs` passes over `arrays`; epoch e (from 1) shuffles with
-    shuffle_seed + e. `after_epoch(epoch, mean loss, seconds)` is called after each.
-    Returns (seconds, whether the step ran as a graph)."""
+    """Train `model` (built with `optimizer` in strategy.scope(), wrapped by
+    `levers.loss_scaled`) on `loss(*batch)`, a batch mean, for `epochs` passes over
+    `arrays`; epoch e (from 1) shuffles with shuffle_seed + e. `after_epoch(epoch,
+    mean loss, seconds)` is called after each. Returns (seconds, whether the step ran
+    as a graph)."""
     replicas = strategy.num_replicas_in_sync
 
+    def replica_loss(*batch):
+        return (tf.cast(loss(*batch), tf.float32) / replicas,)
+
+    specs = [tf.TensorSpec((None,) + a.shape[1:], tf.as_dtype(a.dtype)) for a in arrays]
+    graph = runs_in_a_graph(loss, *specs)
+    # A loss that runs only eagerly cannot be compiled either.
+    gradients_of = levers.gradient_function(
+        tf, replica_loss, model.trainable_variables, optimizer, compile=graph
+    )
+
     def step(*batch):
-        with tf.GradientTape() as tape:
-            value = loss(*batch) / replicas
-        gradients = tape.gradient(value, model.trainable_variables)
+        value, gradients = gradients_of(*batch)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
         return value
 
     def distributed(batch):
         return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(step, args=batch), None)
 
-    specs = [tf.TensorSpec((None,) + a.shape[1:], tf.as_dtype(a.dtype)) for a in arrays]
-    graph = runs_in_a_graph(loss, *specs)
     run_batch = tf.function(distributed) if graph else distributed
+    meter = Meter("array loop")
     started = time.perf_counter()
     for epoch in range(1, epochs + 1):
         batches = (
@@ -51,7 +62,11 @@ def fit_arrays(strategy, model, optimizer, loss, arrays, epochs, batch_size, shu
             .shuffle(len(arrays[0]), seed=shuffle_seed + epoch)
             .batch(batch_size, drop_remainder=True)
         )
-        losses = [float(run_batch(b)) for b in strategy.experimental_distribute_dataset(batches)]
+        losses = []
+        for batch in strategy.experimental_distribute_dataset(batches):
+            called = time.perf_counter()
+            losses.append(float(run_batch(batch)))
+            meter.add(batch_size, time.perf_counter() - called, losses[-1])
         if after_epoch:
             after_epoch(epoch, float(np.mean(losses)), time.perf_counter() - started)
     return time.perf_counter() - started, graph

@@ -24,6 +24,8 @@ import pandas as pd
 import tensorflow as tf
 
 from ..data.pipeline import as_arrays, batched
+from . import levers
+from .meter import Meter
 from .strategy import clip_across_replicas, is_chief, is_parameter_server, worker_index
 
 STEPS_PER_CALL = 50
@@ -127,7 +129,7 @@ def train(strategy, build_model, splits, train_data, config, out_dir, augment=No
             if config.warmup_epochs:
                 steps = config.warmup_epochs * (train_size // config.batch_size)
                 rate = LinearWarmup(rate, max(steps, 1))
-            optimizer = OPTIMIZERS[config.optimizer](learning_rate=rate)
+            optimizer = levers.loss_scaled(OPTIMIZERS[config.optimizer](learning_rate=rate))
             optimizer.build(model.trainable_variables)
             tracked["optimizer"] = optimizer
     kernels = [w for w in model.trainable_variables if len(w.shape) >= 2]
@@ -199,17 +201,25 @@ def train(strategy, build_model, splits, train_data, config, out_dir, augment=No
     validation = batched(splits.validation, 256)
     test = batched(splits.test, 256)
 
-    def step(images, labels):
-        with tf.GradientTape() as tape:
-            probabilities = model(images, training=True)
-            per_example = keras.losses.sparse_categorical_crossentropy(labels, probabilities)
-            loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_batch)
-            if config.l2 and kernels:
-                loss += tf.nn.scale_regularization_loss(l2_penalty(kernels))
-        gradients = tape.gradient(loss, model.trainable_variables)
-        gradients = clip_across_replicas(tf, gradients, config.global_clipnorm)
-        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    def replica_loss(images, labels):
+        probabilities = levers.as_float32(tf, model(images, training=True))
+        per_example = keras.losses.sparse_categorical_crossentropy(labels, probabilities)
+        loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_batch)
+        if config.l2 and kernels:
+            loss += tf.nn.scale_regularization_loss(l2_penalty(kernels))
         correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(probabilities, -1), labels), tf.float32))
+        return loss, correct
+
+    if not asynchronous:  # forward and backward, compiled by XLA under --jit-compile
+        gradients_of = levers.gradient_function(
+            tf, replica_loss, model.trainable_variables, optimizer
+        )
+
+    def step(images, labels):
+        loss, gradients, correct = gradients_of(images, labels)
+        clipnorm = levers.clipnorm_for(optimizer, config.global_clipnorm)
+        gradients = clip_across_replicas(tf, gradients, clipnorm)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
         return loss, correct
 
     @tf.function
@@ -224,13 +234,14 @@ def train(strategy, build_model, splits, train_data, config, out_dir, augment=No
 
     @tf.function
     def predict(images):
-        return model(images, training=False)
+        return levers.as_float32(tf, model(images, training=False))
 
     writer = tf.summary.create_file_writer(str(out_dir / "tensorboard")) if chief else None
     verbose = config.verbose if chief else 0
     if verbose == 1 and not sys.stdout.isatty():
         verbose = 2
     steps = train_size // global_batch
+    meter = Meter("asynchronous SGD" if asynchronous else "epoch loop")
 
     def synchronous_epoch(epoch):
         bar = keras.utils.Progbar(steps, verbose=verbose if verbose == 1 else 0)
@@ -239,8 +250,10 @@ def train(strategy, build_model, splits, train_data, config, out_dir, augment=No
         done = 0
         while done < steps:
             count = min(STEPS_PER_CALL, steps - done)
+            called = time.perf_counter()
             loss, correct = train_steps(iterator, tf.constant(count))
             total_loss += float(loss)
+            meter.add(count * global_batch, time.perf_counter() - called, float(loss) / count)
             total_correct += float(correct)
             done += count
             bar.update(
@@ -257,7 +270,8 @@ def train(strategy, build_model, splits, train_data, config, out_dir, augment=No
             # when the trainer was made.
             if augment and epoch > 1:
                 trainer.x.assign(augmented_epoch(epoch))
-            loss, accuracy, _ = trainer.epoch(seed=config.seed + epoch, drop_remainder=True)
+            loss, accuracy, seconds = trainer.epoch(seed=config.seed + epoch, drop_remainder=True)
+            meter.add(steps * global_batch, seconds, loss)
             return loss, accuracy
     else:
         run_epoch = synchronous_epoch

@@ -157,7 +157,10 @@ class AsyncSGD:
             self.correct_sum = tf.Variable(0, dtype=tf.int64, name="correct_sum")
             self.x = tf.Variable(x, trainable=False, name="examples")
             self.y = tf.Variable(y, trainable=False, name="labels")
+        from . import levers
+
         self.learning_rate = learning_rate
+        self.loss_scale = levers.STATIC_LOSS_SCALE if levers.needs_loss_scale() else 1.0
         self._step = tf.function(
             self._train_step, input_signature=[tf.TensorSpec([None], tf.int64)]
         )
@@ -169,12 +172,18 @@ class AsyncSGD:
         with tf.control_dependencies([read]):  # the version first, then the weights
             with tf.GradientTape() as tape:
                 labels = tf.gather(self.y, ids)
-                outputs = self.model(tf.gather(self.x, ids), training=True)
+                outputs = tf.cast(self.model(tf.gather(self.x, ids), training=True), tf.float32)
                 loss = tf.reduce_mean(self.per_example_loss(tf, labels, outputs))
                 if self.penalty is not None:
                     loss += self.penalty(weights)
-        gradients = tape.gradient(loss, weights)
-        updates = [w.assign_sub(self.learning_rate * g) for w, g in zip(weights, gradients)]
+                scaled = loss * self.loss_scale
+        gradients = [g / self.loss_scale for g in tape.gradient(scaled, weights)]
+        # Under a fixed loss scale a step that overflowed is skipped, not written.
+        finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(g)) for g in gradients])
+        rate = tf.where(finite, self.learning_rate, 0.0)
+        updates = [
+            w.assign_sub(rate * tf.where(finite, g, 0.0)) for w, g in zip(weights, gradients)
+        ]
         with tf.control_dependencies(updates):  # counted once the update is written
             new = self.version.assign_add(1)
         stale = tf.cast(tf.minimum(new - read - 1, MAX_STALENESS - 1), tf.int32)

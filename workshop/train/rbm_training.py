@@ -14,6 +14,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from . import levers
+from .meter import Meter
+
 
 @dataclass(frozen=True)
 class RBMConfig:
@@ -46,7 +49,8 @@ def fit_rbm(rbm, x, config, after_epoch=None):
     # PCD's chain: one fantasy particle per batch row, started at random training images.
     chain = tf.Variable(tf.gather(x, order.choice(n, batch, replace=False)), trainable=False)
 
-    @tf.function
+    # The CD updates are not a loss's gradients: no loss scale; XLA compiles the epoch.
+    @tf.function(jit_compile=levers.jit_compile())
     def epoch(permutation):
         for step in tf.range(steps):
             v = tf.gather(x, permutation[step * batch : (step + 1) * batch])
@@ -57,11 +61,12 @@ def fit_rbm(rbm, x, config, after_epoch=None):
             if config.persistent:
                 chain.assign(chain_end)
 
-    seconds = []
+    seconds, meter = [], Meter("contrastive divergence")
     for number in range(1, config.epochs + 1):
         started = time.perf_counter()
         epoch(tf.constant(order.permutation(n), dtype=tf.int32))
         seconds.append(time.perf_counter() - started)
+        meter.add(steps * batch, seconds[-1])
         if after_epoch:
             after_epoch(number, seconds[-1])
     return seconds

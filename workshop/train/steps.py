@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from . import levers
+from .meter import Meter
 from .strategy import clip_across_replicas
 
 STEPS_PER_CALL = 50
@@ -41,7 +43,7 @@ def squared_error(model, x, y, batch=512):
     """Per-example squared errors of `model` on (x, y), computed in slices."""
     errors = []
     for start in range(0, int(x.shape[0]), batch):
-        prediction = model(x[start : start + batch], training=False)
+        prediction = np.asarray(model(x[start : start + batch], training=False), np.float32)
         errors.append(
             np.sum((np.asarray(prediction) - np.asarray(y[start : start + batch])) ** 2, -1)
         )
@@ -56,18 +58,22 @@ def train_steps(strategy, build_model, batches, test, config, log=None):
     keras.utils.set_random_seed(config.seed)
     with strategy.scope():
         model = build_model()
-        optimizer = keras.optimizers.Adam(learning_rate=config.learning_rate)
+        optimizer = levers.loss_scaled(keras.optimizers.Adam(learning_rate=config.learning_rate))
         optimizer.build(model.trainable_variables)
     global_batch = config.batch_size
     iterator = iter(strategy.experimental_distribute_dataset(batches))
 
+    def replica_loss(x, y):
+        prediction = levers.as_float32(tf, model(x, training=True))
+        per_example = tf.reduce_sum(tf.square(prediction - y), axis=-1)
+        return (tf.nn.compute_average_loss(per_example, global_batch_size=global_batch),)
+
+    gradients_of = levers.gradient_function(tf, replica_loss, model.trainable_variables, optimizer)
+
     def step(x, y):
-        with tf.GradientTape() as tape:
-            prediction = model(x, training=True)
-            per_example = tf.reduce_sum(tf.square(prediction - y), axis=-1)
-            loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_batch)
-        gradients = tape.gradient(loss, model.trainable_variables)
-        gradients = clip_across_replicas(tf, gradients, config.global_clipnorm)
+        loss, gradients = gradients_of(x, y)
+        clipnorm = levers.clipnorm_for(optimizer, config.global_clipnorm)
+        gradients = clip_across_replicas(tf, gradients, clipnorm)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
         return loss
 
@@ -88,11 +94,14 @@ def train_steps(strategy, build_model, batches, test, config, log=None):
         }
     ]
     done = 0
+    meter = Meter("steps loop")
     while done < config.steps:
         count = min(
             STEPS_PER_CALL, config.eval_every - done % config.eval_every, config.steps - done
         )
+        called = time.perf_counter()
         total = float(run_steps(tf.constant(count)))
+        meter.add(count * global_batch, time.perf_counter() - called, total / count)
         done += count
         if done % config.eval_every == 0 or done == config.steps:
             mse = float(np.mean(squared_error(model, test_x, test_y)))

@@ -85,8 +85,8 @@ def clip_across_replicas(tf, gradients, clipnorm):
     on where clipping belongs). Call this in the
     replica's step and give the optimizer no clipping: its own sum restores the whole.
     """
-    if not clipnorm:
-        return gradients
+    if clipnorm is None or (isinstance(clipnorm, (int, float)) and not clipnorm):
+        return gradients  # (a tensor when a loss scale multiplies it: levers.clipnorm_for)
     context = tf.distribute.get_replica_context()
     total = context.all_reduce(tf.distribute.ReduceOp.SUM, gradients)
     clipped, _ = tf.clip_by_global_norm(total, clipnorm)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ...data.pipeline import as_arrays
+from ...train import levers
 from ...train.custom_loss import fit_arrays
 from ..experiment import Outcome
 from ..figures import plt
@@ -39,7 +40,8 @@ def build(kind, input_shape, classes):
             keras.layers.Dense(100, activation="relu"),
             keras.layers.Dropout(0.5),
         ]
-    layers.append(keras.layers.Dense(classes, activation="softmax"))
+    # float32 under a mixed policy too: the probabilities feed the loss (Keras's advice).
+    layers.append(keras.layers.Dense(classes, activation="softmax", dtype="float32"))
     return keras.Sequential(layers, name=kind.split(",")[0])
 
 
@@ -50,7 +52,7 @@ def train(strategy, kind, loss, data, setup, seed):
     keras.utils.set_random_seed(seed)
     with strategy.scope():
         model = build(kind, shape, classes)
-        optimizer = keras.optimizers.Adam(setup.learning_rate)
+        optimizer = levers.loss_scaled(keras.optimizers.Adam(setup.learning_rate))
     # Epoch e shuffles with seed + e − 1, as it always has.
     seconds, graph = fit_arrays(
         strategy, model, optimizer, lambda images, labels: loss(model, images, labels),
@@ -62,7 +64,9 @@ def train(strategy, kind, loss, data, setup, seed):
 def attack(fgsm, model, images, labels, epsilon, batch=120):
     return np.concatenate(
         [
-            np.asarray(fgsm(model, images[i : i + batch], labels[i : i + batch], epsilon))
+            np.asarray(
+                fgsm(model, images[i : i + batch], labels[i : i + batch], epsilon), np.float32
+            )
             for i in range(0, len(images), batch)
         ]
     )
@@ -70,7 +74,7 @@ def attack(fgsm, model, images, labels, epsilon, batch=120):
 
 def error_and_confidence(model, images, labels):
     """Error % and the mean confidence % of the predicted class on the errors."""
-    probabilities = np.asarray(model.predict(images, batch_size=256, verbose=0))
+    probabilities = np.asarray(model.predict(images, batch_size=256, verbose=0), np.float32)
     predicted = probabilities.argmax(axis=1)
     wrong = predicted != labels
     confidence = probabilities.max(axis=1)[wrong].mean() if wrong.any() else np.nan

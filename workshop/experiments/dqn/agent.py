@@ -2,11 +2,15 @@
 and one update under a `tf.distribute` strategy, built from the exercises' functions
 (`q_targets` and `dqn_loss`, Exercise 4.3). The networks know nothing of the strategy."""
 
+import time
+
 import keras
 import numpy as np
 import tensorflow as tf
 
+from ...train import levers
 from ...train.custom_loss import runs_in_a_graph
+from ...train.meter import Meter
 
 
 def build_q_network(kind, observation_shape, num_actions):
@@ -50,7 +54,7 @@ class Learner:
         with strategy.scope():
             self.online = build_q_network(setup.network, observation_shape, num_actions)
             self.target = build_q_network(setup.network, observation_shape, num_actions)
-            self.optimizer = make_optimizer(setup)
+            self.optimizer = levers.loss_scaled(make_optimizer(setup))
             self.optimizer.build(self.online.trainable_variables)
         self.copy_target()
         replicas = strategy.num_replicas_in_sync
@@ -63,19 +67,22 @@ class Learner:
             tf.TensorSpec([None, num_actions], tf.float32),
         )
 
+        def replica_loss(observations, actions, targets):
+            q = levers.as_float32(tf, self.online(observations, training=True))
+            # dqn_loss is the replica's batch mean; the replicas' gradients are summed.
+            return (self.dqn_loss(q, actions, targets) / replicas,)
+
+        variables = self.online.trainable_variables
+        gradients_of = levers.gradient_function(tf, replica_loss, variables, self.optimizer)
+
         def update(observations, actions, targets):
-            variables = self.online.trainable_variables
-            with tf.GradientTape() as tape:
-                q = self.online(observations, training=True)
-                # dqn_loss is the replica's batch mean; the replicas' gradients are summed.
-                loss = self.dqn_loss(q, actions, targets) / replicas
-            gradients = tape.gradient(loss, variables)
+            loss, gradients = gradients_of(observations, actions, targets)
             self.optimizer.apply_gradients(zip(gradients, variables))
             return loss
 
-        def next_values(next_observations):
+        def next_values(next_observations):  # in float32 for the student's q_targets
             online = self.online(next_observations) if double else None
-            return self.target(next_observations), online
+            return levers.as_float32(tf, (self.target(next_observations), online))
 
         def fused_step(observations, actions, rewards, next_observations, dones):
             next_target, next_online = next_values(next_observations)
@@ -93,8 +100,12 @@ class Learner:
             return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
 
         self._train_fused, self._train_given = train_fused, train_given_targets
+        self.meter = Meter("DQN update")
         self._next_values = tf.function(next_values)
-        self._q = tf.function(lambda observations: self.online(observations), reduce_retracing=True)
+        self._q = tf.function(
+            lambda observations: levers.as_float32(tf, self.online(observations)),
+            reduce_retracing=True,
+        )
 
     def copy_target(self):
         for mine, theirs in zip(self.target.weights, self.online.weights):
@@ -115,6 +126,12 @@ class Learner:
 
     def train(self, batch):
         """One update on a sample of the replay buffer; the loss (mean over the batch)."""
+        started = time.perf_counter()
+        loss = self._update(batch)
+        self.meter.add(len(batch["actions"]), time.perf_counter() - started, loss)
+        return loss
+
+    def _update(self, batch):
         observations = batch["observations"]
         actions = np.asarray(batch["actions"], np.int32)
         rewards = np.asarray(batch["rewards"], np.float32)

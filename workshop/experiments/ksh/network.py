@@ -135,7 +135,9 @@ class KshNet(keras.Model):
         # Biases start at 0, not at KSH's 1 (§5), and the softmax layer keeps Keras's
         # Glorot start: with biases of 1 the first softmax was 58% sure of one class, and
         # with N(0, 0.01) weights into it the net never left chance (docs/experiments/ksh.md).
-        self.classifier = keras.layers.Dense(num_classes, activation="softmax", name="fc8")
+        self.classifier = keras.layers.Dense(
+            num_classes, activation="softmax", name="fc8", dtype="float32"
+        )
 
     def build(self, input_shape):
         # One eager pass on zeros builds every sublayer inside its column's device

@@ -66,7 +66,11 @@ def run_all(setup, args, root, out, log=print):
             str(setup.race_learning_rate),
             "--eps",
             str(setup.eps),
+            "--precision",
+            getattr(args, "precision", "float32"),
         ]
+        if getattr(args, "jit_compile", False):
+            command.append("--jit-compile")
         if args.data_dir:
             command += ["--data-dir", args.data_dir]
         fresh_dir(folder, {"command": command[3:]})  # resumed only with the same settings
@@ -124,10 +128,13 @@ def main(argv=None):
     parser.add_argument("--learning-rate", type=float, default=0.05)
     parser.add_argument("--eps", type=float, default=0.01)
     parser.add_argument("--data-dir")
+    parser.add_argument("--precision", default="float32")
+    parser.add_argument("--jit-compile", action="store_true")
     args = parser.parse_args(argv)
     strategy_name, workers = parse_configuration(args.configuration)
 
     from ...quiet import import_tensorflow
+    from ...train import levers
     from ...train import strategy as strategies
     from ..harness import implementation, load, load_splits
 
@@ -136,6 +143,7 @@ def main(argv=None):
             strategies.split_cpu(tf, 2)
 
     tf = import_tensorflow(configure)
+    levers.configure(tf, args.precision, args.jit_compile)
     strategy = strategies.make_strategy(tf, strategy_name, 2, workers=workers, ps=1)
 
     from ...train.loop import TrainConfig, train

@@ -31,7 +31,7 @@ def build_classifier(layers, shape, input_shape, num_classes, eps):
     x = layers["LocallyConnected2D"](shape.maps, shape.kernel, strides=shape.stride)(x)
     x = MapPooling(np.asarray(layers["pooling_matrix"](shape.maps, shape.pool)), eps)(x)
     x = keras.layers.Flatten()(x)
-    outputs = keras.layers.Dense(num_classes, activation="softmax")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="lrmd_classifier")
 
 
@@ -124,9 +124,12 @@ class LrmdLayer:
         tf = self.tf
         normalised = self.normalise(images)
         codes = self.encoder(normalised)  # W₁ₚᵀ xₚ: (batch, H', W', maps)
-        rebuilt = tf.einsum("bhwk,hwdk->bhwd", codes, self.decoder)
-        error = tf.reduce_sum(tf.square(rebuilt - self.fields(normalised)), axis=[1, 2, 3])
-        sparsity = tf.reduce_sum(self.pool(codes), axis=[1, 2, 3])
+        # Under a mixed policy the products run in the layers' compute dtype, the sums
+        # of squares in float32.
+        rebuilt = tf.einsum("bhwk,hwdk->bhwd", codes, tf.cast(self.decoder, codes.dtype))
+        residual = tf.cast(rebuilt, tf.float32) - tf.cast(self.fields(normalised), tf.float32)
+        error = tf.reduce_sum(tf.square(residual), axis=[1, 2, 3])
+        sparsity = tf.reduce_sum(tf.cast(self.pool(codes), tf.float32), axis=[1, 2, 3])
         return (
             tf.reduce_mean(error + lam * sparsity),
             tf.reduce_mean(error),
@@ -154,7 +157,7 @@ def _in_batches(compute, images, batch=256):
     """`compute` over `images` a batch at a time, concatenated as NumPy."""
     return np.concatenate(
         [
-            np.asarray(compute(images[start : start + batch]))
+            np.asarray(compute(images[start : start + batch]), np.float32)
             for start in range(0, len(images), batch)
         ]
     )

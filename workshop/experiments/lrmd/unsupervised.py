@@ -1,8 +1,13 @@
 """Training one LRMD layer (stack.py) without labels: Adam on its objective, the
 decoding columns kept at norm ≤ 1 after every step."""
 
+import time
+
 import keras
 import numpy as np
+
+from ...train import levers
+from ...train.meter import Meter
 
 
 def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam, seed):
@@ -12,11 +17,15 @@ def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam
     optimizer = keras.optimizers.Adam(learning_rate)
     weights = layer.weights
 
+    optimizer = levers.loss_scaled(optimizer)
+    gradients_of = levers.gradient_function(
+        tf, lambda batch: layer.objective(batch, lam), weights, optimizer
+    )
+
     @tf.function
     def step(batch):
-        with tf.GradientTape() as tape:
-            loss, error, sparsity = layer.objective(batch, lam)
-        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        loss, gradients, error, sparsity = gradients_of(batch)
+        optimizer.apply_gradients(zip(gradients, weights))
         layer.constrain()
         return loss, error, sparsity
 
@@ -24,7 +33,7 @@ def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam
     def measure(batch):
         return layer.objective(batch, lam)
 
-    rng = np.random.default_rng(seed)
+    rng, meter = np.random.default_rng(seed), Meter("LRMD objective")
     history = [_row(0, _mean(tf, measure, images, batch_size))]
     for epoch in range(1, epochs + 1):
         order = rng.permutation(len(images))
@@ -32,7 +41,10 @@ def train_unsupervised(tf, layer, images, epochs, batch_size, learning_rate, lam
         batches = 0
         for start in range(0, len(order) - batch_size + 1, batch_size):
             batch = tf.constant(images[order[start : start + batch_size]])
-            sums += [float(v) for v in step(batch)]
+            called = time.perf_counter()
+            values = [float(v) for v in step(batch)]
+            meter.add(batch_size, time.perf_counter() - called, values[0])
+            sums += values
             batches += 1
         history.append(_row(epoch, sums / max(batches, 1)))
     return history

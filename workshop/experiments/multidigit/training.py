@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from ...train import levers
 from ...train.custom_loss import fit_arrays
 from ..experiment import Outcome
 from ..figures import plt
@@ -40,7 +41,7 @@ def train(strategy, likelihood, train_data, setup, seed, log=print):
     keras.utils.set_random_seed(seed)
     with strategy.scope():
         model = build(images.shape[1:])
-        optimizer = keras.optimizers.Adam(setup.learning_rate)
+        optimizer = levers.loss_scaled(keras.optimizers.Adam(setup.learning_rate))
 
     def loss_of(batch_images, batch_lengths, batch_digits):
         length_logits, digit_logits = model(batch_images, training=True)

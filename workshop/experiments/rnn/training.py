@@ -72,8 +72,9 @@ def hidden_state_gradient_norms(model, x, y):
         for t in range(steps):
             _, states = cell(x[:, t], states)
             states = list(states) if isinstance(states, (list, tuple)) else [states]
-            states[0] = states[0] + zeros[t]  # h_t, perturbed by nothing
-        loss = tf.reduce_mean(tf.square(head(states[0]) - y))
+            # h_t, perturbed by nothing (in the cell's compute dtype under a mixed policy)
+            states[0] = states[0] + tf.cast(zeros[t], states[0].dtype)
+        loss = tf.reduce_mean(tf.square(tf.cast(head(states[0]), tf.float32) - y))
     gradient = tape.gradient(loss, zeros)  # (steps, batch, units)
     return np.asarray(tf.reduce_mean(tf.norm(gradient, axis=-1), axis=1))
 
