@@ -52,10 +52,10 @@ def test_a_loss_that_disagrees_and_a_failed_run_are_problems(monkeypatch, tmp_pa
     monkeypatch.setattr(device_check, "run_once", _fake_runs(losses))
     table, problems = device_check.check(["cnn"], None, False, 0.1, 0.05, tmp_path, say=str)
     assert len(table) == 8 and len(problems) == 4  # per strategy: one disagrees, one fails
-    assert "last loss 1.5 against float32's 1" in problems[0]
+    assert "epoch loop 1.5 against float32's 1" in problems[0]
     assert "out of memory" in problems[1]
     agreed = table.dropna(subset=["speed-up"])
-    assert set(agreed["loss agrees"]) == {"yes", "no"}
+    assert set(agreed["loss agrees"].dropna().str[:3]) == {"yes", "no "}
     assert set(agreed[agreed["XLA"] == "on"]["speed-up"]) == {2.0}
 
 
@@ -66,3 +66,17 @@ def test_reinforcement_learning_losses_are_shown_not_compared(monkeypatch, tmp_p
     table, problems = device_check.check(["dqn"], None, False, 0.1, 0.05, tmp_path, say=str)
     assert not problems
     assert set(table["loss agrees"].dropna()) == {"not compared"}
+
+
+def test_a_loop_without_a_loss_is_not_compared_but_a_loss_gone_nan_is_a_problem(
+    monkeypatch, tmp_path
+):
+    nan = float("nan")
+    losses = {("float32", False): nan, ("float32", True): nan,
+              ("mixed", False): nan, ("mixed", True): nan}  # fmt: skip
+    monkeypatch.setattr(device_check, "run_once", _fake_runs(losses))
+    table, problems = device_check.check(["rbm"], None, False, 0.1, 0.05, tmp_path, say=str)
+    assert not problems and set(table["loss agrees"].dropna()) == {"no loss"}
+    losses[("float32", False)] = 0.7  # float32 learns; mixed ends in NaN
+    table, problems = device_check.check(["cnn"], None, False, 0.1, 0.05, tmp_path, say=str)
+    assert len(problems) == 6 and "epoch loop nan against float32's 0.7" in problems[0]

@@ -196,3 +196,17 @@ def test_a_quick_run_with_mixed_precision_and_xla_on_two_replicas(data_dir, tmp_
 @pytest.mark.parametrize("name", sorted(experiments()))
 def test_every_quick_run_with_mixed_precision_and_xla(name, strategy, data_dir, tmp_path):
     _quick(name, strategy, data_dir, tmp_path)
+
+
+def test_run_all_hands_both_levers_to_every_experiment_and_keeps_them_apart():
+    import argparse
+    from pathlib import Path
+
+    from workshop.experiments import everything
+
+    args = argparse.Namespace(quick=True, impl=None, data_dir=None, precision="mixed",
+                              jit_compile=True)  # fmt: skip
+    command = everything.command_for(experiments()["cnn"], args, None, Path("runs/all/cnn"))
+    assert command[-3:] == ["--precision", "mixed", "--jit-compile"]
+    plain = argparse.Namespace(**{**vars(args), "precision": "float32", "jit_compile": False})
+    assert everything.settings_of(args) != everything.settings_of(plain)  # not "finished"

@@ -26,6 +26,13 @@ def add_arguments(parser):
     )
     parser.add_argument("--impl", choices=["solutions", "exercises"], default=None,
                         help="whose layers to train (each experiment's default)")  # fmt: skip
+    parser.add_argument(
+        "--precision", choices=["float32", "mixed"], default="float32",
+        help="every experiment's --precision (default float32)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--jit-compile", action="store_true", help="every experiment with --jit-compile"
+    )
     parser.add_argument("--out", default="runs/all", help="output folder (default runs/all)")
     parser.add_argument(
         "--data-dir", help="TensorFlow Datasets folder (default ~/.cache/nndl-workshop)"
@@ -56,13 +63,15 @@ def command_for(experiment, args, root, folder):
         command.append("--quick")
     if args.impl:
         command += ["--impl", args.impl]
+    command += ["--precision", args.precision] + (["--jit-compile"] if args.jit_compile else [])
     if args.data_dir and experiment.datasets:
         command += ["--data-dir", args.data_dir]
     return command
 
 
 def settings_of(args):
-    return {"quick": bool(args.quick), "impl": args.impl}
+    return {"quick": bool(args.quick), "impl": args.impl, "precision": args.precision,
+            "jit_compile": bool(args.jit_compile)}  # fmt: skip
 
 
 def run(args, root, say=print):

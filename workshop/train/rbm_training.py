@@ -14,7 +14,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from . import levers
 from .meter import Meter
 
 
@@ -49,8 +48,10 @@ def fit_rbm(rbm, x, config, after_epoch=None):
     # PCD's chain: one fantasy particle per batch row, started at random training images.
     chain = tf.Variable(tf.gather(x, order.choice(n, batch, replace=False)), trainable=False)
 
-    # The CD updates are not a loss's gradients: no loss scale; XLA compiles the epoch.
-    @tf.function(jit_compile=levers.jit_compile())
+    # The CD updates are not a loss's gradients: no loss scale, and no backward pass for
+    # XLA to compile. Compiling the whole epoch instead was measured on 2 CPU cores at
+    # 65 s of compiling and 250× fewer samples a second (benchmarks/device_check.py).
+    @tf.function
     def epoch(permutation):
         for step in tf.range(steps):
             v = tf.gather(x, permutation[step * batch : (step + 1) * batch])
