@@ -31,7 +31,7 @@ def test_mixed_is_bfloat16_on_a_cpu_and_float32_is_float32(restored):
     assert keras.mixed_precision.global_policy().compute_dtype == "bfloat16"
     assert levers.record() == {"precision": "mixed_bfloat16", "jit_compile": False}
     assert levers.configure(tf, "float32", True) == "float32"
-    assert levers.describe() == "float32, XLA"
+    assert levers.describe() == "precision float32, XLA on"
     with pytest.raises(ValueError, match="unknown precision"):
         levers.policy_for(tf, "half")
 

@@ -59,7 +59,9 @@ def run(args, root):
     context = Context(args, plan, strategy, loaded, data, out, root)
     print(experiment.describe(context))
     if args.precision != "float32" or args.jit_compile:
-        print(f"With {harness.describe_levers()}.")
+        from ..train import levers
+
+        print(f"With {levers.describe()}.")
     if args.jit_compile and args.strategy == "parameter_server":
         print("XLA leaves the asynchronous step uncompiled: its variables live on the servers.")
     outcome = experiment.run(context)

@@ -91,7 +91,7 @@ def make_strategy(args):
         raise UsageError(str(error)) from None
     from ..train import levers  # imports Keras: after TensorFlow's quiet import
 
-    levers.configure(tf, getattr(args, "precision", "float32"), getattr(args, "jit_compile", False))
+    levers.configure(tf, args.precision, args.jit_compile)
     return tf, made.get("strategy") or strategies.make_strategy(
         tf,
         args.strategy,
@@ -109,13 +109,6 @@ def describe_strategy(args, strategy):
         workers, ps = cluster_shape(strategy)
         return f"{workers} worker(s) + {ps} ps, asynchronous parameter_server strategy"
     return f"{strategy.num_replicas_in_sync} replica(s), {args.strategy} strategy"
-
-
-def describe_levers():
-    """E.g. "precision mixed_bfloat16, XLA on"."""
-    from ..train import levers
-
-    return f"precision {levers.policy()}, XLA {'on' if levers.jit_compile() else 'off'}"
 
 
 def load_splits(args):

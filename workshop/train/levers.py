@@ -61,8 +61,8 @@ def record():
 
 
 def describe():
-    """E.g. "mixed_bfloat16, XLA" or "float32"."""
-    return policy() + (", XLA" if _jit_compile else "")
+    """E.g. "precision mixed_bfloat16, XLA on"."""
+    return f"precision {policy()}, XLA {'on' if _jit_compile else 'off'}"
 
 
 def needs_loss_scale():
@@ -89,9 +89,7 @@ def clipnorm_for(optimizer, clipnorm):
     """A global-norm clip for gradients still multiplied by the loss scale: clipping
     them to clipnorm × scale is clipping the true gradient to clipnorm. Call it inside
     the step: the scale changes as training goes."""
-    if clipnorm and isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return clipnorm * optimizer.dynamic_scale
-    return clipnorm
+    return clipnorm * scale_of(optimizer) if clipnorm else clipnorm
 
 
 def gradient_function(tf, compute_loss, variables, optimizer=None, compile=True):
@@ -105,7 +103,7 @@ def gradient_function(tf, compute_loss, variables, optimizer=None, compile=True)
         with tf.GradientTape() as tape:
             loss, *extras = compute_loss(*batch)
             loss = tf.cast(loss, tf.float32)
-            scaled = loss * scale_of(optimizer) if optimizer is not None else loss
+            scaled = loss * scale_of(optimizer)
         return (loss, tape.gradient(scaled, variables), *extras)
 
     return tf.function(gradients, jit_compile=True) if _jit_compile and compile else gradients

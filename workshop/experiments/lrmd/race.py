@@ -67,9 +67,9 @@ def run_all(setup, args, root, out, log=print):
             "--eps",
             str(setup.eps),
             "--precision",
-            getattr(args, "precision", "float32"),
+            args.precision,
         ]
-        if getattr(args, "jit_compile", False):
+        if args.jit_compile:
             command.append("--jit-compile")
         if args.data_dir:
             command += ["--data-dir", args.data_dir]
