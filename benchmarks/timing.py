@@ -41,19 +41,28 @@ def timed(function, inputs, weights, repeats_per_round):
 
 
 def print_table(pairs, rounds, repeats):
-    """`pairs` of (name, reference name, our passes, reference passes): medians, ratio."""
+    """`pairs` of (name, reference name, our passes, reference passes): medians, ratio.
+
+    The ratio is the median over rounds of ours ÷ the reference in the same round, and
+    `ratio IQR` the middle half of those per-round ratios: a burst of load on this
+    shared machine lands in one round and moves both sides of its ratio alike.
+    """
     print(
         f"TensorFlow {tf.__version__}, Keras {keras.__version__}, devices: "
         f"{[d.device_type for d in tf.config.list_logical_devices()]}, "
         f"{rounds} rounds x {repeats} calls, medians"
     )
-    print(f"{'ours':<30} {'pass':<17} {'ours ms':>8} {'ref ms':>8} {'ratio':>6}  reference")
+    header = f"{'ours':<32} {'pass':<17} {'ours ms':>8} {'ref ms':>8}"
+    print(f"{header} {'ratio':>6} {'ratio IQR':>11}  reference")
     for name, reference_name, ours, reference in pairs:
         for kind in ours:
             mine, theirs = [], []
             for _ in range(rounds):
                 mine.append(ours[kind]())
                 theirs.append(reference[kind]())
+            ratios = [a / b for a, b in zip(mine, theirs)]
+            low, _, high = statistics.quantiles(ratios, n=4)
             a, b = statistics.median(mine), statistics.median(theirs)
-            row = f"{name:<30} {kind:<17} {a * 1e3:8.2f} {b * 1e3:8.2f} {a / b:6.2f}"
+            row = f"{name:<32} {kind:<17} {a * 1e3:8.2f} {b * 1e3:8.2f}"
+            row += f" {statistics.median(ratios):6.2f} {low:5.2f}–{high:<5.2f}"
             print(f"{row}  {reference_name}")
