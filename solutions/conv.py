@@ -104,13 +104,25 @@ def _receptive_fields(inputs, kernel_size, strides):
     _, height, width, channels = inputs.shape
     index = _field_index(height, width, kernel_size, strides)  # (H', W', kh * kw)
     out_h, out_w, field = index.shape
-    # Pixels first, so that each gathered row is a whole (batch, channels) slab:
-    # copying long rows is far faster than copying one float at a time.
+    if channels >= _CHANNELS_FOR_BATCH_MAJOR:
+        # Each gathered row is one pixel's channels, already in the vector's order:
+        # no transpose before or after.
+        pixels = ops.reshape(inputs, (-1, height * width, channels))
+        fields = ops.take(pixels, index.reshape(-1), axis=1)  # (batch, H' W' kh kw, channels)
+        return ops.reshape(fields, (-1, out_h, out_w, field * channels))
+    # Few channels: rows of one float are slow to copy, so gather pixels first, each
+    # row a whole (batch, channels) slab, and transpose once afterwards.
     pixels = ops.transpose(ops.reshape(inputs, (-1, height * width, channels)), (1, 0, 2))
     fields = ops.take(pixels, index.reshape(-1), axis=0)  # (H' W' kh kw, batch, channels)
     fields = ops.reshape(fields, (out_h, out_w, field, -1, channels))
     fields = ops.transpose(fields, (3, 0, 1, 2, 4))  # (batch, H', W', kh kw, channels)
     return ops.reshape(fields, (-1, out_h, out_w, field * channels))
+
+
+# Measured on CPU (benchmarks/conv_pool_speed.py and docs/performance.md): with 8 or
+# more channels the batch-major gather wins every pass, with 1 it loses forward 4× to
+# pixels-first; 3 channels were a draw.
+_CHANNELS_FOR_BATCH_MAJOR = 4
 
 
 @functools.lru_cache(maxsize=64)
