@@ -59,12 +59,11 @@ class LSTMCell(keras.layers.Layer):
         h_previous, c_previous = states
         # W [x; h] of eq. 3.11 as x W_x + h W_h: the same numbers without copying [x, h]
         # into a new tensor at every step (1.8× slower than keras.layers.LSTM that way).
+        # One split, not two slices: a split's gradient is one concatenation, a slice's
+        # a kernel-sized tensor of zeros (1.2–1.35× slower than Keras forward + backward).
         input_dim = self.kernel.shape[0] - self.units
-        z = (
-            ops.matmul(inputs, self.kernel[:input_dim])
-            + ops.matmul(h_previous, self.kernel[input_dim:])
-            + self.bias
-        )
+        kernel_x, kernel_h = ops.split(self.kernel, [input_dim], axis=0)
+        z = ops.matmul(inputs, kernel_x) + ops.matmul(h_previous, kernel_h) + self.bias
         z_candidate, z_output, z_input, z_forget = ops.split(z, 4, axis=-1)
         c_tilde = ops.tanh(z_candidate)  # candidate memory
         o = ops.sigmoid(z_output)  # output gate
