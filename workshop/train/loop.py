@@ -50,6 +50,7 @@ class TrainConfig:
     l2: float = 0.0  # λ of the book's C = C0 + λ/(2n) Σ w²
     patience: int = 0  # epochs without a better validation accuracy before stopping; 0: never
     warmup_epochs: int = 0  # the learning rate rises linearly from 0 over these epochs
+    auxiliary_weight: float = 0.3  # of an auxiliary classifier's loss (GoogLeNet's 0.3)
     seed: int = 0
     verbose: int = 1  # 0 silent, 1 progress bar, 2 one line per epoch
 
@@ -202,8 +203,9 @@ def train(strategy, build_model, splits, train_data, config, out_dir, augment=No
     test = batched(splits.test, 256)
 
     def replica_loss(images, labels):
-        probabilities = levers.as_float32(tf, model(images, training=True))
-        per_example = keras.losses.sparse_categorical_crossentropy(labels, probabilities)
+        outputs = model(images, training=True)
+        outputs = tf.nest.map_structure(lambda output: levers.as_float32(tf, output), outputs)
+        per_example, probabilities = cross_entropy(labels, outputs, config.auxiliary_weight)
         loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_batch)
         if config.l2 and kernels:
             loss += tf.nn.scale_regularization_loss(l2_penalty(kernels))
@@ -377,8 +379,8 @@ def _asynchronous_trainer(strategy, model, train_data, config, penalty, images=N
     images = stored if images is None else images
     coordinator = tf.distribute.coordinator.ClusterCoordinator(strategy)
 
-    def per_example_loss(tf, labels, probabilities):
-        return keras.losses.sparse_categorical_crossentropy(labels, probabilities)
+    def per_example_loss(tf, labels, outputs):
+        return cross_entropy(labels, outputs, config.auxiliary_weight)[0]
 
     return AsyncSGD(
         tf,
@@ -392,6 +394,18 @@ def _asynchronous_trainer(strategy, model, train_data, config, penalty, images=N
         per_example_loss=per_example_loss,
         penalty=penalty,
     )
+
+
+def cross_entropy(labels, outputs, auxiliary_weight):
+    """(each example's loss, the main probabilities). `outputs` are a model's
+    probabilities, or in training [main, auxiliary, ...] from a net with auxiliary
+    classifiers (GoogLeNet's, Szegedy et al. 2015 §5), whose cross-entropies are added
+    discounted by `auxiliary_weight`."""
+    main, *auxiliary = outputs if isinstance(outputs, (list, tuple)) else (outputs,)
+    loss = keras.losses.sparse_categorical_crossentropy(labels, main)
+    for extra in auxiliary:
+        loss += auxiliary_weight * keras.losses.sparse_categorical_crossentropy(labels, extra)
+    return loss, main
 
 
 def final_weights_digest(model):

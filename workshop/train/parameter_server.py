@@ -130,7 +130,8 @@ class AsyncSGD:
     runs again after a worker fails is counted twice in these sums, as it already is in
     the version, `seen` and staleness counts.)
     `per_example_loss(tf, labels, outputs)` gives the loss of each example (default:
-    cross-entropy from logits); `penalty(weights)`, if given, is added to the mean.
+    cross-entropy from logits; `outputs` may be [main, auxiliary, ...] in training);
+    `penalty(weights)`, if given, is added to the mean.
     """
 
     def __init__(
@@ -172,7 +173,8 @@ class AsyncSGD:
         with tf.control_dependencies([read]):  # the version first, then the weights
             with tf.GradientTape() as tape:
                 labels = tf.gather(self.y, ids)
-                outputs = tf.cast(self.model(tf.gather(self.x, ids), training=True), tf.float32)
+                outputs = self.model(tf.gather(self.x, ids), training=True)
+                outputs = tf.nest.map_structure(lambda o: tf.cast(o, tf.float32), outputs)
                 loss = tf.reduce_mean(self.per_example_loss(tf, labels, outputs))
                 if self.penalty is not None:
                     loss += self.penalty(weights)
@@ -189,7 +191,8 @@ class AsyncSGD:
         stale = tf.cast(tf.minimum(new - read - 1, MAX_STALENESS - 1), tf.int32)
         self.staleness.assign_add(tf.one_hot(stale, MAX_STALENESS, dtype=tf.int32))
         self.seen.scatter_add(tf.IndexedSlices(tf.ones_like(ids, dtype=tf.int32), ids))
-        predicted = tf.argmax(outputs, axis=-1, output_type=labels.dtype)
+        main = outputs[0] if isinstance(outputs, (list, tuple)) else outputs  # auxiliary after
+        predicted = tf.argmax(main, axis=-1, output_type=labels.dtype)
         self.loss_sum.assign_add(tf.cast(loss, tf.float64))
         self.correct_sum.assign_add(tf.reduce_sum(tf.cast(tf.equal(predicted, labels), tf.int64)))
 

@@ -19,11 +19,23 @@ class GoogLeNetExperiment(Experiment):
     needs = NEEDS
 
     def add_arguments(self, parser):
-        parser.add_argument("--epochs", type=int, help="epochs for both nets (default 12)")
+        parser.add_argument("--epochs", type=int, help="epochs for every net (default 12)")
+        parser.add_argument(
+            "--seeds",
+            help="comma-separated seeds, each net trained once per seed (default: --seed "
+            "and the next two; --quick: --seed alone)",
+        )
+        parser.add_argument(
+            "--auxiliary",
+            action="store_true",
+            help="also train the GoogLeNet with an auxiliary classifier after module 3b "
+            "(the paper's, loss × 0.3), to measure what it changes",
+        )
 
     def plan(self, args):
         from dataclasses import replace
 
+        from ..ksh import seeds_flag
         from ..ksh.setup import asynchronous
         from .setup import QUICK, Setup
 
@@ -34,20 +46,21 @@ class GoogLeNetExperiment(Experiment):
             setup = replace(setup, ksh=replace(setup.ksh, epochs=args.epochs))
         if args.strategy == "parameter_server":
             setup = replace(setup, ksh=asynchronous(setup.ksh))
-        return setup
+        return setup, seeds_flag(args)
 
     def try_once(self, loaded, plan):
         import numpy as np
 
         from .network import build_googlenet
 
+        setup, _ = plan
         model = build_googlenet(
             loaded["InceptionModule"],
             loaded["LocalResponseNormalization"],
             10,
             (28, 28, 3),
-            modules=plan.modules,
-            stem=plan.stem,
+            modules=setup.modules,
+            stem=setup.stem,
         )
         model(np.zeros((1, 28, 28, 3), np.float32), training=True)
         loaded["top_k_accuracy"](np.eye(3), np.arange(3), 1)
@@ -55,10 +68,13 @@ class GoogLeNetExperiment(Experiment):
     def describe(self, context):
         from ..harness import describe_strategy
 
+        _, seeds = context.plan
+        auxiliary = " (and with an auxiliary classifier)" if context.args.auxiliary else ""
         return (
-            f"Inception costs, then a small GoogLeNet against the KSH-style net with the "
-            f"{context.args.impl}' layers on {context.args.dataset} "
-            f"({describe_strategy(context.args, context.strategy)}), into {context.out}/"
+            f"Inception costs, then a small GoogLeNet{auxiliary} against the KSH-style net, "
+            f"seed(s) {', '.join(map(str, seeds))}, with the {context.args.impl}' layers on "
+            f"{context.args.dataset} ({describe_strategy(context.args, context.strategy)}), "
+            f"into {context.out}/"
         )
 
     def run(self, context):
@@ -66,24 +82,28 @@ class GoogLeNetExperiment(Experiment):
         from .training import PAPER
         from .training import run as train_both
 
-        setup = context.plan
+        setup, seeds = context.plan
         costs, comparison = train_both(
             context.strategy,
             context.loaded,
             context.data,
             context.out,
             setup,
-            seed=context.args.seed,
+            seeds=seeds,
+            auxiliary=context.args.auxiliary,
         )
         return Outcome(
             tables=[costs, comparison],
             notes=[
                 "Module 3a in the paper's Table 1: 159K weights, 128M multiply-adds.",
-                f"Both nets: {training_note(setup.ksh)}; errors at the epoch of best "
-                "validation accuracy (centre crop), and the last epoch's nets on ten crops.",
+                f"Every net: {training_note(setup.ksh)}; errors at the epoch of best "
+                "validation accuracy (centre crop), and the last epoch's nets on ten crops; "
+                f"each net's mean ± sd over {len(seeds)} seed(s) (seeds.csv: each seed's); "
+                "Δ against the KSH-style net, beyond the spread when larger than the sum of "
+                "the two nets' sds.",
                 "Paper: " + PAPER,
             ],
-            files=["costs.csv", "comparison.csv", "learning_curves.png"],
+            files=["costs.csv", "comparison.csv", "seeds.csv", "learning_curves.png"],
         )
 
     def learned(self, context):
@@ -91,9 +111,10 @@ class GoogLeNetExperiment(Experiment):
 
         from ..ksh.learning import top1_signs
 
-        errors = pd.read_csv(context.out / "comparison.csv").set_index("net")["top-1 error %"]
+        setup, _ = context.plan
+        errors = pd.read_csv(context.out / "comparison.csv").set_index("row")["top-1 error %"]
         full = "the full run (12 epochs) took KSH's net to 33% top-1 error, GoogLeNet to 41%"
-        return top1_signs(errors.to_dict(), context.data, context.plan.ksh.epochs, "net", full)
+        return top1_signs(errors.to_dict(), context.data, setup.ksh.epochs, "net", full)
 
 
 EXPERIMENT = GoogLeNetExperiment()

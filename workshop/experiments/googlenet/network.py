@@ -8,6 +8,13 @@ from the student's (or the reference's) `InceptionModule`:
 No big fully connected layers: global average pooling replaces them, as in the paper
 ("it was found that a move from fully connected layers to average pooling improved
 the top-1 accuracy by about 0.6%"). The widths are GoogLeNet's divided by 4.
+
+With `auxiliary=True`, one auxiliary classifier reads module 3b's output, the middle
+of this net, as the paper's two read 4a's and 4d's (§5, Figure 3): average pooling,
+a 1×1 convolution, a fully connected ReLU layer, dropout 0.7 and a softmax, at a
+quarter of the paper's widths (128 → 32 maps, 1024 → 256 units). In training the net
+returns [main, auxiliary] probabilities and the loop adds the auxiliary's loss times
+0.3 (`TrainConfig.auxiliary_weight`); at inference the auxiliary is not computed.
 """
 
 import keras
@@ -26,9 +33,11 @@ def build_googlenet(
     stem=(32, 48),
     dropout=0.4,
     pixel_mean=None,
+    auxiliary=False,
 ):
-    """A functional Keras model from `input_shape` images to softmax probabilities;
-    `pixel_mean` `(channels,)`, if given, is subtracted first."""
+    """A Keras model from `input_shape` images to softmax probabilities; `pixel_mean`
+    `(channels,)`, if given, is subtracted first; `auxiliary`: with one auxiliary
+    classifier after the second module (a `WithAuxiliary`)."""
     relu = {"activation": "relu", "padding": "same", "kernel_initializer": "he_normal"}
     inputs = keras.Input(shape=input_shape)
     x = inputs
@@ -41,15 +50,47 @@ def build_googlenet(
     x = keras.layers.Conv2D(stem[1], 3, **relu)(x)
     x = lrn()(x) if lrn else x
     x = keras.layers.MaxPooling2D(3, strides=2, padding="same")(x)
+    side = None
     for index, maps in enumerate(modules):
         if index == 2:
             x = keras.layers.MaxPooling2D(3, strides=2, padding="same")(x)
         x = inception_module(*maps)(x)
+        if index == 1 and auxiliary:
+            side = auxiliary_classifier(x, num_classes)
     x = keras.layers.GlobalAveragePooling2D()(x)
     if dropout:
         x = keras.layers.Dropout(dropout)(x)
     outputs = keras.layers.Dense(num_classes, activation="softmax", dtype="float32")(x)
-    return keras.Model(inputs, outputs)
+    if side is None:
+        return keras.Model(inputs, outputs)
+    return WithAuxiliary(keras.Model(inputs, [outputs, side]), keras.Model(inputs, outputs))
+
+
+def auxiliary_classifier(x, num_classes, maps=32, units=256):
+    """The paper's auxiliary classifier (§5) at a quarter of its widths: average pooling
+    (5×5/3 on 14×14 there; 3×3/2 on our 7×7), 1×1 conv, FC + ReLU, dropout 0.7, softmax."""
+    x = keras.layers.AveragePooling2D(3, strides=2)(x)
+    x = keras.layers.Conv2D(maps, 1, activation="relu", kernel_initializer="he_normal")(x)
+    x = keras.layers.Flatten()(x)
+    x = keras.layers.Dense(units, activation="relu", kernel_initializer="he_normal")(x)
+    x = keras.layers.Dropout(0.7)(x)
+    return keras.layers.Dense(num_classes, activation="softmax", dtype="float32", name="auxiliary")(
+        x
+    )
+
+
+class WithAuxiliary(keras.Model):
+    """A net with an auxiliary classifier: in training, [main, auxiliary] probabilities
+    (`full`); at inference the main net alone (`main`, the same layers without the
+    auxiliary's), so that evaluation, ten crops and the multiply-adds count see the
+    net the paper keeps ("at inference time, these auxiliary networks are discarded")."""
+
+    def __init__(self, full, main, **kwargs):
+        super().__init__(**kwargs)
+        self.full, self.main = full, main
+
+    def call(self, images, training=False):
+        return self.full(images, training=True) if training else self.main(images)
 
 
 def multiply_adds(model, image_shape):

@@ -10,11 +10,13 @@ import pandas as pd
 from ...train.loop import train
 from ...train.strategy import stamp
 from ..folders import fresh_dir
-from ..ksh.figures import learning_curves
+from ..ksh.figures import seed_curves
 from ..ksh.setup import BASE, CROP
+from ..ksh.summary import LEFT_CHANCE, summary
 from ..ksh.training import (
     augmentation,
     build_model,
+    epochs_to,
     error_columns,
     prepare,
     ten_crop_outputs,
@@ -30,8 +32,21 @@ PAPER = (
 )
 
 
-def run(strategy, loaded, splits, out_dir, setup, seed=0, log=print):
-    """Write costs.csv and comparison.csv; return both tables."""
+# The nets compared, each against KSH's: key -> (label, what the paper says of it).
+NETS = {
+    "ksh": ("KSH-style net (run ksh's base)", "KSH 2012: 37.5% top-1 on ILSVRC-2010"),
+    "googlenet": ("small GoogLeNet", "12× fewer parameters than KSH's at 22 layers"),
+    "googlenet_aux": (
+        "small GoogLeNet + an auxiliary classifier (loss × 0.3)",
+        "two auxiliary classifiers, on 4a and 4d, loss × 0.3, discarded at inference",
+    ),
+}
+
+
+def run(strategy, loaded, splits, out_dir, setup, seeds=(0,), auxiliary=False, log=print):
+    """Write costs.csv, seeds.csv (a line per net and seed) and comparison.csv (each
+    net's mean ± sd over the seeds, its Δ against KSH's net and whether the Δ exceeds
+    the spread); return the cost table and the comparison."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cost_table = cost_table_of(loaded["InceptionModule"])
@@ -51,7 +66,7 @@ def run(strategy, loaded, splits, out_dir, setup, seed=0, log=print):
             pixel_mean=prepared.pixel_mean,
         )
 
-    def googlenet():
+    def googlenet(with_auxiliary=False):
         return build_googlenet(
             loaded["InceptionModule"],
             loaded["LocalResponseNormalization"],
@@ -60,48 +75,71 @@ def run(strategy, loaded, splits, out_dir, setup, seed=0, log=print):
             modules=setup.modules,
             stem=setup.stem,
             pixel_mean=prepared.pixel_mean,
+            auxiliary=with_auxiliary,
         )
 
-    config = train_config(ksh_setup, seed)
-    rows, curves = [], {}
-    for key, build in (("ksh", ksh_net), ("googlenet", googlenet)):
-        settings = {
-            "net": key,
-            "setup": asdict(setup),
-            "config": asdict(config),
-            "data": f"{splits.name} {splits.version}",
-            "strategy": stamp(strategy),
-        }
-        folder = fresh_dir(out_dir / key, settings)
-        log(f"== {key}")
-        result = train(
-            strategy,
-            build,
-            prepared.splits,
-            prepared.splits.train,
-            config,
-            folder,
-            augment=augmentation(loaded, BASE, prepared.basis),
-        )
-        ten = ten_crop_outputs(loaded, result.model, prepared.test_images)
-        curves[key] = result.history
-        seconds = result.history["seconds"].iloc[-1] / len(result.history)
-        rows.append(
-            {
+    builders = {"ksh": ksh_net, "googlenet": googlenet}
+    if auxiliary:
+        builders["googlenet_aux"] = lambda: googlenet(with_auxiliary=True)
+    results, curves, costs = [], {}, {}
+    for seed in seeds:  # seed by seed, so that a stopped run has whole seeds
+        config = train_config(ksh_setup, seed)
+        for key, build in builders.items():
+            settings = {
                 "net": key,
-                "weights": result.model.count_params(),
-                "multiply-adds (M)": round(multiply_adds(result.model, shape) / 1e6, 2),
-                "seconds per epoch": round(float(seconds), 1),
-                **error_columns(
-                    loaded["top_k_accuracy"],
-                    result.test_probabilities,
-                    ten,
-                    prepared.test_labels,
-                ),
-                "best epoch": result.best_epoch,
+                "setup": asdict(setup),
+                "config": asdict(config),
+                "data": f"{splits.name} {splits.version}",
+                "strategy": stamp(strategy),
             }
-        )
-    comparison = pd.DataFrame(rows)
+            folder = fresh_dir(out_dir / key / f"seed{seed}", settings)
+            log(f"== {key}, seed {seed}")
+            result = train(
+                strategy,
+                build,
+                prepared.splits,
+                prepared.splits.train,
+                config,
+                folder,
+                augment=augmentation(loaded, BASE, prepared.basis),
+            )
+            ten = ten_crop_outputs(loaded, result.model, prepared.test_images)
+            curves.setdefault(key, {})[seed] = result.history
+            if key not in costs:  # at inference: an auxiliary classifier is not counted
+                costs[key] = multiply_adds(result.model, shape)
+            label, paper = NETS[key]
+            results.append(
+                {
+                    "row": key,
+                    "seed": seed,
+                    "change": label,
+                    **error_columns(
+                        loaded["top_k_accuracy"],
+                        result.test_probabilities,
+                        ten,
+                        prepared.test_labels,
+                    ),
+                    "training error % (last epoch)": round(
+                        100 * (1 - result.history["accuracy"].iloc[-1]), 1
+                    ),
+                    LEFT_CHANCE: epochs_to(result.history, ksh_setup.training_error),
+                    "parameters": result.model.count_params(),
+                    "training seconds": round(float(result.history["seconds"].iloc[-1]), 1),
+                    "best epoch": result.best_epoch,
+                    "KSH": paper,
+                }
+            )
+    per_seed = pd.DataFrame(results)
+    per_seed.to_csv(out_dir / "seeds.csv", index=False)
+    comparison = summary(per_seed, against_of=lambda key: "ksh").rename(
+        columns={"KSH": "paper", "parameters": "weights (training)"}
+    )
+    comparison.insert(
+        comparison.columns.get_loc("weights (training)") + 1,
+        "multiply-adds (M)",
+        [round(costs[key] / 1e6, 2) for key in comparison["row"]],
+    )
+    comparison["seconds per epoch"] = (comparison["training seconds"] / ksh_setup.epochs).round(1)
     comparison.to_csv(out_dir / "comparison.csv", index=False)
-    learning_curves(curves, out_dir / "learning_curves.png")
+    seed_curves(curves, ksh_setup.training_error, out_dir / "learning_curves.png")
     return cost_table, comparison

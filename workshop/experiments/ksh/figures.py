@@ -12,24 +12,6 @@ from ..figures import tile_grid  # noqa: E402
 from .setup import CROP  # noqa: E402
 
 
-def learning_curves(histories, path):
-    """Training error and validation top-1 error against epoch, one line per row."""
-    figure, (training, validation) = plt.subplots(1, 2, figsize=(11, 4.3), sharey=True)
-    for key, history in histories.items():
-        training.plot(history["epoch"], 100 * (1 - history["accuracy"]), marker=".", label=key)
-        validation.plot(history["epoch"], 100 * (1 - history["val_accuracy"]), marker=".")
-    training.set_title("training error (augmented batches, dropout on)")
-    validation.set_title("validation top-1 error (centre crop)")
-    for axes in (training, validation):
-        axes.set_xlabel("epoch")
-        axes.grid(alpha=0.3)
-    training.set_ylabel("error (%)")
-    training.legend(fontsize="small")
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-
-
 def seed_curves(histories, training_error, path):
     """One panel per row: each seed's training error (solid) and validation top-1 error
     (dashed) against epoch, a seed one colour in every panel; a dotted line at the

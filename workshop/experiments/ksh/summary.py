@@ -13,13 +13,18 @@ LEFT_CHANCE = "epochs to 90% training error"
 AGAINST = {"two_columns": "half"}
 
 
-def summary(per_seed):
+def against_base(key):
+    """The net a KSH row is compared with."""
+    return AGAINST.get(key, "base")
+
+
+def summary(per_seed, against_of=against_base):
     """One line per row from `per_seed` (a line per row and seed): the mean and the
     sample standard deviation (n − 1) over the seeds of top-1 and top-5 error; Δ, the
-    row's mean minus its comparison net's mean (percentage points); and whether |Δ|
-    exceeds the spread, taken as the sum of the two nets' standard deviations (their
-    mean ± sd intervals do not overlap). With one seed there is no spread: the sds and
-    the verdicts are empty.
+    row's mean minus its comparison net's mean (`against_of(row)`, percentage points);
+    and whether |Δ| exceeds the spread, taken as the sum of the two nets' standard
+    deviations (their mean ± sd intervals do not overlap). With one seed there is no
+    spread: the sds and the verdicts are empty.
 
     Columns: row, change, seeds, top-1 error % (the mean), top-1 sd, top-5 error %,
     top-5 sd, Δ top-1, Δ top-5, against, Δ top-1 > spread, Δ top-5 > spread, the
@@ -42,7 +47,7 @@ def summary(per_seed):
     }
     lines = []
     for key, group in groups.items():
-        against = AGAINST.get(key, "base")
+        against = against_of(key)
         compared = key != against and against in groups
         line = {"row": key, "change": group["change"].iloc[0], "seeds": len(group)}
         for k in (1, 5):
