@@ -140,6 +140,32 @@ def test_house_numbers_have_1_to_5_digits_from_disjoint_scans_and_repeat_with_th
     np.testing.assert_array_equal(again.images, made["test"].images)
 
 
+def test_switching_one_kind_of_clutter_off_changes_nothing_else():
+    """The multidigit study's data switches: the same numbers, scans and places, with
+    only the switched-off clutter gone (its draws are still taken)."""
+    from workshop.data.house_numbers import Clutter, make_splits
+
+    sizes = {"train": 200, "validation": 10, "test": 10}
+    default = make_splits(seed=5, sizes=sizes)["train"]
+    changed = {}
+    for part in ("photo", "lines", "neighbours"):
+        split = make_splits(seed=5, sizes=sizes, clutter=Clutter(**{part: False}))["train"]
+        np.testing.assert_array_equal(split.digits, default.digits)
+        np.testing.assert_array_equal(split.scans, default.scans)
+        changed[part] = (split.images != default.images).any(axis=(1, 2, 3))
+    # The photo is behind every number; lines are in about 3 of 4, a neighbour in 1 of 3.
+    assert changed["photo"].mean() == 1.0
+    assert 0.5 < changed["lines"].mean() < 0.95
+    assert 0.15 < changed["neighbours"].mean() < 0.5
+    plain = make_splits(seed=5, sizes=sizes, clutter=Clutter(photo=False, lines=False))["train"]
+    # Without photo or lines, the background is one colour: every image has at most
+    # the background's and the ink's colours (and their blends along the strokes' edges,
+    # all on one line in colour space), far fewer than a photo's.
+    colours = [len(np.unique(image.reshape(-1, 3), axis=0)) for image in plain.images[:20]]
+    photo_colours = [len(np.unique(image.reshape(-1, 3), axis=0)) for image in default.images[:20]]
+    assert max(colours) < min(photo_colours), (colours, photo_colours)
+
+
 def test_svhn_cropped_goes_through_tfds_load_as_single_digit_numbers(tmp_path):
     import argparse
 

@@ -28,6 +28,17 @@ SIZES = {"train": 30_000, "validation": 2_000, "test": 4_000}
 VERSION = "1.0.0"  # bump when the images change: a run's settings name it
 
 
+@dataclass(frozen=True)
+class Clutter:
+    """What makes a number hard to read, each part switchable for the study of what
+    limits whole-number accuracy (benchmarks/multidigit_study.py). Switched off, a part
+    still takes its random draws, so every other part of every image stays the same."""
+
+    photo: bool = True  # the photo behind the number; off: the crop's mean colour
+    lines: bool = True  # thin lines across the background
+    neighbours: bool = True  # a neighbour's digit cut by the edge, in a third of the images
+
+
 @dataclass
 class HouseNumbers:
     """One split: images (n, 32, 96, 3) uint8, lengths (n,), digits (n, 5) with −1
@@ -51,20 +62,22 @@ def _resize(scan, height, width):
     return np.clip(top * (1 - fr) + bottom * fr, 0.0, 1.0)
 
 
-def _number(rng, length, pools, scans, photos):
+def _number(rng, length, pools, scans, photos, clutter=Clutter()):
     photo = photos[rng.integers(len(photos))]
     top = rng.integers(photo.shape[0] - HEIGHT + 1)
     left = rng.integers(photo.shape[1] - WIDTH + 1)
     background = photo[top : top + HEIGHT, left : left + WIDTH] * rng.uniform(0.6, 1.4, 3)
     # The photo at half its contrast: busy, but less than the digits.
     background = np.clip(0.5 * background + 0.5 * background.mean(axis=(0, 1)), 0.0, 1.0)
+    if not clutter.photo:
+        background = np.broadcast_to(background.mean(axis=(0, 1)), background.shape)
     canvas = np.zeros((HEIGHT, WIDTH), np.float32)
-    clutter = np.zeros((HEIGHT, WIDTH), np.float32)
+    lines = np.zeros((HEIGHT, WIDTH), np.float32)
     for _ in range(rng.integers(0, 4)):  # thin lines across the background
         if rng.random() < 0.5:
-            clutter[rng.integers(HEIGHT), :] = rng.uniform(0.3, 0.7)
+            lines[rng.integers(HEIGHT), :] = rng.uniform(0.3, 0.7)
         else:
-            clutter[:, rng.integers(WIDTH)] = rng.uniform(0.3, 0.7)
+            lines[:, rng.integers(WIDTH)] = rng.uniform(0.3, 0.7)
     height = int(rng.integers(DIGIT_HEIGHTS[0], DIGIT_HEIGHTS[1] + 1))
     width = height * 3 // 4
     gaps = rng.integers(-1, 5, max(length - 1, 0))
@@ -89,7 +102,8 @@ def _number(rng, length, pools, scans, photos):
     if rng.random() < 1 / 3:  # a neighbour's digit, cut by the edge
         stray = _resize(scans[int(rng.choice(pools[rng.integers(10)]))], height, width)
         keep = int(rng.integers(2, width // 2 + 1))
-        place = canvas[row : row + height]
+        # Switched off, the stray digit is drawn on a canvas nobody reads.
+        place = canvas[row : row + height] if clutter.neighbours else np.zeros((height, WIDTH))
         if rng.random() < 0.5 and start > keep + 1:
             np.maximum(place[:, :keep], stray[:, -keep:], out=place[:, :keep])
         elif start + total < WIDTH - keep - 1:
@@ -99,15 +113,17 @@ def _number(rng, length, pools, scans, photos):
     light = under.mean() < 0.5
     ink = rng.uniform(0.8, 1.0, 3) if light else rng.uniform(0.0, 0.2, 3)
     line_ink = rng.uniform(0, 1, 3)
-    image = background * (1 - clutter[..., None]) + line_ink * clutter[..., None]
+    lines = lines if clutter.lines else np.zeros_like(lines)
+    image = background * (1 - lines[..., None]) + line_ink * lines[..., None]
     image = image * (1 - canvas[..., None]) + ink * canvas[..., None]
     padded = np.full(MAX_DIGITS, -1, np.int64)
     padded[:length] = digits
     return np.round(image * 255).astype(np.uint8), padded, used
 
 
-def make_splits(seed=20261201, sizes=None):
-    """{'train', 'validation', 'test'} -> HouseNumbers, the same for the same seed."""
+def make_splits(seed=20261201, sizes=None, clutter=Clutter()):
+    """{'train', 'validation', 'test'} -> HouseNumbers, the same for the same seed and
+    clutter."""
     sizes = dict(SIZES, **(sizes or {}))
     scans, labels = _scans()
     photos = _backgrounds()
@@ -122,6 +138,6 @@ def make_splits(seed=20261201, sizes=None):
         digits = np.empty((count, MAX_DIGITS), np.int64)
         used = np.empty((count, MAX_DIGITS), np.int64)
         for n, length in enumerate(lengths):
-            images[n], digits[n], used[n] = _number(rng, int(length), pools, scans, photos)
+            images[n], digits[n], used[n] = _number(rng, int(length), pools, scans, photos, clutter)
         made[name] = HouseNumbers(images, lengths.astype(np.int64), digits, used)
     return made

@@ -31,8 +31,8 @@ def fit_arrays(strategy, model, optimizer, loss, arrays, epochs, batch_size, shu
     """Train `model` (built with `optimizer` in strategy.scope(), wrapped by
     `levers.loss_scaled`) on `loss(*batch)`, a batch mean, for `epochs` passes over
     `arrays`; epoch e (from 1) shuffles with shuffle_seed + e. `after_epoch(epoch,
-    mean loss, seconds)` is called after each. Returns (seconds, whether the step ran
-    as a graph)."""
+    mean loss, seconds of training so far)` is called after each, its own time not
+    counted. Returns (seconds of training, whether the step ran as a graph)."""
     replicas = strategy.num_replicas_in_sync
 
     def replica_loss(*batch):
@@ -55,7 +55,7 @@ def fit_arrays(strategy, model, optimizer, loss, arrays, epochs, batch_size, shu
 
     run_batch = tf.function(distributed) if graph else distributed
     meter = Meter("array loop")
-    started = time.perf_counter()
+    started, outside = time.perf_counter(), 0.0  # outside: after_epoch's own time
     for epoch in range(1, epochs + 1):
         batches = (
             tf.data.Dataset.from_tensor_slices(tuple(arrays))
@@ -68,5 +68,7 @@ def fit_arrays(strategy, model, optimizer, loss, arrays, epochs, batch_size, shu
             losses.append(float(run_batch(batch)))
             meter.add(batch_size, time.perf_counter() - called, losses[-1])
         if after_epoch:
-            after_epoch(epoch, float(np.mean(losses)), time.perf_counter() - started)
-    return time.perf_counter() - started, graph
+            called = time.perf_counter()
+            after_epoch(epoch, float(np.mean(losses)), called - started - outside)
+            outside += time.perf_counter() - called
+    return time.perf_counter() - started - outside, graph

@@ -12,6 +12,8 @@ class Setup:
     epochs: int = 12
     batch_size: int = 64
     learning_rate: float = 1e-3
+    blocks: tuple = ((32,), (64,), (128,))  # 3×3 convolutions' filters, a block per pooling
+    units: int = 256
     train_size: int = 30_000
     test_size: int = 4_000
     coverage_accuracy: float = 98.0  # the paper's operating point: coverage at 98% accuracy

@@ -17,17 +17,19 @@ from .setup import PAPER_DIGIT_ACCURACY, PAPER_SEQUENCE_ACCURACY
 MAX_DIGITS = 5
 
 
-def build(input_shape, positions=MAX_DIGITS):
+def build(input_shape, positions=MAX_DIGITS, blocks=((32,), (64,), (128,)), units=256):
     """A convolutional feature extractor and six softmax heads (as logits): the length
     (0 … N and "more than N") and one per digit position (Goodfellow et al. 2013, Fig. 8,
-    much smaller)."""
+    much smaller). `blocks`: the filters of each block's 3×3 convolutions, each block
+    ending in 2×2 max pooling; `units`: the hidden layer's."""
     inputs = keras.Input(input_shape)
     x = inputs
-    for filters in (32, 64, 128):
-        x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+    for block in blocks:
+        for filters in block:
+            x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
         x = keras.layers.MaxPooling2D(2)(x)
     x = keras.layers.Flatten()(x)
-    x = keras.layers.Dense(256, activation="relu")(x)
+    x = keras.layers.Dense(units, activation="relu")(x)
     x = keras.layers.Dropout(0.3)(x)
     length = keras.layers.Dense(positions + 2, name="length")(x)
     digits = keras.layers.Reshape((positions, 10), name="digits")(
@@ -36,11 +38,13 @@ def build(input_shape, positions=MAX_DIGITS):
     return keras.Model(inputs, [length, digits], name="house_numbers")
 
 
-def train(strategy, likelihood, train_data, setup, seed, log=print):
+def train(strategy, likelihood, train_data, setup, seed, log=print, evaluate=None):
+    """The trained model, its history (−log P(S|X) per epoch, and `evaluate(model)`'s
+    dict after each epoch when given) and whether the step ran as a graph."""
     images, lengths, digits = train_data
     keras.utils.set_random_seed(seed)
     with strategy.scope():
-        model = build(images.shape[1:])
+        model = build(images.shape[1:], blocks=setup.blocks, units=setup.units)
         optimizer = levers.loss_scaled(keras.optimizers.Adam(setup.learning_rate))
 
     def loss_of(batch_images, batch_lengths, batch_digits):
@@ -53,7 +57,12 @@ def train(strategy, likelihood, train_data, setup, seed, log=print):
 
     def after_epoch(epoch, loss, seconds):
         history.append({"epoch": epoch, "loss": loss, "seconds": seconds})
-        log(f"epoch {epoch}/{setup.epochs}: −log P(S|X) {loss:.3f}, {seconds:.0f} s")
+        line = f"epoch {epoch}/{setup.epochs}: −log P(S|X) {loss:.3f}, {seconds:.0f} s"
+        if evaluate is not None:
+            measured = evaluate(model)
+            history[-1].update(measured)
+            line += "".join(f", {name} {value:.2f}" for name, value in measured.items())
+        log(line)
 
     _, graph = fit_arrays(strategy, model, optimizer, loss_of, [images, lengths, digits],
                           setup.epochs, setup.batch_size, seed, after_epoch)  # fmt: skip
