@@ -48,7 +48,9 @@ def test_quick_run_on_a_parameter_server(data_dir, tmp_path):
     assert race["configuration"].tolist() == ["one device", "async, 2 workers + 1 ps"]
     # One epoch of the 1,077 training digits in batches of 16, the last partial one left out.
     assert race["examples"].tolist() == [1072, 1072]
-    counts = json.loads((tmp_path / "race" / "ps-2" / "staleness.json").read_text())
+    assert (race["seeds"] == 1).all() and race["final training loss sd"].isna().all()
+    assert pd.read_csv(tmp_path / "race_seeds.csv")["seed"].tolist() == [0, 0]
+    counts = json.loads((tmp_path / "race" / "ps-2" / "seed0" / "staleness.json").read_text())
     assert 16 * sum(counts["updates"]) == counts["examples_trained"] == 1072  # one per update
     for picture in ("filters_digits.png", "filters_photos.png", "best_units.png", "race.png"):
         assert (tmp_path / picture).stat().st_size > 5000, picture
@@ -116,12 +118,38 @@ def test_a_bad_flag_is_one_line_and_exit_code_2(tmp_path):
         assert done.stderr.startswith("workshop: ")
 
 
+def test_the_race_table_gives_each_configuration_its_spread_over_seeds():
+    from workshop.experiments.lrmd.race import ACCURACY, spread
+
+    per_seed = pd.DataFrame(
+        {
+            "configuration": ["one device"] * 3 + ["async, 2 workers + 1 ps"] * 3,
+            "seed": [0, 1, 2] * 2,
+            "final training loss": [0.05, 0.06, 0.07, 0.10, 0.20, 0.12],
+            ACCURACY: [96.0, 97.0, 98.0, 94.0, 90.0, 95.0],
+            "examples": [10720] * 6,
+            "training seconds": [3.0, 3.2, 3.4, 7.0, 8.0, 9.0],
+            "examples/s": [3500, 3350, 3150, 1530, 1340, 1190],
+            "mean staleness": [None, None, None, 0.4, 0.5, 0.45],
+            "max staleness": [None, None, None, 1, 2, 1],
+        }
+    )
+    table = spread(per_seed).set_index("configuration")
+    sync, two = table.loc["one device"], table.loc["async, 2 workers + 1 ps"]
+    assert sync["seeds"] == 3 and sync["final training loss"] == 0.06
+    assert sync["final training loss sd"] == 0.01 and sync[f"{ACCURACY} range"] == "96.00–98.00"
+    assert two[ACCURACY] == 93.0 and two[f"{ACCURACY} sd"] == 2.65
+    assert two["final training loss range"] == "0.1000–0.2000"
+    assert two["mean staleness"] == 0.45 and two["max staleness"] == 2
+    assert pd.isna(sync["mean staleness"]) and pd.isna(sync["max staleness"])
+
+
 @pytest.mark.slow
 def test_full_run_within_fifteen_minutes(data_dir, tmp_path):
     done = run_cli("run", "lrmd", "--data-dir", data_dir, "--out", str(tmp_path), timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     race = pd.read_csv(tmp_path / "race.csv")
-    assert len(race) == 5
+    assert len(race) == 5 and (race["seeds"] == 3).all()
     # Asynchronous updates with stale gradients still converge: every configuration's
     # loss falls well below chance's ln 10 ≈ 2.30.
     assert (race["final training loss"] < 1.0).all(), race

@@ -60,13 +60,16 @@ class LrmdExperiment(Experiment):
                 f"Unsupervised: Adam ({setup.learning_rate}), λ={setup.lam}, ε={setup.eps}, "
                 f"{setup.epochs} epochs on digits, {setup.photo_epochs} on photo patches. "
                 f"Race: plain SGD (η={setup.race_learning_rate}), batch "
-                f"{setup.race_batch_size}, {setup.race_epochs} epochs each.",
+                f"{setup.race_batch_size}, {setup.race_epochs} epochs each, "
+                f"{setup.race_seeds} seed(s) a configuration (race_seeds.csv: each run's; "
+                "race.csv: the mean, sd and range).",
                 "Paper: " + training.PAPER,
             ],
             files=[
                 "probe.csv",
                 "best_units.csv",
                 "race.csv",
+                "race_seeds.csv",
                 "filters_digits.png",
                 "filters_photos.png",
                 "best_units.png",

@@ -39,77 +39,120 @@ def label(name):
 
 
 def run_all(setup, args, root, out, log=print):
-    """Every configuration of `setup.race`, one process each; returns the table, the
-    histories and the staleness counts by configuration."""
-    rows, histories, staleness = [], {}, {}
-    for name in setup.race:
-        folder = out / "race" / name.replace(":", "-")
-        command = [
-            sys.executable,
-            "-m",
-            "workshop.experiments.lrmd.race",
-            "--configuration",
-            name,
-            "--out",
-            str(folder),
-            "--impl",
-            args.impl,
-            "--root",
-            str(root),
-            "--seed",
-            str(args.seed),
-            "--epochs",
-            str(setup.race_epochs),
-            "--batch-size",
-            str(setup.race_batch_size),
-            "--learning-rate",
-            str(setup.race_learning_rate),
-            "--eps",
-            str(setup.eps),
-            "--precision",
-            args.precision,
-        ]
-        if args.jit_compile:
-            command.append("--jit-compile")
-        if args.data_dir:
-            command += ["--data-dir", args.data_dir]
-        fresh_dir(folder, {"command": command[3:]})  # resumed only with the same settings
-        log(f"== race: {label(name)}")
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(root)]))
-        # Each configuration makes its own cluster on this machine: a TF_CONFIG meant for
-        # the parent would send a ps:N row to that cluster, or make it a non-chief.
-        env.pop("TF_CONFIG", None)
-        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-        (folder / "stderr.log").write_text(done.stderr)
-        if done.returncode != 0:
-            from ...errors import RunFailed
-
-            raise RunFailed(
-                f"the {label(name)} run failed (exit code {done.returncode}): see "
-                f"{folder / 'stderr.log'}"
+    """Every configuration of `setup.race` for each of `setup.race_seeds` seeds (--seed
+    and the next ones), one process each, seed by seed. Returns the table (each
+    configuration's mean, sd and range over the seeds: `spread`), every run's line
+    (`race_seeds.csv`), the first seed's histories and the staleness counts summed over
+    the seeds, by configuration."""
+    lines, histories, staleness = [], {}, {}
+    seeds = [args.seed + k for k in range(setup.race_seeds)]
+    for seed in seeds:
+        for name in setup.race:
+            history, result, counts = _run_one(name, seed, setup, args, root, out, log)
+            if seed == seeds[0]:
+                histories[name] = history
+            if counts is not None:
+                staleness[name] = staleness.get(name, 0) + counts
+            lines.append(
+                {
+                    "configuration": label(name),
+                    "seed": seed,
+                    "final training loss": round(float(history["loss"].iloc[-1]), 4),
+                    ACCURACY: round(100 * result["test_accuracy"], 2),
+                    "examples": int(history["examples"].iloc[-1]),
+                    "training seconds": round(float(history["seconds"].iloc[-1]), 1),
+                    "examples/s": round(
+                        float(history["examples"].iloc[-1] / history["seconds"].iloc[-1])
+                    ),
+                    "mean staleness": None if counts is None else round(mean_staleness(counts), 2),
+                    "max staleness": None if counts is None else int(np.flatnonzero(counts).max()),
+                }
             )
-        history = pd.read_csv(folder / "history.csv")
-        result = json.loads((folder / "result.json").read_text())
-        histories[name] = history
-        counts = None
-        if (folder / "staleness.json").exists():
-            counts = np.asarray(json.loads((folder / "staleness.json").read_text())["updates"])
-            staleness[name] = counts
-        rows.append(
-            {
-                "configuration": label(name),
-                "final training loss": round(float(history["loss"].iloc[-1]), 4),
-                "test accuracy % (best validation epoch)": round(100 * result["test_accuracy"], 2),
-                "examples": int(history["examples"].iloc[-1]),
-                "training seconds": round(float(history["seconds"].iloc[-1]), 1),
-                "examples/s": round(
-                    float(history["examples"].iloc[-1] / history["seconds"].iloc[-1])
-                ),
-                "mean staleness": "" if counts is None else round(mean_staleness(counts), 2),
-                "max staleness": "" if counts is None else int(np.flatnonzero(counts).max()),
-            }
+    per_seed = pd.DataFrame(lines)
+    return spread(per_seed), per_seed, histories, staleness
+
+
+ACCURACY = "test accuracy % (best validation epoch)"
+
+
+def spread(per_seed):
+    """A line per configuration: the mean over its seeds of the final training loss and
+    the test accuracy, with their sd (n − 1) and range, the mean seconds and rate, and
+    the staleness's mean and largest value over the seeds."""
+    lines = []
+    for configuration, runs in per_seed.groupby("configuration", sort=False):
+        line = {"configuration": configuration, "seeds": len(runs)}
+        for column, digits in (("final training loss", 4), (ACCURACY, 2)):
+            values = runs[column]
+            line[column] = round(float(values.mean()), digits)
+            line[f"{column} sd"] = (
+                round(float(values.std(ddof=1)), digits) if len(runs) > 1 else None
+            )
+            line[f"{column} range"] = f"{values.min():.{digits}f}–{values.max():.{digits}f}"
+        line["examples"] = int(runs["examples"].iloc[0])
+        line["training seconds"] = round(float(runs["training seconds"].mean()), 1)
+        line["examples/s"] = round(float(runs["examples/s"].mean()))
+        stale = runs["mean staleness"].dropna()
+        line["mean staleness"] = round(float(stale.mean()), 2) if len(stale) else None
+        line["max staleness"] = int(runs["max staleness"].max()) if len(stale) else None
+        lines.append(line)
+    return pd.DataFrame(lines)
+
+
+def _run_one(name, seed, setup, args, root, out, log):
+    """One configuration with one seed in its own process: (history, result, staleness
+    counts or None)."""
+    folder = out / "race" / name.replace(":", "-") / f"seed{seed}"
+    command = [
+        sys.executable,
+        "-m",
+        "workshop.experiments.lrmd.race",
+        "--configuration",
+        name,
+        "--out",
+        str(folder),
+        "--impl",
+        args.impl,
+        "--root",
+        str(root),
+        "--seed",
+        str(seed),
+        "--epochs",
+        str(setup.race_epochs),
+        "--batch-size",
+        str(setup.race_batch_size),
+        "--learning-rate",
+        str(setup.race_learning_rate),
+        "--eps",
+        str(setup.eps),
+        "--precision",
+        args.precision,
+    ]
+    if args.jit_compile:
+        command.append("--jit-compile")
+    if args.data_dir:
+        command += ["--data-dir", args.data_dir]
+    fresh_dir(folder, {"command": command[3:]})  # resumed only with the same settings
+    log(f"== race: {label(name)}, seed {seed}")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(root)]))
+    # Each configuration makes its own cluster on this machine: a TF_CONFIG meant for
+    # the parent would send a ps:N row to that cluster, or make it a non-chief.
+    env.pop("TF_CONFIG", None)
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    (folder / "stderr.log").write_text(done.stderr)
+    if done.returncode != 0:
+        from ...errors import RunFailed
+
+        raise RunFailed(
+            f"the {label(name)} run, seed {seed}, failed (exit code {done.returncode}): see "
+            f"{folder / 'stderr.log'}"
         )
-    return pd.DataFrame(rows), histories, staleness
+    history = pd.read_csv(folder / "history.csv")
+    result = json.loads((folder / "result.json").read_text())
+    counts = None
+    if (folder / "staleness.json").exists():
+        counts = np.asarray(json.loads((folder / "staleness.json").read_text())["updates"])
+    return history, result, counts
 
 
 def mean_staleness(counts):

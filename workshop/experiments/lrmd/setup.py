@@ -35,6 +35,9 @@ class Setup:
     race_epochs: int = 10
     race_batch_size: int = 16
     race_learning_rate: float = 0.05
+    # Asynchronous runs differ from run to run even with one seed: each configuration is
+    # run with --seed and the next ones, and the table gives the spread.
+    race_seeds: int = 3
     classifier_epochs: int = 20  # the in-process supervised row, under --strategy
 
 
@@ -47,5 +50,6 @@ QUICK = replace(
     probe_draws=2,
     race=("default", "ps:2"),
     race_epochs=1,
+    race_seeds=1,
     classifier_epochs=1,
 )

@@ -148,8 +148,9 @@ def run(tf, strategy, layers, splits, out, setup, args, root, log=print):
     draw_best_units(favourite, out / "best_units.png")
 
     log("== synchronous against asynchronous SGD (each configuration in its own process)")
-    race_table, histories, staleness = run_all(setup, args, root, out, log=log)
+    race_table, race_seeds, histories, staleness = run_all(setup, args, root, out, log=log)
     race_table.to_csv(out / "race.csv", index=False)
+    race_seeds.to_csv(out / "race_seeds.csv", index=False)
     draw_race(histories, out / "race.png")
     if staleness:
         draw_staleness(staleness, out / "staleness.png")
