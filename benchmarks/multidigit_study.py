@@ -11,6 +11,7 @@ reference `decode`) once per variant, each changing one thing from the default r
     no_photo     the photo behind the number replaced by its mean colour
     no_lines     no thin lines across the background
     no_neighbour no neighbour's digit cut by the edge
+    dark_ink     the ink always the darker (a dark background turned into its negative)
 
 The data switches keep every other random draw, so the same numbers in the same places
 are read with one kind of clutter removed. After every epoch the net reads 2,000
@@ -48,6 +49,7 @@ VARIANTS = {
     "no_photo": ({}, Clutter(photo=False)),
     "no_lines": ({}, Clutter(lines=False)),
     "no_neighbour": ({}, Clutter(neighbours=False)),
+    "dark_ink": ({}, Clutter(light_ink=False)),
 }
 SEED = 0
 

@@ -37,6 +37,10 @@ class Clutter:
     photo: bool = True  # the photo behind the number; off: the crop's mean colour
     lines: bool = True  # thin lines across the background
     neighbours: bool = True  # a neighbour's digit cut by the edge, in a third of the images
+    # Light ink where the background under the number is dark; off: that background is
+    # turned into its negative and the ink is always the darker (run ksh's data since
+    # its 1.2.0: ReLU nets learn one polarity far sooner than two).
+    light_ink: bool = True
 
 
 @dataclass
@@ -112,6 +116,8 @@ def _number(rng, length, pools, scans, photos, clutter=Clutter()):
     under = background[row : row + height, start : start + total]
     light = under.mean() < 0.5
     ink = rng.uniform(0.8, 1.0, 3) if light else rng.uniform(0.0, 0.2, 3)
+    if light and not clutter.light_ink:
+        background, ink = 1.0 - background, 1.0 - ink
     line_ink = rng.uniform(0, 1, 3)
     lines = lines if clutter.lines else np.zeros_like(lines)
     image = background * (1 - lines[..., None]) + line_ink * lines[..., None]
