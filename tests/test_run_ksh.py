@@ -226,9 +226,11 @@ def test_full_run(data_dir, tmp_path):
     results = pd.read_csv(tmp_path / "results.csv").set_index("row")
     assert len(results) == 10 and (results["seeds"] == 3).all(), results
     assert len(pd.read_csv(tmp_path / "seeds.csv")) == 30
-    # The tanh net leaves the chance plateau within the 6 epochs with every seed
-    # (docs/experiments/ksh.md; chance is 99%).
-    assert results.loc["tanh", "left chance"] == "3/3", results
+    # On the numbers data 1.2.0 (dark ink) seven rows left the chance plateau within
+    # the 6 epochs with every seed, among them tanh, the base and no_dropout
+    # (docs/experiments/ksh.md; chance is 99%); on 1.1.0 the base left with two seeds.
+    left = results.loc[["tanh", "base", "no_dropout"], "left chance"]
+    assert (left == "3/3").all(), results
     assert (results["top-5 error %"] <= results["top-1 error %"]).all(), results
 
 

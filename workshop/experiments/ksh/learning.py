@@ -13,7 +13,7 @@ def top1_signs(errors, splits, epochs, what, full):
     if epochs < 5:
         smoke = (
             f"{epochs} epoch(s) of a small net: the ReLU nets sit at chance for their first "
-            f"4-7 epochs; {full}"
+            f"3-6 epochs; {full}"
         )
     return [
         Learned(
