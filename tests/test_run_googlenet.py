@@ -44,6 +44,7 @@ def test_quick_run_with_a_students_inception_module(student_root, data_dir, tmp_
     assert aux["weights (training)"] > plain["weights (training)"]
     assert aux["multiply-adds (M)"] == plain["multiply-adds (M)"]
     assert (comparison["seeds"] == 1).all() and comparison["Δ top-1"].isna()["ksh"]
+    assert comparison["against"].tolist() == ["ksh", "ksh", "googlenet"]
     assert pd.read_csv(tmp_path / "out" / "seeds.csv")["row"].tolist() == comparison.index.tolist()
 
 
