@@ -60,7 +60,7 @@ class LSTMCell(keras.layers.Layer):
         # W [x; h] of eq. 3.11 as x W_x + h W_h: the same numbers without copying [x, h]
         # into a new tensor at every step (1.8× slower than keras.layers.LSTM that way).
         # One split, not two slices: a split's gradient is one concatenation, a slice's
-        # a kernel-sized tensor of zeros (1.2–1.35× slower than Keras forward + backward).
+        # a kernel-sized tensor of zeros (up to 1.35× slower than Keras forward + backward).
         input_dim = self.kernel.shape[0] - self.units
         kernel_x, kernel_h = ops.split(self.kernel, [input_dim], axis=0)
         z = ops.matmul(inputs, kernel_x) + ops.matmul(h_previous, kernel_h) + self.bias
