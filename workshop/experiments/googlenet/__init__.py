@@ -19,12 +19,10 @@ class GoogLeNetExperiment(Experiment):
     needs = NEEDS
 
     def add_arguments(self, parser):
+        from ..ksh import add_seeds_argument
+
         parser.add_argument("--epochs", type=int, help="epochs for every net (default 12)")
-        parser.add_argument(
-            "--seeds",
-            help="comma-separated seeds, each net trained once per seed (default: --seed "
-            "and the next two; --quick: --seed alone)",
-        )
+        add_seeds_argument(parser, "net")
         parser.add_argument(
             "--auxiliary",
             action="store_true",

@@ -12,12 +12,11 @@ from ...train.strategy import stamp
 from ..folders import fresh_dir
 from ..ksh.figures import seed_curves
 from ..ksh.setup import BASE, CROP
-from ..ksh.summary import LEFT_CHANCE, summary
+from ..ksh.summary import summary
 from ..ksh.training import (
     augmentation,
     build_model,
-    epochs_to,
-    error_columns,
+    measured,
     prepare,
     ten_crop_outputs,
     train_config,
@@ -119,18 +118,7 @@ def run(strategy, loaded, splits, out_dir, setup, seeds=(0,), auxiliary=False, l
                     "row": key,
                     "seed": seed,
                     "change": label,
-                    **error_columns(
-                        loaded["top_k_accuracy"],
-                        result.test_probabilities,
-                        ten,
-                        prepared.test_labels,
-                    ),
-                    "training error % (last epoch)": round(
-                        100 * (1 - result.history["accuracy"].iloc[-1]), 1
-                    ),
-                    LEFT_CHANCE: epochs_to(result.history, ksh_setup.training_error),
-                    "parameters": result.model.count_params(),
-                    "training seconds": round(float(result.history["seconds"].iloc[-1]), 1),
+                    **measured(loaded, prepared, result, ten, ksh_setup.training_error),
                     "best epoch": result.best_epoch,
                     "KSH": paper,
                 }

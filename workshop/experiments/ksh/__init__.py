@@ -8,6 +8,15 @@ from ..experiment import Experiment, Outcome, rows_flag
 from .setup import NEEDS, PAPER, training_note
 
 
+def add_seeds_argument(parser, each):
+    """--seeds, which `seeds_flag` reads; `each`: what is trained once per seed."""
+    parser.add_argument(
+        "--seeds",
+        help=f"comma-separated seeds, each {each} trained once per seed (default: --seed "
+        "and the next two; --quick: --seed alone)",
+    )
+
+
 def seeds_flag(args):
     """The seeds `--seeds` names, or --seed and the next two (--quick: --seed alone)."""
     if not args.seeds:
@@ -35,11 +44,7 @@ class KshExperiment(Experiment):
     def add_arguments(self, parser):
         parser.add_argument("--rows", help="comma-separated rows, e.g. base,no_lrn (default all)")
         parser.add_argument("--epochs", type=int, help="epochs for every row and seed (default 6)")
-        parser.add_argument(
-            "--seeds",
-            help="comma-separated seeds, each row trained once per seed (default: --seed "
-            "and the next two; --quick: --seed alone)",
-        )
+        add_seeds_argument(parser, "row")
         parser.add_argument(
             "--set",
             action="append",

@@ -161,6 +161,21 @@ def error_columns(top_k, best_outputs, ten_outputs, labels):
     }
 
 
+def measured(loaded, prepared, result, ten, training_error):
+    """What seeds.csv holds of one net trained with one seed (`result`, and `ten`, its
+    ten-crop outputs or None): its errors, the last epoch's training error, the epoch it
+    left chance, its weights and its training seconds (run ksh's and run googlenet's)."""
+    return {
+        **error_columns(
+            loaded["top_k_accuracy"], result.test_probabilities, ten, prepared.test_labels
+        ),
+        "training error % (last epoch)": round(100 * (1 - result.history["accuracy"].iloc[-1]), 1),
+        LEFT_CHANCE: epochs_to(result.history, training_error),
+        "parameters": result.model.count_params(),
+        "training seconds": round(float(result.history["seconds"].iloc[-1]), 1),
+    }
+
+
 def run(strategy, loaded, splits, rows, out_dir, setup, seeds=(0,), devices=None, log=print):
     """Train every row once per seed (seed by seed, so that a stopped run has whole
     seeds); write seeds.csv (one line per row and seed), results.csv (`summary`: the
@@ -215,18 +230,7 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seeds=(0,), devices=None
                     "row": row.key,
                     "seed": seed,
                     "change": row.label,
-                    **error_columns(
-                        loaded["top_k_accuracy"],
-                        result.test_probabilities,
-                        ten,
-                        prepared.test_labels,
-                    ),
-                    "training error % (last epoch)": round(
-                        100 * (1 - result.history["accuracy"].iloc[-1]), 1
-                    ),
-                    LEFT_CHANCE: epochs_to(result.history, setup.training_error),
-                    "parameters": result.model.count_params(),
-                    "training seconds": round(float(result.history["seconds"].iloc[-1]), 1),
+                    **measured(loaded, prepared, result, ten, setup.training_error),
                     "KSH": row.paper,
                 }
             )
