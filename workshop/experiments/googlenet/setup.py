@@ -1,7 +1,7 @@
 """The GoogLeNet experiment's settings, kept free of TensorFlow so that the command
 line checks its flags before the slow import."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..ksh.setup import NEEDS as KSH_NEEDS
 from ..ksh.setup import QUICK as KSH_QUICK
@@ -23,4 +23,6 @@ class Setup:
     stem: tuple = (32, 48)
 
 
-QUICK = Setup(ksh=KSH_QUICK, modules=((4, 4, 4, 2, 2, 2),) * 3, stem=(8, 8))
+QUICK = Setup(
+    ksh=replace(KSH_QUICK, centre_each_image=False), modules=((4, 4, 4, 2, 2, 2),) * 3, stem=(8, 8)
+)

@@ -11,7 +11,8 @@ from ...train.loop import train
 from ...train.strategy import stamp
 from ..folders import fresh_dir
 from ..ksh.figures import seed_curves
-from ..ksh.setup import BASE, CROP
+from ..ksh.setup import CROP
+from ..ksh.setup import SINGLE_SEED_BASE as BASE
 from ..ksh.summary import summary
 from ..ksh.training import (
     augmentation,
@@ -57,7 +58,7 @@ def run(strategy, loaded, splits, out_dir, setup, seeds=(0,), auxiliary=False, l
     cost_table = cost_table_of(loaded["InceptionModule"])
     cost_table.to_csv(out_dir / "costs.csv", index=False)
 
-    prepared = prepare(loaded, splits)
+    prepared = prepare(loaded, splits, setup.ksh.centre_each_image)
     ksh_setup = setup.ksh
     shape = (CROP, CROP, prepared.channels)
 

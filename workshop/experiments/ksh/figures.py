@@ -82,10 +82,15 @@ def augmented_samples(loaded, images, basis, seed, path, draws=5):
     figure, axes = plt.subplots(
         len(images), draws + 2, figsize=((draws + 2) * 1.1, len(images) * 1.1 + 0.5)
     )
+    # Pixels shown on one scale for the whole figure: an image whose mean colour was
+    # taken away (Setup.centre_each_image) has negative values.
+    low = min(0.0, float(np.min(images)), *(float(np.min(view)) for view in views))
+    high = max(1.0, float(np.max(images)), *(float(np.max(view)) for view in views))
     for row, image in enumerate(images):
         tiles = [image] + [view[row] for view in views]
         for column, tile in enumerate(tiles):
-            axes[row, column].imshow(np.clip(tile, 0, 1), interpolation="nearest")
+            shown = np.clip((tile - low) / (high - low), 0, 1)
+            axes[row, column].imshow(shown, interpolation="nearest")
             axes[row, column].axis("off")
     axes[0, 0].set_title("image", fontsize=8)
     axes[0, 1].set_title("centre", fontsize=8)

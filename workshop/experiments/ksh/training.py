@@ -112,7 +112,21 @@ class Prepared:
         return self.train_images.shape[-1]
 
 
-def prepare(loaded, splits):
+def without_tint(dataset):
+    """Each image minus its own mean colour: the tint of the photo behind the number
+    (the first step of LRMD's contrast normalisation, notes §2.1), before any crop or
+    jitter, so that the colour jitter still shifts what the net sees."""
+    return dataset.map(lambda image, label: (image - tf.reduce_mean(image, (0, 1), True), label))
+
+
+def prepare(loaded, splits, centre_each_image=False):
+    if centre_each_image:
+        splits = replace(
+            splits,
+            train=without_tint(splits.train),
+            validation=without_tint(splits.validation),
+            test=without_tint(splits.test),
+        )
     train_images, train_labels = as_arrays(splits.train)
     test_images, test_labels = as_arrays(splits.test)
     prepared = replace(
@@ -185,7 +199,7 @@ def run(strategy, loaded, splits, rows, out_dir, setup, seeds=(0,), devices=None
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    prepared = prepare(loaded, splits)
+    prepared = prepare(loaded, splits, setup.centre_each_image)
     results, curves, first_filters = [], {}, None
     for seed in seeds:
         config = train_config(setup, seed)
