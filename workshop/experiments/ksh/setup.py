@@ -26,8 +26,9 @@ class Row:
     lrn: bool = True
     pool_size: int = 3  # 3: overlapping 3×3 stride 2; 2: 2×2 stride 2
     augmentation: str = "crops+jitter"  # none (centre crops), crops, crops+flips, crops+jitter
-    # KSH: 0.5, which kept this net at chance on numbers 1.1.0; 0.25 kept `flips` at
-    # chance for 6 epochs on 1.2.0 (docs/experiments/ksh.md).
+    # KSH: 0.5, which kept this net at chance on numbers 1.1.0; with 0.25, `half` stayed
+    # at chance for 6 epochs (seed 1) on 1.2.0, with 0.1 it reached 30% training
+    # accuracy (docs/experiments/ksh.md).
     dropout: float = 0.1
     columns: int = 1
     half: bool = False  # every layer half as wide: KSH's one-GPU comparison net
