@@ -35,7 +35,13 @@ class Row:
     paper: str = ""  # KSH's delta for this change (top-1 / top-5, ILSVRC)
 
 
-BASE = Row("base", "ReLU, LRN, 3×3/2 pooling, crops + colour jitter, dropout 0.1")
+def base_row(dropout=Row.dropout):
+    """The row every other changes one thing of, with its dropout rate in its label."""
+    label = f"ReLU, LRN, 3×3/2 pooling, crops + colour jitter, dropout {dropout}"
+    return Row("base", label, dropout=dropout)
+
+
+BASE = base_row()
 ROWS = (
     replace(
         BASE,
@@ -134,7 +140,7 @@ SINGLE_SEED = Setup(
     epochs=12, initializer="he_normal", fc_initializer="glorot_uniform", centre_each_image=False
 )
 # The base row as the single-seed table and `run googlenet` train it.
-SINGLE_SEED_BASE = replace(BASE, label=BASE.label.replace("0.1", "0.25"), dropout=0.25)
+SINGLE_SEED_BASE = base_row(dropout=0.25)
 
 QUICK = Setup(epochs=1, warmup_epochs=0, convs=((8, 5), (8, 3), (8, 3), (8, 3), (8, 3)), units=16)
 
