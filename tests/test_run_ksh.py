@@ -131,31 +131,41 @@ def test_the_centred_start_sums_each_units_weights_to_zero_at_hes_spread():
         assert abs(weights.std() / np.sqrt(2 / fan_in) - 1) < 0.15, (shape, weights.std())
 
 
-def test_the_tint_goes_before_the_crops_and_the_jitter_stays():
+def test_each_image_loses_its_tint_and_contrast_before_the_crops_and_the_jitter_stays():
     import keras
     import numpy as np
     import tensorflow as tf
 
     from solutions.augment import augment, pca_colour_basis
-    from workshop.experiments.ksh.training import without_tint
+    from workshop.experiments.ksh.training import mean_contrast, normalised
 
     rng = np.random.default_rng(0)
-    # Each image: a colour of its own (the photo's tint) plus a pattern.
-    images = (rng.uniform(size=(6, 1, 1, 3)) + 0.2 * rng.uniform(size=(6, 8, 8, 3))).astype(
-        np.float32
-    )
+    # Each image: a colour of its own (the photo's tint) plus a pattern of its own contrast.
+    contrasts = rng.uniform(0.05, 0.4, size=(6, 1, 1, 1))
+    images = rng.uniform(size=(6, 1, 1, 3)) + contrasts * rng.uniform(size=(6, 8, 8, 3))
+    images = images.astype(np.float32)
     labels = np.arange(6)
-    dataset = without_tint(tf.data.Dataset.from_tensor_slices((images, labels)))
-    centred, kept = map(np.stack, zip(*dataset.as_numpy_iterator()))
+    dataset = tf.data.Dataset.from_tensor_slices((images, labels))
+    centred, kept = map(np.stack, zip(*normalised(dataset).as_numpy_iterator()))
     np.testing.assert_array_equal(kept, labels)
-    np.testing.assert_allclose(centred.mean(axis=(1, 2)), 0, atol=1e-6)
     np.testing.assert_allclose(centred, images - images.mean(axis=(1, 2), keepdims=True), atol=1e-6)
+    stds = centred.reshape(6, -1).std(axis=1)
+    assert stds.max() > 2 * stds.min(), stds  # the contrasts differ before
+    target = mean_contrast(normalised(dataset))
+    np.testing.assert_allclose(target, stds.mean(), rtol=1e-5)
+    scaled, _ = map(np.stack, zip(*normalised(dataset, target).as_numpy_iterator()))
+    np.testing.assert_allclose(scaled.mean(axis=(1, 2)), 0, atol=1e-6)
+    np.testing.assert_allclose(scaled.reshape(6, -1).std(axis=1), target, rtol=1e-4)
+    np.testing.assert_allclose(scaled, centred * (target / stds)[:, None, None, None], rtol=1e-4)
+    # A flat image is not divided by zero.
+    flat = tf.data.Dataset.from_tensor_slices((np.full((1, 4, 4, 3), 0.3, np.float32), [0]))
+    assert np.isfinite(next(normalised(flat, target).as_numpy_iterator())[0]).all()
     # The colour jitter is drawn after it (the same crops with and without), so the
     # net still sees each image's colours shifted: centring inside the net would undo it.
-    values, vectors = pca_colour_basis(centred)
+    values, vectors = pca_colour_basis(scaled)
     scales = np.sqrt(np.maximum(values, 0))
-    plain = augment(centred, 6, keras.random.SeedGenerator(0), False)
-    jittered = augment(centred, 6, keras.random.SeedGenerator(0), False, scales, vectors, 1.0)
+    plain = augment(scaled, 6, keras.random.SeedGenerator(0), False)
+    jittered = augment(scaled, 6, keras.random.SeedGenerator(0), False, scales, vectors, 1.0)
     shifts = (np.asarray(jittered) - np.asarray(plain)).mean(axis=(1, 2))
     assert np.abs(shifts).min() > 1e-3, shifts
 
@@ -241,6 +251,7 @@ def test_a_bad_flag_is_one_line_and_exit_code_2(tmp_path):
         ["--seeds", "a"],
         ["--set", "bias=1"],
         ["--set", "batch_size=big"],
+        ["--set", "each_image=grey"],
     ):
         done = run_cli("run", "ksh", "--quick", *flags, "--out", str(tmp_path), timeout=120)
         assert done.returncode == 2, (flags, done.stderr)

@@ -58,7 +58,7 @@ def run(strategy, loaded, splits, out_dir, setup, seeds=(0,), auxiliary=False, l
     cost_table = cost_table_of(loaded["InceptionModule"])
     cost_table.to_csv(out_dir / "costs.csv", index=False)
 
-    prepared = prepare(loaded, splits, setup.ksh.centre_each_image)
+    prepared = prepare(loaded, splits, setup.ksh.each_image)
     ksh_setup = setup.ksh
     shape = (CROP, CROP, prepared.channels)
 

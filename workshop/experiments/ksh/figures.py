@@ -83,7 +83,7 @@ def augmented_samples(loaded, images, basis, seed, path, draws=5):
         len(images), draws + 2, figsize=((draws + 2) * 1.1, len(images) * 1.1 + 0.5)
     )
     # Pixels shown on one scale for the whole figure: an image whose mean colour was
-    # taken away (Setup.centre_each_image) has negative values.
+    # taken away (Setup.each_image) has negative values.
     low = min(0.0, float(np.min(images)), *(float(np.min(view)) for view in views))
     high = max(1.0, float(np.max(images)), *(float(np.max(view)) for view in views))
     for row, image in enumerate(images):
