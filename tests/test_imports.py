@@ -96,7 +96,18 @@ def test_the_graph_is_read():
     assert "workshop.grader.kinds.kind" in graph["workshop.grader.kinds.layer"]
     assert "workshop.grader.kinds.layer_runs" in graph["workshop.grader.kinds.layer"]  # lazy
     assert "workshop.grader.kinds" in graph["workshop.grader.kinds.layer"]  # `from . import`
-    assert graph["workshop"] == set()  # its functions' imports run only when called
+    # Its functions' imports run only when called; its version is edition's.
+    assert graph["workshop"] == {"workshop.edition"}
+    # No module reads a name from the package itself (once batch.outputs read
+    # __version__ there): `from .. import x` names a submodule.
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level and not node.module:
+                base = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+                source = ".".join(base[: len(base) - (node.level - 1)])
+                if source == PACKAGE.name:
+                    missing = [a.name for a in node.names if f"{source}.{a.name}" not in modules()]
+                    assert not missing, (name, missing)
 
 
 def test_the_finder_sees_a_cycle():

@@ -5,7 +5,7 @@ and then `%check conv` and `%hint conv` (workshop/notebook.py). Everything is im
 when first used, so `import workshop` stays quick and does not import TensorFlow.
 """
 
-__version__ = "0.1.0"
+from .edition import VERSION as __version__  # noqa: F401 (the package's version)
 
 
 def _notebook():

@@ -3,6 +3,11 @@ or a student release built by `workshop release` (reference results stored inste
 
 from pathlib import Path
 
+# The package's version (setup.cfg reads it here; `workshop.__version__` is the same),
+# kept out of workshop/__init__.py so that the grader's modules need not import the
+# package's notebook front door to read it.
+VERSION = "0.1.0"
+
 HERE = Path(__file__).resolve().parent
 RELEASE_MARKER = HERE / "RELEASE"
 REFERENCE_DATA = HERE / "reference_data"

@@ -66,12 +66,12 @@ def manifest(settings, key, names):
     submissions."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from .. import __version__, edition
+    from .. import edition
 
     try:
         installed = version("nndl-workshop")
     except PackageNotFoundError:
-        installed = __version__
+        installed = edition.VERSION
     return {
         "grading": {
             **settings.fingerprint(),
