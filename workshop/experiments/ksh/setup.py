@@ -113,9 +113,9 @@ class Setup:
     # Ten rows, three seeds each, in about 20 minutes on 2 cores (12 epochs and one
     # seed took 13.5 minutes); a ReLU net leaves chance at epoch 4-5 at best here.
     epochs: int = 6
-    # KSH's. Against 64 it took `flips` out of chance with seed 2 as well (9.9% training
-    # accuracy at epoch 6 against 5.8), a little slower with seed 1 (10.8 against 12.8),
-    # and an epoch takes about a tenth less time on 2 cores (docs/experiments/ksh.md).
+    # KSH's. With it and the contrast step, `flips` left chance with every seed (with 64
+    # and the tint alone, with seed 0 only); an epoch takes about as long as with 64 on
+    # 2 cores, with half the steps, so the rows end less trained (docs/experiments/ksh.md).
     batch_size: int = 128
     optimizer: str = "adam"
     learning_rate: float = 0.001
