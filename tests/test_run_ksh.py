@@ -170,6 +170,46 @@ def test_each_image_loses_its_tint_and_contrast_before_the_crops_and_the_jitter_
     assert np.abs(shifts).min() > 1e-3, shifts
 
 
+def test_prepare_scales_every_split_to_the_training_sets_contrast():
+    import numpy as np
+    import pytest
+    import tensorflow as tf
+
+    from solutions.augment import centre_crop, pca_colour_basis
+    from workshop.data.pipeline import Splits
+    from workshop.experiments.ksh.training import prepare
+
+    rng = np.random.default_rng(1)
+
+    def split(count, contrast):
+        tints = rng.uniform(size=(count, 1, 1, 3))
+        images = tints + contrast * rng.uniform(0.5, 1.5, (count, 1, 1, 1)) * rng.normal(
+            size=(count, 32, 32, 3)
+        )
+        labels = np.arange(count) % 10
+        return tf.data.Dataset.from_tensor_slices((images.astype(np.float32), labels))
+
+    # The test images have three times the training images' contrast.
+    splits = Splits("toy", split(8, 0.1), split(4, 0.3), split(4, 0.3), (32, 32, 3), 10)
+    loaded = {"pca_colour_basis": pca_colour_basis, "centre_crop": centre_crop}
+    train_raw = np.stack([x for x, _ in splits.train.as_numpy_iterator()])
+    centred = train_raw - train_raw.mean(axis=(1, 2), keepdims=True)
+    target = centred.reshape(8, -1).std(axis=1).mean()  # the centred training set's
+
+    prepared = prepare(loaded, splits, "centre+contrast")
+    for images in (prepared.train_images, prepared.test_images):
+        np.testing.assert_allclose(images.mean(axis=(1, 2)), 0, atol=1e-5)
+        np.testing.assert_allclose(images.reshape(len(images), -1).std(axis=1), target, rtol=1e-4)
+    validation = np.stack([x for x, _ in prepared.splits.validation.as_numpy_iterator()])
+    assert validation.shape[1:] == (28, 28, 3)
+    assert abs(validation.std() / target - 1) < 0.1  # centre crops of images at `target`
+
+    centred_only = prepare(loaded, splits, "centre")
+    np.testing.assert_allclose(centred_only.train_images, centred, atol=1e-5)
+    with pytest.raises(ValueError, match="each_image"):
+        prepare(loaded, splits, "centred")
+
+
 SPLIT_NET = textwrap.dedent(
     """
     import numpy as np
@@ -306,8 +346,11 @@ def test_quick_run_under_the_parameter_server_strategy_augments_every_epoch(data
     assert IN_PROCESS_CLUSTER_SAID in done.stdout
     assert "sgd, η=0.05" in done.stdout
     counts = json.loads((tmp_path / "base" / "seed0" / "staleness.json").read_text())
-    batches = 10_000 // 64  # the numbers' training set, the last partial batch dropped
+    from workshop.experiments.ksh.setup import QUICK
+
+    batch = QUICK.batch_size
+    batches = 10_000 // batch  # the numbers' training set, the last partial batch dropped
     assert sum(counts["updates"]) == 2 * batches
-    assert counts["examples_trained"] == 2 * 64 * batches
+    assert counts["examples_trained"] == 2 * batch * batches
     results = pd.read_csv(tmp_path / "results.csv")
     assert results["top-1 error %"].between(0, 100).all(), results

@@ -110,12 +110,13 @@ EACH_IMAGE = ("none", "centre", "centre+contrast")
 
 @dataclass(frozen=True)
 class Setup:
-    # Ten rows, three seeds each, in about 20 minutes on 2 cores (12 epochs and one
-    # seed took 13.5 minutes); a ReLU net leaves chance at epoch 4-5 at best here.
+    # Ten rows, three seeds each, in about 21 minutes on 2 cores (an estimate; 12 epochs
+    # and one seed took 13.5 minutes); the ReLU rows leave chance at epochs 3-6 here.
     epochs: int = 6
-    # KSH's. With it and the contrast step, `flips` left chance with every seed (with 64
-    # and the tint alone, with seed 0 only); an epoch takes about as long as with 64 on
-    # 2 cores, with half the steps, so the rows end less trained (docs/experiments/ksh.md).
+    # KSH's. With it and the contrast step (tried together), `flips` left chance with
+    # every seed (with 64 and the tint alone, with seed 0 only); an epoch takes about as
+    # long as with 64 on 2 cores, with half the updates, so the nets end less trained
+    # (docs/experiments/ksh.md).
     batch_size: int = 128
     optimizer: str = "adam"
     learning_rate: float = 0.001
@@ -136,8 +137,8 @@ class Setup:
     bias_start: float = 0.0  # every bias but the softmax layer's (KSH: 1 in most layers)
     # Each image's mean colour (the tint of the photo behind the number) subtracted
     # before crops and jitter: with it, `flips` began to leave chance within 6 epochs
-    # (seed 1), without it never; each image's contrast brought to the training set's
-    # mean as well took it further, with seeds 1 and 2 (docs/experiments/ksh.md).
+    # (seed 1), without it never; with each image's contrast brought to the training
+    # set's mean as well, and batch 128, with every seed (docs/experiments/ksh.md).
     each_image: str = "centre+contrast"  # one of EACH_IMAGE
     training_error: float = 0.9  # tanh against ReLU: epochs to this training error
     ten_crop: bool = True  # also judge the final nets on ten crops

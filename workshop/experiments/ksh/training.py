@@ -14,7 +14,7 @@ from ...train.loop import TrainConfig, train
 from ...train.strategy import stamp
 from ..folders import fresh_dir
 from .network import KshNet
-from .setup import CROP
+from .setup import CROP, EACH_IMAGE
 from .summary import LEFT_CHANCE, summary
 
 
@@ -144,6 +144,8 @@ def mean_contrast(dataset):
 def prepare(loaded, splits, each_image="none"):
     """The splits as every net is trained and judged on; `each_image` (Setup's): "none",
     "centre" or "centre+contrast" (to the training set's mean contrast once centred)."""
+    if each_image not in EACH_IMAGE:
+        raise ValueError(f"each_image={each_image!r}: one of {', '.join(EACH_IMAGE)}")
     if each_image != "none":
         contrast = mean_contrast(normalised(splits.train)) if "contrast" in each_image else None
         splits = replace(
