@@ -26,6 +26,15 @@ def _top_level_only(tree):
     return tree
 
 
+def from_source(name, path, node):
+    """The module a `from ... import` in module `name` (file `path`) reads from."""
+    if not node.level:
+        return node.module or ""
+    base = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def imports_of(name, path, known):
     """The workshop modules `name` imports: the module or package named after `from`
     (a package's __init__ runs first), and a submodule imported by name from it.
@@ -33,7 +42,6 @@ def imports_of(name, path, known):
     One exception to counting lazy imports: the top-level package's functions (`check`
     and `hint` for notebooks), which import their module when called. Every module
     imports the package as its parent, never those functions' modules through it."""
-    is_package = path.name == "__init__.py"
     found = set()
     tree = ast.parse(path.read_text(encoding="utf-8"))
     if name == PACKAGE.name:
@@ -42,12 +50,7 @@ def imports_of(name, path, known):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = name.split(".") if is_package else name.split(".")[:-1]
-                base = base[: len(base) - (node.level - 1)]
-                source = ".".join(base + ([node.module] if node.module else []))
-            else:
-                source = node.module or ""
+            source = from_source(name, path, node)
             # `from pkg import sub` runs pkg's __init__ too: an edge to both.
             targets = [source] + [
                 f"{source}.{alias.name}"
@@ -100,14 +103,12 @@ def test_the_graph_is_read():
     assert graph["workshop"] == {"workshop.edition"}
     # No module reads a name from the package itself (once batch.outputs read
     # __version__ there): `from .. import x` names a submodule.
-    for name, path in modules().items():
+    known = modules()
+    for name, path in known.items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level and not node.module:
-                base = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
-                source = ".".join(base[: len(base) - (node.level - 1)])
-                if source == PACKAGE.name:
-                    missing = [a.name for a in node.names if f"{source}.{a.name}" not in modules()]
-                    assert not missing, (name, missing)
+            if isinstance(node, ast.ImportFrom) and from_source(name, path, node) == PACKAGE.name:
+                missing = [a.name for a in node.names if f"{PACKAGE.name}.{a.name}" not in known]
+                assert not missing, (name, missing)
 
 
 def test_the_finder_sees_a_cycle():
